@@ -1,0 +1,2 @@
+export { identityCodec, type ValueCodec } from './codec.js';
+export { toBuffer, type Value } from './value.js';

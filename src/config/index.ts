@@ -1,0 +1,3 @@
+export { Config, type AuthOptions } from './config.js';
+export { DEFAULTS } from './defaults.js';
+export type { TLSOptions, ResolvedTLS } from './tls.js';

@@ -1,0 +1,45 @@
+import { ConfigError } from '../errors/index.js';
+
+/** Shows a bad value in an error message without dumping large or secret input. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  return Object.prototype.toString.call(value);
+}
+
+export function positiveInt(field: string, value: unknown, unit: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(field, `must be a positive whole number of ${unit}, got ${show(value)}`);
+  }
+  return value;
+}
+
+export function nonEmptyString(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ConfigError(field, `must be a non-empty string, got ${show(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Accepts `host:port`, `http://host:port` or `https://host:port` and returns
+ * the URL form with its scheme.
+ */
+export function endpoint(value: unknown): string {
+  const raw = nonEmptyString('endpoints', value).trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (cause) {
+    throw new ConfigError('endpoints', `must be host:port or an http(s) URL, got ${show(value)}`, { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('endpoints', `must use http:// or https://, got ${show(value)}`);
+  }
+  if (!url.port || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new ConfigError('endpoints', `must be host:port with an explicit port, got ${show(value)}`);
+  }
+  return `${url.protocol}//${url.host}`;
+}

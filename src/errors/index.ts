@@ -1,0 +1,25 @@
+export { EtcdKitError, type ErrorCode, type EtcdKitErrorOptions } from './base.js';
+export {
+  ConfigError,
+  ValidationError,
+  ValueTooLargeError,
+  TxnTooLargeError,
+  KeyNotFoundError,
+  CancelledError,
+  ClosedError,
+} from './input.js';
+export {
+  ConnectionError,
+  AuthError,
+  PermissionDeniedError,
+  UnavailableError,
+  TimeoutError,
+  AmbiguousWriteError,
+  PartialWriteError,
+  QuotaExceededError,
+  CompactedError,
+  LeaseNotFoundError,
+  ServerError,
+} from './server.js';
+export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
+export { mapError, type ErrorContext } from './map.js';

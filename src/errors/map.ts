@@ -1,0 +1,85 @@
+import * as etcd3 from 'etcd3';
+import { isBrokenCircuitError, isTaskCancelledError } from 'cockatiel';
+import { EtcdKitError } from './base.js';
+import { CancelledError, ClosedError, ValidationError } from './input.js';
+import {
+  AuthError,
+  LeaseNotFoundError,
+  CompactedError,
+  PermissionDeniedError,
+  QuotaExceededError,
+  ServerError,
+  TimeoutError,
+  UnavailableError,
+} from './server.js';
+
+/** What the mapper knows about the failed call, for the message. */
+export interface ErrorContext {
+  /** The operation, e.g. `'put'`. */
+  op: string;
+  /** The key (without namespace), when there is one. */
+  key?: string;
+}
+
+type Ctor = new (message: string, options: { cause: unknown }) => EtcdKitError;
+
+// Server messages that identify an error more precisely than its gRPC code.
+// etcd's message strings are part of its API (rpctypes/error.go).
+const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
+  ['database space exceeded', QuotaExceededError],
+  ['authentication failed', AuthError],
+  ['invalid auth token', AuthError],
+  ['user name is empty', AuthError],
+  ['permission denied', PermissionDeniedError],
+  ['requested lease not found', LeaseNotFoundError],
+  ['too many operations in txn request', ValidationError],
+  ['request is too large', ValidationError],
+  ['duplicate key given in txn request', ValidationError],
+  ['no leader', UnavailableError],
+  ['leader changed', UnavailableError],
+  ['request timed out', TimeoutError],
+  ['not capable', ServerError],
+];
+
+const byClass: ReadonlyArray<readonly [new (...args: never[]) => Error, Ctor]> = [
+  [etcd3.EtcdAuthenticationFailedError, AuthError],
+  [etcd3.EtcdInvalidAuthTokenError, AuthError],
+  [etcd3.GRPCUnauthenticatedError, AuthError],
+  [etcd3.EtcdPermissionDeniedError, PermissionDeniedError],
+  [etcd3.EtcdLeaseInvalidError, LeaseNotFoundError],
+  [etcd3.GRPCDeadlineExceededError, TimeoutError],
+  [etcd3.GRPCUnavailableError, UnavailableError],
+  [etcd3.ClientRuntimeError, UnavailableError],
+  [etcd3.GRPCCancelledError, CancelledError],
+  [etcd3.ClientClosedError, ClosedError],
+];
+
+/**
+ * Turns anything a call to etcd threw into an {@link EtcdKitError}, keeping
+ * the original as `cause`. The single place where etcd3 and gRPC errors are
+ * interpreted.
+ */
+export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
+  if (err instanceof EtcdKitError) return err;
+  const text = err instanceof Error ? err.message : String(err);
+  const where = ctx.key === undefined ? ctx.op : `${ctx.op} '${ctx.key}'`;
+  const message = `${where}: ${text}`;
+  const cause = err;
+  if (text.includes('required revision has been compacted')) {
+    return new CompactedError(message, 0, 0, { cause });
+  }
+  if (isBrokenCircuitError(err)) {
+    return new UnavailableError(`${where}: every endpoint's circuit is open`, { cause });
+  }
+  if (isTaskCancelledError(err)) return new TimeoutError(message, { cause });
+  for (const [needle, ctor] of byMessage) {
+    if (text.includes(needle)) return new ctor(message, { cause });
+  }
+  for (const [cls, ctor] of byClass) {
+    if (err instanceof cls) return new ctor(message, { cause });
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 14) return new UnavailableError(message, { cause });
+  if (code === 4) return new TimeoutError(message, { cause });
+  return new ServerError(message, { cause });
+}

@@ -1,0 +1,107 @@
+import { EtcdKitError, type EtcdKitErrorOptions } from './base.js';
+
+/** No endpoint answered within the dial timeout, or the TLS handshake failed. */
+export class ConnectionError extends EtcdKitError {
+  override readonly name = 'ConnectionError' as const;
+  readonly code = 'CONNECTION_FAILED' as const;
+  constructor(
+    message: string,
+    /** The endpoints that were tried. */
+    readonly endpoints: readonly string[],
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options, true);
+  }
+}
+
+/** Wrong user name or password, or an auth token the server refused. */
+export class AuthError extends EtcdKitError {
+  override readonly name = 'AuthError' as const;
+  readonly code = 'AUTH_FAILED' as const;
+}
+
+/** The authenticated user's roles do not allow the operation. */
+export class PermissionDeniedError extends EtcdKitError {
+  override readonly name = 'PermissionDeniedError' as const;
+  readonly code = 'PERMISSION_DENIED' as const;
+}
+
+/** The server (or every endpoint) could not be reached. Safe to retry reads. */
+export class UnavailableError extends EtcdKitError {
+  override readonly name = 'UnavailableError' as const;
+  readonly code = 'UNAVAILABLE' as const;
+  constructor(message: string, options?: EtcdKitErrorOptions) {
+    super(message, options, true);
+  }
+}
+
+/** The per-call deadline passed before the server answered. */
+export class TimeoutError extends EtcdKitError {
+  override readonly name = 'TimeoutError' as const;
+  readonly code = 'TIMEOUT' as const;
+  constructor(message: string, options?: EtcdKitErrorOptions) {
+    super(message, options, true);
+  }
+}
+
+/**
+ * A write was sent but its reply was lost: it may or may not have been
+ * applied. Never retried automatically; read the key to find out.
+ */
+export class AmbiguousWriteError extends EtcdKitError {
+  override readonly name = 'AmbiguousWriteError' as const;
+  readonly code = 'AMBIGUOUS_WRITE' as const;
+}
+
+/**
+ * A multi-request write (a non-atomic `bulkPut`/`bulkDelete`) failed part way:
+ * `applied` entries were written before the failure in `cause`.
+ */
+export class PartialWriteError extends EtcdKitError {
+  override readonly name = 'PartialWriteError' as const;
+  readonly code = 'PARTIAL_WRITE' as const;
+  constructor(
+    message: string,
+    /** How many entries are known to be applied. */
+    readonly applied: number,
+    /** How many entries were requested. */
+    readonly total: number,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The server's backend quota is full ("database space exceeded"). Never retried. */
+export class QuotaExceededError extends EtcdKitError {
+  override readonly name = 'QuotaExceededError' as const;
+  readonly code = 'QUOTA_EXCEEDED' as const;
+}
+
+/** The requested revision has been compacted away. Relist and resume from the current revision. */
+export class CompactedError extends EtcdKitError {
+  override readonly name = 'CompactedError' as const;
+  readonly code = 'COMPACTED' as const;
+  constructor(
+    message: string,
+    /** The revision the keyspace is compacted up to (older revisions are gone); 0 when unknown. */
+    readonly compactRevision: number,
+    /** The cluster's current revision when the error was seen; 0 when unknown. */
+    readonly currentRevision: number,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The lease does not exist (expired or revoked). */
+export class LeaseNotFoundError extends EtcdKitError {
+  override readonly name = 'LeaseNotFoundError' as const;
+  readonly code = 'LEASE_NOT_FOUND' as const;
+}
+
+/** An error the server reported that has no more specific class. */
+export class ServerError extends EtcdKitError {
+  override readonly name = 'ServerError' as const;
+  readonly code = 'SERVER_ERROR' as const;
+}

@@ -1,0 +1,66 @@
+import type { Core } from '../core/core.js';
+import type { CallOptions } from '../core/call.js';
+import { headerRevision, leaseToWire } from '../core/ids.js';
+import { toBuffer, type Value } from '../codec/index.js';
+import { checkPutSize } from './limits.js';
+import { toKeyValue, type KeyValue, type LeaseRef } from './types.js';
+
+/** Options of {@link Client.put}. */
+export interface PutOptions extends CallOptions {
+  /** Attach the key to this lease: it is deleted when the lease expires or is revoked. */
+  lease?: LeaseRef;
+  /** Return the key's previous value and metadata as `previous`. */
+  prevKV?: boolean;
+}
+
+/** What {@link Client.put} returns. */
+export interface PutResult {
+  /** The cluster revision of the write (the key's new mod revision). */
+  readonly revision: number;
+  /** The key as it was before the write, when `prevKV` was set and the key existed. */
+  readonly previous?: KeyValue;
+}
+
+/** A put checked and encoded, ready to send. */
+export interface EncodedPut {
+  readonly key: string;
+  readonly etcdKey: Buffer;
+  readonly value: Buffer;
+}
+
+/** Validates and encodes one put through the value pipeline; throws before anything is sent. */
+export function encodePut(core: Core, key: string, value: Value): EncodedPut {
+  const etcdKey = core.keys.encode(key);
+  const stored = core.codec.encode(etcdKey, toBuffer(value, key));
+  checkPutSize(core.config, key, etcdKey, stored);
+  return { key, etcdKey, value: stored };
+}
+
+export function leaseOf(ref: LeaseRef | undefined): string | undefined {
+  if (ref === undefined) return undefined;
+  return leaseToWire(typeof ref === 'string' ? ref : ref.id);
+}
+
+export async function put(core: Core, key: string, value: Value, options: PutOptions = {}): Promise<PutResult> {
+  const op = encodePut(core, key, value);
+  const lease = leaseOf(options.lease);
+  const res = await core.caller.run(
+    'write',
+    { op: 'put', key },
+    (grpc) => core.etcd.kv.put({ key: op.etcdKey, value: op.value, lease, prev_kv: options.prevKV === true }, grpc),
+    options,
+  );
+  const result: PutResult = { revision: headerRevision(res) };
+  return res.prev_kv ? { ...result, previous: toKeyValue(core, res.prev_kv) } : result;
+}
+
+export async function del(core: Core, key: string, options: CallOptions = {}): Promise<number> {
+  const etcdKey = core.keys.encode(key);
+  const res = await core.caller.run(
+    'write',
+    { op: 'delete', key },
+    (grpc) => core.etcd.kv.deleteRange({ key: etcdKey }, grpc),
+    options,
+  );
+  return Number(res.deleted);
+}

@@ -1,0 +1,148 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { generateCerts } from './certs.js';
+import { isHealthy, memberStatus, waitUntil } from './http.js';
+import { freePort } from './ports.js';
+import type { EtcdHandle, EtcdMember, EtcdTLSFiles, StartEtcdOptions } from './types.js';
+
+/** The etcd binary: `$ETCD_BIN`, else `etcd` on the PATH (or /usr/bin, /usr/local/bin). */
+export function findEtcdBinary(): string | undefined {
+  if (process.env.ETCD_BIN) return process.env.ETCD_BIN;
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
+  return dirs.map((d) => join(d, 'etcd')).find((p) => existsSync(p));
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+// A test runner that dies must not leave etcd processes behind.
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+interface Member extends EtcdMember {
+  readonly args: string[];
+  readonly log: string;
+  process?: ChildProcess;
+  exited?: Promise<void>;
+}
+
+function launch(binary: string, member: Member): void {
+  const fd = openSync(member.log, 'a');
+  const child = spawn(binary, member.args, { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  running.add(child);
+  member.process = child;
+  member.exited = new Promise((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
+}
+
+function alive(member: Member): boolean {
+  const child = member.process;
+  return !!child && child.exitCode === null && child.signalCode === null;
+}
+
+async function halt(member: Member, graceMs: number): Promise<void> {
+  const child = member.process;
+  if (!child || !alive(member)) return;
+  child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await member.exited;
+  clearTimeout(timer);
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Starts a cluster of local etcd processes on free loopback ports with a temp data dir. */
+export async function startLocal(binary: string, options: StartEtcdOptions): Promise<EtcdHandle> {
+  installExitHook();
+  const size = options.members ?? 1;
+  const root = await mkdtemp(join(tmpdir(), 'etcdkit-'));
+  const certs = options.tls ? await generateCerts(root) : undefined;
+  const tls: EtcdTLSFiles | undefined = certs && { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
+  const scheme = certs ? 'https' : 'http';
+  const ports = await Promise.all(Array.from({ length: size * 2 }, freePort));
+  const peers = Array.from({ length: size }, (_, i) => `m${i}=http://127.0.0.1:${ports[2 * i + 1]}`);
+  const token = `etcdkit-${process.pid}-${Date.now()}`;
+  const members: Member[] = [];
+  for (let i = 0; i < size; i++) {
+    const client = `${scheme}://127.0.0.1:${ports[2 * i]}`;
+    const peer = `http://127.0.0.1:${ports[2 * i + 1]}`;
+    const dataDir = join(root, `m${i}`);
+    await mkdir(dataDir, { recursive: true });
+    const args = [
+      '--name', `m${i}`, '--data-dir', dataDir,
+      '--listen-client-urls', client, '--advertise-client-urls', client,
+      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+      '--initial-cluster', peers.join(','), '--initial-cluster-state', 'new', '--initial-cluster-token', token,
+      '--logger', 'zap', '--log-level', 'warn',
+    ];
+    if (certs) args.push('--cert-file', certs.serverCert, '--key-file', certs.serverKey);
+    if (certs && options.clientCertAuth) args.push('--client-cert-auth', '--trusted-ca-file', certs.ca);
+    members.push({ name: `m${i}`, endpoint: client, args, log: join(root, `m${i}.log`) });
+  }
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const healthy = async (list: Member[]) => {
+    const ok = await waitUntil(async () => (await Promise.all(list.map((m) => isHealthy(m.endpoint, tls)))).every(Boolean), startTimeoutMs);
+    if (!ok) {
+      throw new Error(`etcd did not become healthy within ${startTimeoutMs} ms; last log lines:\n${tail(list[0]!.log)}`);
+    }
+  };
+  const pick = (member?: number) => (member === undefined ? members : [members[member]!]);
+  let stopped: Promise<void> | undefined;
+  const handle: EtcdHandle = {
+    endpoints: members.map((m) => m.endpoint),
+    members: members.map(({ name, endpoint }) => ({ name, endpoint })),
+    source: 'binary',
+    ...(tls ? { tls } : {}),
+    stop: () =>
+      (stopped ??= (async () => {
+        await Promise.all(members.map((m) => halt(m, 5000)));
+        await rm(root, { recursive: true, force: true });
+      })()),
+    kill: async (member) => {
+      await Promise.all(pick(member).map((m) => halt(m, 0)));
+    },
+    restart: async (member) => {
+      const list = pick(member);
+      await Promise.all(list.map((m) => halt(m, 5000)));
+      for (const m of list) launch(binary, m);
+      await healthy(list);
+    },
+    leader: async () => {
+      const statuses = await Promise.all(members.map((m) => (alive(m) ? memberStatus(m.endpoint, tls) : undefined)));
+      return statuses.findIndex((s) => s !== undefined && s.member === s.leader);
+    },
+    [Symbol.asyncDispose]: () => handle.stop(),
+  };
+  try {
+    for (const m of members) launch(binary, m);
+    await healthy(members);
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+  return handle;
+}
+
+/** True when `etcd --version` runs. */
+export function binaryWorks(binary: string): boolean {
+  return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { Etcd3 } from 'etcd3';
+import { Client, Config } from '../src/index.js';
+
+/** Endpoints of the shared etcd started by the global setup. */
+export function endpoints(): string[] {
+  return inject('etcdEndpoints');
+}
+
+/** A Config for the shared etcd. */
+export function testConfig(): Config {
+  return Config.defaults().withEndpoints(...endpoints());
+}
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(name: string): string {
+  return `/test/${name}-${randomBytes(4).toString('hex')}/`;
+}
+
+/** A client of the shared etcd, namespaced under a fresh prefix unless `config` is given. */
+export function connect(config: Config = testConfig()): Promise<Client> {
+  return Client.connect(config);
+}
+
+/** A plain etcd3 client of the shared etcd, for checking what is really stored. */
+export function rawEtcd(hosts: string[] = endpoints()): Etcd3 {
+  return new Etcd3({ hosts });
+}
+
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
