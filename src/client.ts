@@ -5,6 +5,8 @@ import { createEtcd3 } from './core/connection.js';
 import type { Core } from './core/core.js';
 import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, ValidationError, mapError } from './errors/index.js';
 import { Keyspace } from './keys/index.js';
+import * as admin from './admin/index.js';
+import type { EndpointStatus, Health, Member } from './admin/index.js';
 import * as kv from './kv/index.js';
 import type {
   BulkOptions,
@@ -223,6 +225,48 @@ export class Client implements AsyncDisposable {
    */
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
     return kv.deletePrefix(this.#core, prefix, options);
+  }
+
+  // ---- cluster ---------------------------------------------------------
+
+  /**
+   * The cluster's current revision (one count-only read).
+   * @example `const rev = await client.revision();`
+   */
+  revision(options?: CallOptions): Promise<number> {
+    return admin.currentRevision(this.#core, options);
+  }
+
+  /**
+   * Discards the key history before `revision`; reads and watches at older revisions then fail with {@link CompactedError}.
+   * @example `await client.compact(await client.revision());`
+   */
+  compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
+    return admin.compact(this.#core, revision, options);
+  }
+
+  /**
+   * Status of every configured endpoint, asked in parallel; an endpoint that does not answer is reported with `reachable: false`.
+   * @example `for (const s of await client.status()) console.log(s.endpoint, s.version, s.isLeader);`
+   */
+  status(options?: CallOptions): Promise<EndpointStatus[]> {
+    return admin.status(this.#core, options);
+  }
+
+  /**
+   * A summary of {@link Client.status}: healthy when an endpoint answers, sees a leader and reports no alarm.
+   * @example `if (!(await client.health()).healthy) alert();`
+   */
+  health(options?: CallOptions): Promise<Health> {
+    return admin.health(this.#core, options);
+  }
+
+  /**
+   * The members of the cluster.
+   * @example `const names = (await client.members()).map((m) => m.name);`
+   */
+  members(options?: CallOptions): Promise<Member[]> {
+    return admin.members(this.#core, options);
   }
 
   // ---- lifecycle -------------------------------------------------------

@@ -15,6 +15,8 @@
 export { Client, type ConnectOptions } from './client.js';
 export { Config, DEFAULTS, type AuthOptions, type TLSOptions, type ResolvedTLS } from './config/index.js';
 export type { CallOptions } from './core/call.js';
+export type { EndpointStatus, Health, Member } from './admin/index.js';
+export type { Comparison, CompareTarget, CompareOp } from './txn/compare.js';
 export type { Value } from './codec/index.js';
 export type {
   KeyValue,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEtcd } from '../src/testing/index.js';
 import {
   Client,
   ClosedError,
+  Config,
   KeyNotFoundError,
   ValidationError,
   ValueTooLargeError,
@@ -154,5 +156,32 @@ describe('lifecycle', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(client.get('s', { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('cluster', () => {
+  it('revision, status, health and members describe the running etcd', async () => {
+    const { revision } = await client.put('cluster/rev', 'x');
+    expect(await client.revision()).toBeGreaterThanOrEqual(revision);
+    const [s] = await client.status();
+    expect(s).toMatchObject({ reachable: true, isLeader: true });
+    expect(s!.version).toMatch(/^3\./);
+    expect(s!.dbSize).toBeGreaterThan(0);
+    const h = await client.health();
+    expect(h).toMatchObject({ healthy: true, endpoints: 1, reachable: 1, leader: s!.memberId });
+    const m = await client.members();
+    expect(m).toHaveLength(1);
+    expect(m[0]!.id).toBe(s!.memberId);
+  });
+
+  // Compaction affects every reader of a cluster, so it gets an etcd of its own.
+  it('compact makes older revisions unreadable with CompactedError', async () => {
+    await using etcd = await startEtcd();
+    await using own = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
+    const { revision } = await own.put('/c', 'v1');
+    await own.put('/c', 'v2');
+    await own.compact(revision + 1);
+    await expect(own.get('/c', { revision })).rejects.toMatchObject({ code: 'COMPACTED' });
+    expect(await own.getString('/c')).toBe('v2');
   });
 });

@@ -11,6 +11,12 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** {@link CallOptions} plus what internal callers may ask of the call layer. */
+export interface RunOptions extends CallOptions {
+  /** Set to false for a call that must be tried once only (e.g. a per-endpoint probe). */
+  retry?: boolean;
+}
+
 /**
  * How a call may be retried. `read`: safe to repeat. `write`: repeating it
  * could apply it twice, so it is never repeated once it may have been sent.
@@ -49,7 +55,7 @@ export class Caller {
   }
 
   /** Runs `attempt` under the policy for `kind`, mapping any failure to an {@link EtcdKitError}. */
-  run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: CallOptions = {}): Promise<T> {
+  run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const once = async () => {
       this.#check(ctx, options.signal);
@@ -59,7 +65,7 @@ export class Caller {
         throw mapError(err, ctx);
       }
     };
-    if (kind === 'write') return once();
+    if (kind === 'write' || options.retry === false) return once();
     return this.#readPolicy.execute(once, options.signal).catch((err: unknown) => {
       throw options.signal?.aborted ? cancelled(ctx, options.signal) : mapError(err, ctx);
     });

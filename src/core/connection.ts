@@ -9,10 +9,10 @@ import type { Config } from '../config/index.js';
  * retry that re-sends writes, and a per-host breaker) is switched off: every
  * call goes through etcdkit's call layer instead.
  */
-export function createEtcd3(config: Config): Etcd3 {
+export function createEtcd3(config: Config, endpoints: readonly string[] = config.endpoints): Etcd3 {
   const tls = config.tls;
   const options: IOptions = {
-    hosts: config.endpoints.map((e) => (tls ? e.replace(/^http:/, 'https:') : e)),
+    hosts: endpoints.map((e) => (tls ? e.replace(/^http:/, 'https:') : e)),
     auth: config.auth && { username: config.auth.username, password: config.auth.password },
     faultHandling: { global: noop, host: () => noop },
     grpcOptions: {

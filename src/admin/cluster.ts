@@ -1,0 +1,50 @@
+import type { Core } from '../core/core.js';
+import type { CallOptions } from '../core/call.js';
+import { headerRevision } from '../core/ids.js';
+import { ValidationError } from '../errors/index.js';
+
+/** A member of the cluster. */
+export interface Member {
+  /** Member id (hex). */
+  readonly id: string;
+  /** Empty for a member that has not started yet. */
+  readonly name: string;
+  readonly peerURLs: readonly string[];
+  readonly clientURLs: readonly string[];
+  readonly isLearner: boolean;
+}
+
+export async function members(core: Core, options: CallOptions = {}): Promise<Member[]> {
+  const res = await core.caller.run('read', { op: 'members' }, (grpc) => core.etcd.cluster.memberList({}, grpc), options);
+  return res.members.map((m) => ({
+    id: BigInt(m.ID).toString(16),
+    name: m.name,
+    peerURLs: m.peerURLs,
+    clientURLs: m.clientURLs,
+    isLearner: m.isLearner === true,
+  }));
+}
+
+/** The cluster's current revision. */
+export async function currentRevision(core: Core, options: CallOptions = {}): Promise<number> {
+  const res = await core.caller.run(
+    'read',
+    { op: 'revision' },
+    (grpc) => core.etcd.kv.range({ key: Buffer.from([0]), count_only: true, limit: 1 }, grpc),
+    options,
+  );
+  return headerRevision(res);
+}
+
+/** Discards history before `revision`. Idempotent, so safe to retry. */
+export async function compact(core: Core, revision: number, options: CallOptions & { physical?: boolean } = {}): Promise<void> {
+  if (!Number.isSafeInteger(revision) || revision <= 0) {
+    throw new ValidationError(`revision must be a positive whole number, got ${revision}`);
+  }
+  await core.caller.run(
+    'read', // compacting twice to the same revision changes nothing more
+    { op: 'compact' },
+    (grpc) => core.etcd.kv.compact({ revision, physical: options.physical === true }, grpc),
+    options,
+  );
+}

@@ -1,0 +1,103 @@
+import type { Etcd3 } from 'etcd3';
+import type { Core } from '../core/core.js';
+import type { CallOptions } from '../core/call.js';
+import { createEtcd3 } from '../core/connection.js';
+import { revision } from '../core/ids.js';
+import { mapError } from '../errors/index.js';
+
+/** What one endpoint reports about itself. */
+export interface EndpointStatus {
+  /** The endpoint URL, as configured. */
+  readonly endpoint: string;
+  /** False when the endpoint did not answer; `error` then says why. */
+  readonly reachable: boolean;
+  /** The member's id (hex), as `etcdctl` prints it. */
+  readonly memberId?: string;
+  /** Server version, e.g. `'3.4.23'`. */
+  readonly version?: string;
+  /** Backend database size in bytes. */
+  readonly dbSize?: number;
+  /** The leader's member id (hex); `'0'` when the member sees no leader. */
+  readonly leader?: string;
+  /** True when this member is the leader. */
+  readonly isLeader?: boolean;
+  readonly raftTerm?: number;
+  readonly raftIndex?: number;
+  /** Alarms and errors the member reports (e.g. `NOSPACE`). */
+  readonly errors?: readonly string[];
+  /** Why the endpoint is unreachable. */
+  readonly error?: string;
+}
+
+/** A one-line summary of {@link EndpointStatus} across endpoints. */
+export interface Health {
+  /** True when at least one endpoint answers, it sees a leader, and it reports no error. */
+  readonly healthy: boolean;
+  /** Endpoints configured. */
+  readonly endpoints: number;
+  /** Endpoints that answered. */
+  readonly reachable: number;
+  /** The leader's member id (hex), when one is known. */
+  readonly leader?: string;
+  readonly statuses: readonly EndpointStatus[];
+}
+
+const hex = (id: string) => BigInt(id).toString(16);
+
+/** A client bound to one endpoint only, made on first use and closed with the client. */
+export function endpointClient(core: Core, endpoint: string): Etcd3 {
+  const cache = endpointClients.get(core) ?? new Map<string, Etcd3>();
+  endpointClients.set(core, cache);
+  let etcd = cache.get(endpoint);
+  if (!etcd) {
+    etcd = createEtcd3(core.config, [endpoint]);
+    cache.set(endpoint, etcd);
+    core.resources.add(etcd);
+  }
+  return etcd;
+}
+const endpointClients = new WeakMap<Core, Map<string, Etcd3>>();
+
+/** Asks every configured endpoint for its status, in parallel; unreachable ones are reported, not thrown. */
+export async function status(core: Core, options: CallOptions = {}): Promise<EndpointStatus[]> {
+  return Promise.all(
+    core.config.endpoints.map(async (endpoint): Promise<EndpointStatus> => {
+      try {
+        const etcd = endpointClient(core, endpoint);
+        const res = await core.caller.run('read', { op: 'status' }, (grpc) => etcd.maintenance.status(grpc), {
+          ...options,
+          retry: false,
+        });
+        const memberId = hex(res.header.member_id);
+        const leader = hex(res.leader);
+        return {
+          endpoint,
+          reachable: true,
+          memberId,
+          version: res.version,
+          dbSize: Number(res.dbSize),
+          leader,
+          isLeader: leader === memberId,
+          raftTerm: revision(res.raftTerm),
+          raftIndex: revision(res.raftIndex),
+          errors: res.errors ?? [],
+        };
+      } catch (err) {
+        return { endpoint, reachable: false, error: mapError(err, { op: 'status' }).message };
+      }
+    }),
+  );
+}
+
+export async function health(core: Core, options: CallOptions = {}): Promise<Health> {
+  const statuses = await status(core, options);
+  const up = statuses.filter((s) => s.reachable);
+  const leader = up.find((s) => s.leader && s.leader !== '0')?.leader;
+  return {
+    healthy: up.length > 0 && leader !== undefined && up.every((s) => (s.errors ?? []).length === 0),
+    endpoints: statuses.length,
+    reachable: up.length,
+    ...(leader ? { leader } : {}),
+    statuses,
+  };
+}
