@@ -71,7 +71,7 @@ export class Config {
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): Config {
     let config = Config.defaults();
-    const get = (name: string) => (env[name] ?? '').trim() || undefined;
+    const get = (name: string) => (env[name]?.trim() ? env[name] : undefined);
     const endpoints = get('ETCD_ENDPOINTS');
     if (endpoints) config = config.withEndpoints(...endpoints.split(',').map((e) => e.trim()).filter(Boolean));
     const username = get('ETCD_USERNAME');
