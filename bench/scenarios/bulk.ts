@@ -1,0 +1,76 @@
+import { timed, type Round, type Scenario } from '../scenario.js';
+import { chunksOf, entriesOf } from './data.js';
+
+const KEYS = 10_000;
+const VALUE_BYTES = 256;
+/** etcd's default `--max-txn-ops`: what a hand-written chunking loop would use. */
+const TXN_OPS = 128;
+
+const data = new Map<string, Map<string, Buffer>>();
+
+function entries(round: Round): Map<string, Buffer> {
+  let e = data.get(round.ctx.prefix);
+  if (!e) data.set(round.ctx.prefix, (e = entriesOf(`${round.ctx.prefix}k/`, KEYS, VALUE_BYTES)));
+  return e;
+}
+
+async function etcdkitBulk(round: Round) {
+  const e = entries(round);
+  return timed(async () => (await round.ctx.etcdkit.bulkPut(e)).count);
+}
+
+/** The loop users write first: one put per key, one after the other (time-bounded: it is slow). */
+async function rawPutLoop(round: Round) {
+  const e = [...entries(round)];
+  const budget = round.ctx.quick || round.index < 0 ? round.durationMs : Infinity;
+  return timed(async () => {
+    const deadline = performance.now() + budget;
+    let n = 0;
+    for (const [key, value] of e) {
+      if (performance.now() >= deadline) break;
+      await round.ctx.raw.put(key).value(value).exec();
+      n++;
+    }
+    return n;
+  });
+}
+
+/** The careful hand-written loop: transactions of 128 puts, one after the other. */
+async function rawTxnLoop(round: Round) {
+  const chunks = chunksOf([...entries(round)], TXN_OPS);
+  return timed(async () => {
+    let n = 0;
+    for (const chunk of chunks) {
+      const success = chunk.map(([key, value]) => ({ request_put: { key: Buffer.from(key), value } }));
+      await round.ctx.raw.kv.txn({ success });
+      n += chunk.length;
+    }
+    return n;
+  });
+}
+
+const teardown = async () => {
+  data.clear();
+};
+
+export const bulkVsPutLoop: Scenario = {
+  name: 'bulk-10k-vs-put-loop',
+  title: 'load 10,000 keys (256 B): bulkPut vs a sequential put loop',
+  unit: 'keys/s',
+  labels: { etcdkit: 'etcdkit bulkPut', raw: 'etcd3 put loop' },
+  targets: { minRatio: 20 },
+  etcdkit: etcdkitBulk,
+  raw: rawPutLoop,
+  teardown,
+};
+
+export const bulkVsTxnLoop: Scenario = {
+  name: 'bulk-10k-vs-txn-loop',
+  title: 'load 10,000 keys (256 B): bulkPut vs a loop of 128-op txns',
+  unit: 'keys/s',
+  labels: { etcdkit: 'etcdkit bulkPut', raw: 'etcd3 txn loop' },
+  targets: { minRatio: 1.0 },
+  etcdkit: etcdkitBulk,
+  raw: rawTxnLoop,
+  teardown,
+};
