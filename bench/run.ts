@@ -22,8 +22,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--json <file>] [--only <name,.
   --quick      CI-sized run (about a minute)
   --json       write the results as JSON to <file>
   --only       run only these scenarios (comma-separated names or prefixes, e.g. put,get-1k-c64)
-  --rounds     timed rounds per scenario (default 5, quick 3)
-  --duration   length of a time-bounded round in ms (default 2000, quick 400)
+  --rounds     timed rounds per scenario (default 7, quick 3; a scenario may set its own)
+  --duration   length of a time-bounded round in ms (default 1500, quick 400)
   --no-docs    do not rewrite docs/benchmarks.md and docs/benchmarks.svg (a full run of every scenario does by default)
   --list       print the scenario names and exit
 Uses the etcd in ETCD_ENDPOINTS when set, else starts a throwaway one.`;
@@ -45,8 +45,8 @@ function options() {
   });
   const quick = values.quick === true;
   const plan: RunPlan = {
-    rounds: values.rounds ? Number(values.rounds) : quick ? 3 : 5,
-    durationMs: values.duration ? Number(values.duration) : quick ? 400 : 2000,
+    rounds: values.rounds ? Number(values.rounds) : quick ? 3 : 7,
+    durationMs: values.duration ? Number(values.duration) : quick ? 400 : 1500,
     warmupMs: quick ? 200 : 500,
   };
   if (!(plan.rounds > 0 && plan.durationMs > 0)) throw new Error(`--rounds and --duration must be positive\n${USAGE}`);

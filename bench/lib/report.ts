@@ -59,9 +59,9 @@ function memoryTable(results: BenchResults): string {
 function samples(results: BenchResults): string {
   const rows = results.scenarios.map((r) => {
     const s = (xs: number[]) => xs.map((v) => fmt(v)).join(', ');
-    return `| \`${r.name}\` | ${r.labels.etcdkit}: ${s(r.etcdkit.samples)}<br>${r.labels.raw}: ${s(r.raw.samples)} |`;
+    return `| \`${r.name}\` | ${r.labels.etcdkit}: ${s(r.etcdkit.samples)}<br>${r.labels.raw}: ${s(r.raw.samples)} | ${fmt(r.pairedRatio)}× |`;
   });
-  return ['| scenario | each round |', '|---|---|', ...rows].join('\n');
+  return ['| scenario | each round | median of per-round ratios |', '|---|---|--:|', ...rows].join('\n');
 }
 
 /** docs/benchmarks.md for a full run. */

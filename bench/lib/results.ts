@@ -32,6 +32,11 @@ export interface ScenarioResult {
   readonly raw: SideResult;
   /** median(etcdkit) / median(raw). */
   readonly ratio: number;
+  /**
+   * The median of each round's etcdkit/raw ratio. Both sides of a round run
+   * back to back, so on a machine whose load drifts this is the steadier figure.
+   */
+  readonly pairedRatio: number;
   readonly targets: TargetCheck[];
 }
 

@@ -75,6 +75,7 @@ export async function runScenario(scenario: Scenario, ctx: BenchContext, plan: R
     etcdkit,
     raw,
     ratio,
+    pairedRatio: median(etcdkit.samples.map((v, i) => v / raw.samples[i]!)),
     targets: checks(scenario, etcdkit, ratio),
   };
 }
