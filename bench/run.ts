@@ -3,7 +3,7 @@
  * See bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,13 +18,14 @@ import { runScenario, type RunPlan } from './lib/runner.js';
 import type { BenchContext, Scenario } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--json <file>] [--only <name,...>] [--rounds <n>] [--duration <ms>] [--no-docs] [--list]
+const USAGE = `usage: npm run bench -- [--quick] [--json <file>] [--only <name,...>] [--rounds <n>] [--duration <ms>] [--no-docs] [--render <file>] [--list]
   --quick      CI-sized run (about a minute)
   --json       write the results as JSON to <file>
   --only       run only these scenarios (comma-separated names or prefixes, e.g. put,get-1k-c64)
   --rounds     timed rounds per scenario (default 7, quick 3; a scenario may set its own)
   --duration   length of a time-bounded round in ms (default 1500, quick 400)
   --no-docs    do not rewrite docs/benchmarks.md and docs/benchmarks.svg (a full run of every scenario does by default)
+  --render     rewrite the docs page from a results file written by --json, without running anything
   --list       print the scenario names and exit
 Uses the etcd in ETCD_ENDPOINTS when set, else starts a throwaway one.`;
 
@@ -40,6 +41,7 @@ function options() {
       duration: { type: 'string' },
       'no-docs': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
+      render: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -77,6 +79,7 @@ async function writeDocs(results: BenchResults): Promise<void> {
 async function main(): Promise<void> {
   const opts = options();
   if (opts.help) return console.log(USAGE);
+  if (opts.render) return writeDocs(JSON.parse(await readFile(opts.render, 'utf8')) as BenchResults);
   if (opts.list) return console.log(scenarios.map((s) => `${s.name}  ${s.title}`).join('\n'));
   const chosen = select(opts.only);
   const started = performance.now();

@@ -91,7 +91,9 @@ ${memoryTable(results)}
   a sequential \`put\` loop, and against a sequential loop of hand-built 128-put transactions.
 - Iterate: each side runs in a fresh child process; peak memory growth is the highest RSS seen (sampled every 2 ms and
   the kernel's high-water mark) minus the RSS just before the read. The raw side needs
-  \`grpc.max_receive_message_length\` raised to read a large prefix at all; etcdkit reads pages of 1,000 keys.
+  \`grpc.max_receive_message_length\` raised to read a large prefix at all. etcdkit reads pages at one pinned revision
+  (1,000 keys, then about 2 MiB each), asking for the next page while the current one is consumed. RSS growth counts
+  garbage not yet collected too: etcdkit's levels off as the prefix grows, the raw side's grows with the prefix.
 - Count: a count-only range over 10,000 keys, one caller.
 - Client CPU is the benchmark process's user + system time while one side ran, per unit of work (the child's own for
   iterate): it shows what the client costs even when a busy machine blurs the rates.
