@@ -1,4 +1,4 @@
-import { timed, type Round, type Scenario } from '../scenario.js';
+import { timed, type Measurement, type Round, type Scenario } from '../scenario.js';
 import { chunksOf, entriesOf } from './data.js';
 
 const KEYS = 10_000;
@@ -56,24 +56,19 @@ const teardown = async () => {
   data.clear();
 };
 
-export const bulkVsPutLoop: Scenario = {
-  name: 'bulk-10k-vs-put-loop',
-  title: 'load 10,000 keys (256 B): bulkPut vs a sequential put loop',
-  unit: 'keys/s',
-  labels: { etcdkit: 'etcdkit bulkPut', raw: 'etcd3 put loop' },
-  targets: { minRatio: 20 },
-  etcdkit: etcdkitBulk,
-  raw: rawPutLoop,
-  teardown,
-};
+function versus(against: 'put' | 'txn', minRatio: number, raw: (round: Round) => Promise<Measurement>): Scenario {
+  const loop = against === 'put' ? 'a sequential put loop' : 'a loop of 128-op txns';
+  return {
+    name: `bulk-10k-vs-${against}-loop`,
+    title: `load 10,000 keys (256 B): bulkPut vs ${loop}`,
+    unit: 'keys/s',
+    labels: { etcdkit: 'etcdkit bulkPut', raw: `etcd3 ${against} loop` },
+    targets: { minRatio },
+    etcdkit: etcdkitBulk,
+    raw,
+    teardown,
+  };
+}
 
-export const bulkVsTxnLoop: Scenario = {
-  name: 'bulk-10k-vs-txn-loop',
-  title: 'load 10,000 keys (256 B): bulkPut vs a loop of 128-op txns',
-  unit: 'keys/s',
-  labels: { etcdkit: 'etcdkit bulkPut', raw: 'etcd3 txn loop' },
-  targets: { minRatio: 1.0 },
-  etcdkit: etcdkitBulk,
-  raw: rawTxnLoop,
-  teardown,
-};
+export const bulkVsPutLoop = versus('put', 20, rawPutLoop);
+export const bulkVsTxnLoop = versus('txn', 1.0, rawTxnLoop);

@@ -1,45 +1,49 @@
 import { randomBytes } from 'node:crypto';
-import { closedLoop, type BenchContext, type Scenario } from '../scenario.js';
+import { closedLoop, type BenchContext, type Round, type Scenario } from '../scenario.js';
 import { keyAt } from './data.js';
 
 /** Distinct keys each put/get side cycles through (keeps the database small). */
 const KEYS = 1000;
 const VALUE = randomBytes(1024);
 
-function putScenario(concurrency: number): Scenario {
+type Op = (ctx: BenchContext, key: string) => Promise<unknown>;
+
+/** A closed loop of `concurrency` callers doing `op` over {@link KEYS} keys, each side under its own prefix. */
+function loop(op: 'put' | 'get', concurrency: number, sides: { etcdkit: Op; raw: Op }, setup?: Scenario['setup']): Scenario {
+  const side = (name: 'etcdkit' | 'raw') => (round: Round) => {
+    const p = `${round.ctx.prefix}${name}/`;
+    return closedLoop(concurrency, round.durationMs, (i) => sides[name](round.ctx, keyAt(p, i % KEYS)));
+  };
   return {
-    name: `put-1k-c${concurrency}`,
-    title: `put, 1 KiB values, concurrency ${concurrency}`,
+    name: `${op}-1k-c${concurrency}`,
+    title: `${op}, 1 KiB values, concurrency ${concurrency}`,
     unit: 'ops/s',
     targets: { minRatio: 0.95 },
-    etcdkit: ({ ctx, durationMs }) => {
-      const p = `${ctx.prefix}etcdkit/`;
-      return closedLoop(concurrency, durationMs, (i) => ctx.etcdkit.put(keyAt(p, i % KEYS), VALUE));
-    },
-    raw: ({ ctx, durationMs }) => {
-      const p = `${ctx.prefix}raw/`;
-      return closedLoop(concurrency, durationMs, (i) => ctx.raw.put(keyAt(p, i % KEYS)).value(VALUE).exec());
-    },
+    ...(setup ? { setup } : {}),
+    etcdkit: side('etcdkit'),
+    raw: side('raw'),
   };
 }
 
 async function loadKeys(ctx: BenchContext): Promise<void> {
   const entries = new Map<string, Buffer>();
-  for (let i = 0; i < KEYS; i++) entries.set(keyAt(ctx.prefix, i), VALUE);
+  for (const side of ['etcdkit', 'raw']) for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
   await ctx.etcdkit.bulkPut(entries);
 }
 
-function getScenario(concurrency: number): Scenario {
-  return {
-    name: `get-1k-c${concurrency}`,
-    title: `get, 1 KiB values, concurrency ${concurrency}`,
-    unit: 'ops/s',
-    targets: { minRatio: 0.95 },
-    setup: loadKeys,
-    etcdkit: ({ ctx, durationMs }) => closedLoop(concurrency, durationMs, (i) => ctx.etcdkit.get(keyAt(ctx.prefix, i % KEYS))),
-    raw: ({ ctx, durationMs }) => closedLoop(concurrency, durationMs, (i) => ctx.raw.get(keyAt(ctx.prefix, i % KEYS)).buffer()),
-  };
-}
+const put = (concurrency: number) =>
+  loop('put', concurrency, {
+    etcdkit: (ctx, key) => ctx.etcdkit.put(key, VALUE),
+    raw: (ctx, key) => ctx.raw.put(key).value(VALUE).exec(),
+  });
+
+const get = (concurrency: number) =>
+  loop(
+    'get',
+    concurrency,
+    { etcdkit: (ctx, key) => ctx.etcdkit.get(key), raw: (ctx, key) => ctx.raw.get(key).buffer() },
+    loadKeys,
+  );
 
 const COUNTED = 10_000;
 
@@ -58,7 +62,7 @@ export const count: Scenario = {
   raw: ({ ctx, durationMs }) => closedLoop(1, durationMs, () => ctx.raw.getAll().prefix(ctx.prefix).count()),
 };
 
-export const put1 = putScenario(1);
-export const put64 = putScenario(64);
-export const get1 = getScenario(1);
-export const get64 = getScenario(64);
+export const put1 = put(1);
+export const put64 = put(64);
+export const get1 = get(1);
+export const get64 = get(64);
