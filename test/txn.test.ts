@@ -78,6 +78,29 @@ describe('compareAndSwap with a transforming value pipeline', () => {
     }
   });
 
+  it('when a writer gets in between the read and the guarded write: retries on the same plaintext, false on another', async () => {
+    const core = withCodec(client);
+    const etcdKv = client.core.etcd.kv;
+    const realTxn = etcdKv.txn.bind(etcdKv);
+    // Wraps the real RPC (the request still goes to etcd) to let another write land just before the guarded txn.
+    const interleave = (plaintext: string) =>
+      vi.spyOn(etcdKv, 'txn').mockImplementationOnce(async (req, opts) => {
+        await kv.put(core, 'enc-race', plaintext);
+        return realTxn(req, opts);
+      });
+    await kv.put(core, 'enc-race', 'A');
+    const same = interleave('A');
+    expect(await txn.compareAndSwap(core, 'enc-race', 'A', 'B')).toBe(true);
+    expect(same).toHaveBeenCalledTimes(2); // the failed guard, then the retry on the new revision
+    same.mockRestore();
+    expect((await kv.get(core, 'enc-race')).toString()).toBe('B');
+    const other = interleave('C');
+    expect(await txn.compareAndSwap(core, 'enc-race', 'B', 'D')).toBe(false);
+    expect(other).toHaveBeenCalledTimes(1);
+    other.mockRestore();
+    expect((await kv.get(core, 'enc-race')).toString()).toBe('C');
+  });
+
   it('loses no update when 8 writers increment a counter by read + compareAndSwap', async () => {
     const core = withCodec(client);
     await kv.put(core, 'enc-incr', '0');
