@@ -56,7 +56,7 @@ export const compare = Object.freeze({
   /**
    * The stored value against `value`. Byte comparison on the server: refused
    * when the client's value pipeline transforms values (encryption,
-   * compression); guard on {@link compare.modRevision} instead.
+   * compression); guard on `compare.modRevision` instead.
    */
   value: (key: string, op: CompareOp, value: string | Uint8Array, options?: CompareOptions): Comparison =>
     make('value', key, op, value, options),

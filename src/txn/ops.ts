@@ -100,13 +100,13 @@ export type ResultsOf<Ops extends readonly Operation[]> = { -readonly [I in keyo
 /** Any operation's result. */
 export type OperationResult = PutOpResult | GetOpResult | DeleteOpResult | TxnOpResult;
 
-/** Options of {@link op.put}. */
+/** Options of `op.put`. */
 export interface PutOpOptions {
   readonly lease?: LeaseRef;
   readonly prevKV?: boolean;
 }
 
-/** Options of {@link op.get} and {@link op.getPrefix}. */
+/** Options of `op.get` and `op.getPrefix`. */
 export interface GetOpOptions {
   readonly limit?: number;
   readonly keysOnly?: boolean;
