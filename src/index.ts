@@ -59,3 +59,25 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export { compare, op, TxnBuilder } from './txn/index.js';
+export type {
+  CompareOptions,
+  Operation,
+  PutOp,
+  GetOp,
+  DeleteOp,
+  DeletePrefixOp,
+  TxnOp,
+  PutOpOptions,
+  GetOpOptions,
+  OperationResult,
+  PutOpResult,
+  GetOpResult,
+  DeleteOpResult,
+  TxnOpResult,
+  ResultOf,
+  ResultsOf,
+  TxnResult,
+  CasOptions,
+} from './txn/index.js';
+export type { Isolation, StmOptions, StmResult, StmTx } from './concurrency/stm.js';
