@@ -1,5 +1,5 @@
 import { Config } from './config/index.js';
-import { identityCodec, type Value } from './codec/index.js';
+import { createCodec, type Value } from './codec/index.js';
 import { abortable, Caller, type CallOptions } from './core/call.js';
 import { createEtcd3 } from './core/connection.js';
 import type { Core } from './core/core.js';
@@ -60,7 +60,7 @@ export class Client implements AsyncDisposable {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
-      codec: identityCodec,
+      codec: createCodec(config),
       caller: new Caller(config),
       resources: new Set(),
     };
