@@ -8,6 +8,7 @@ import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import * as kv from './kv/index.js';
+import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
 import type {
   BulkOptions,
   BulkPutOptions,
@@ -225,6 +226,27 @@ export class Client implements AsyncDisposable {
    */
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
     return kv.deletePrefix(this.#core, prefix, options);
+  }
+
+  // ---- encryption ------------------------------------------------------
+
+  /**
+   * Rewrites every value under `prefix` that is not encrypted with the
+   * primary key (plaintext values too, with `allowPlaintext`), for key
+   * rotation. Reads pages at one revision; each rewrite is guarded on the
+   * key's mod revision, so a concurrent write is never overwritten, and the
+   * key's lease is kept. Safe to run again after a failure.
+   *
+   * @example
+   * ```ts
+   * const { rewritten } = await client.reencrypt('/secrets/', { onProgress: (p) => console.log(p.scanned) });
+   * ```
+   * @throws {@link ConfigError} when the client has no encryption configured.
+   * @throws {@link DecryptionError} when a value cannot be read with the configured keys (nothing is skipped silently).
+   * @throws {@link ConflictError} when a key kept changing under concurrent writers.
+   */
+  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    return reencrypt(this.#core, prefix, options);
   }
 
   // ---- cluster ---------------------------------------------------------

@@ -59,3 +59,13 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export type {
+  EncryptionKey,
+  EncryptionOptions,
+  EncryptionKeysOptions,
+  EncryptionSettings,
+  CompressionAlgorithm,
+  CompressionOptions,
+  CompressionSettings,
+} from './config/index.js';
+export type { ReencryptOptions, ReencryptResult } from './codec/reencrypt.js';
