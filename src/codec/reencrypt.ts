@@ -9,8 +9,8 @@ import { EnvelopeCodec } from './envelope-codec.js';
 
 /** Options of {@link Client.reencrypt}. */
 export interface ReencryptOptions extends CallOptions {
-  /** Called after each page with the counts so far. */
-  onProgress?: (progress: ReencryptResult) => void;
+  /** Called after each page with the counts so far; a returned promise is awaited before the next page. */
+  onProgress?: (progress: ReencryptResult) => void | Promise<void>;
   /** Keys read per page. @default 1000 */
   pageSize?: number;
   /** Required to use the empty prefix (every key of the namespace). */
@@ -57,7 +57,7 @@ export async function reencrypt(core: Core, prefix: string, options: ReencryptOp
       },
     );
     if (error !== undefined) throw error;
-    options.onProgress?.({ scanned, rewritten, skipped: scanned - rewritten });
+    await options.onProgress?.({ scanned, rewritten, skipped: scanned - rewritten });
   }
   return { scanned, rewritten, skipped: scanned - rewritten };
 }
