@@ -46,7 +46,7 @@ function inProcess(): void {
     cipher.final();
     cipher.getAuthTag();
   };
-  console.log('\nIn process, AES-256-GCM (MB/s of plaintext, median of 5 interleaved rounds)');
+  console.log('\nIn process, AES-256-GCM (MB/s of plaintext, median of 11 interleaved rounds)');
   console.log('size     seal MB/s  open MB/s  node:crypto floor MB/s  seal vs floor');
   for (const size of SIZES) {
     const value = randomBytes(size);
@@ -54,10 +54,10 @@ function inProcess(): void {
     const seal: number[] = [];
     const open: number[] = [];
     const bare: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      seal.push(rate(250, () => codec.encode(etcdKey, value)));
-      open.push(rate(250, () => codec.decode(etcdKey, stored, 'k')));
-      bare.push(rate(250, floor(value)));
+    for (let round = 0; round < 11; round++) {
+      seal.push(rate(120, () => codec.encode(etcdKey, value)));
+      open.push(rate(120, () => codec.decode(etcdKey, stored, 'k')));
+      bare.push(rate(120, floor(value)));
     }
     const mb = (ops: number) => (ops * size) / 1e6;
     console.log(
@@ -94,16 +94,16 @@ async function onEtcd(endpoints: string[]): Promise<void> {
   };
   const KEYS = 64;
   const CONCURRENCY = 16;
-  console.log(`\nReal etcd, ${CONCURRENCY} requests in flight, ${KEYS} keys (ops/s, median of 3 interleaved rounds)`);
+  console.log(`\nReal etcd, ${CONCURRENCY} requests in flight, ${KEYS} keys (ops/s, median of 5 interleaved rounds)`);
   console.log('size    client              put ops/s  get ops/s  put vs etcd3  get vs etcd3');
   for (const size of SIZES) {
     const value = randomBytes(size);
     const results: Record<string, { put: number[]; get: number[] }> = {};
     for (const name of Object.keys(clients)) results[name] = { put: [], get: [] };
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       for (const [name, c] of Object.entries(clients)) {
-        results[name]!.put.push(await load(700, CONCURRENCY, (i) => c.put(`k${i % KEYS}`, value)));
-        results[name]!.get.push(await load(700, CONCURRENCY, (i) => c.get(`k${i % KEYS}`)));
+        results[name]!.put.push(await load(400, CONCURRENCY, (i) => c.put(`k${i % KEYS}`, value)));
+        results[name]!.get.push(await load(400, CONCURRENCY, (i) => c.get(`k${i % KEYS}`)));
       }
     }
     const ref = { put: median(results.etcd3!.put), get: median(results.etcd3!.get) };
