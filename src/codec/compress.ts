@@ -19,9 +19,16 @@ export function compress(code: CompressionCode, data: Buffer): Buffer {
   });
 }
 
-/** Throws (a zlib error) when `data` is not valid compressed data. */
+/**
+ * Largest value decompression may produce. A value without encryption is not
+ * authenticated, so a small stored value could otherwise expand without bound.
+ */
+export const MAX_DECOMPRESSED = 256 * 1024 * 1024;
+
+/** Throws (a zlib error) when `data` is not valid compressed data or expands past {@link MAX_DECOMPRESSED}. */
 export function decompress(code: CompressionCode, data: Buffer): Buffer {
-  if (code === Compression.gzip) return gunzipSync(data);
-  if (code === Compression.brotli) return brotliDecompressSync(data);
+  const options = { maxOutputLength: MAX_DECOMPRESSED };
+  if (code === Compression.gzip) return gunzipSync(data, options);
+  if (code === Compression.brotli) return brotliDecompressSync(data, options);
   return data;
 }

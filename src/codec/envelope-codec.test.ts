@@ -214,6 +214,15 @@ describe('compression flag', () => {
     decodeError(codec, Buffer.from([0xff, 0x45, 0x4b, 1, 0b110, 1, 2]));
   });
 
+  it('a value that would decompress past 256 MiB fails instead of exhausting memory', async () => {
+    const { gzipSync } = await import('node:zlib');
+    // gunzip reads concatenated members: 17 copies of 16 MiB of zeros, compressed once.
+    const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+    const bomb = Buffer.concat([Buffer.from([0xff, 0x45, 0x4b, 1, 0b010]), ...Array(17).fill(member)]);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(decodeError(createCodec(base.withCompression()), bomb).message).toMatch(/corrupt compressed data/);
+  });
+
   it('an unknown envelope version fails', () => {
     decodeError(encrypting, Buffer.from([0xff, 0x45, 0x4b, 2, 1, 0]));
   });
