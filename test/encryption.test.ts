@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Etcd3 } from 'etcd3';
-import { Client, ConfigError, DecryptionError, ValueTooLargeError, type Config } from '../src/index.js';
+import { CancelledError, Client, ConfigError, DecryptionError, ValueTooLargeError, type Config } from '../src/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 
 const k1 = randomBytes(32);
@@ -164,6 +164,8 @@ describe('key rotation', () => {
     expect(err).toBeInstanceOf(DecryptionError);
     expect((err as Error).message).toContain("unknown key id 'k1'");
     expect(await rejection((await client(ns)).reencrypt('x'))).toBeInstanceOf(ConfigError);
+    const aborted = (await client(ns, withK1K2)).reencrypt('x', { signal: AbortSignal.abort() });
+    expect(await rejection(aborted)).toBeInstanceOf(CancelledError);
   });
 });
 
