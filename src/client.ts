@@ -1,5 +1,5 @@
 import { Config } from './config/index.js';
-import { identityCodec, type Value } from './codec/index.js';
+import { createCodec, type Value } from './codec/index.js';
 import { abortable, Caller, type CallOptions } from './core/call.js';
 import { createEtcd3 } from './core/connection.js';
 import type { Core } from './core/core.js';
@@ -11,6 +11,7 @@ import * as kv from './kv/index.js';
 import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
+import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
 import type {
   BulkOptions,
   BulkPutOptions,
@@ -63,7 +64,7 @@ export class Client implements AsyncDisposable {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
-      codec: identityCodec,
+      codec: createCodec(config),
       caller: new Caller(config),
       resources: new Set(),
     };
@@ -289,6 +290,27 @@ export class Client implements AsyncDisposable {
    */
   stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
     return stm(this.#core, fn, options);
+  }
+
+  // ---- encryption ------------------------------------------------------
+
+  /**
+   * Rewrites every value under `prefix` that is not encrypted with the
+   * primary key (plaintext values too, with `allowPlaintext`), for key
+   * rotation. Reads pages at one revision; each rewrite is guarded on the
+   * key's mod revision, so a concurrent write is never overwritten, and the
+   * key's lease is kept. Safe to run again after a failure.
+   *
+   * @example
+   * ```ts
+   * const { rewritten } = await client.reencrypt('/secrets/', { onProgress: (p) => console.log(p.scanned) });
+   * ```
+   * @throws {@link ConfigError} when the client has no encryption configured.
+   * @throws {@link DecryptionError} when a value cannot be read with the configured keys (nothing is skipped silently).
+   * @throws {@link ConflictError} when a key kept changing under concurrent writers.
+   */
+  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    return reencrypt(this.#core, prefix, options);
   }
 
   // ---- cluster ---------------------------------------------------------

@@ -81,3 +81,13 @@ export type {
   CasOptions,
 } from './txn/index.js';
 export type { Isolation, StmOptions, StmResult, StmTx } from './concurrency/stm.js';
+export type {
+  EncryptionKey,
+  EncryptionOptions,
+  EncryptionKeysOptions,
+  EncryptionSettings,
+  CompressionAlgorithm,
+  CompressionOptions,
+  CompressionSettings,
+} from './config/index.js';
+export type { ReencryptOptions, ReencryptResult } from './codec/reencrypt.js';
