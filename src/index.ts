@@ -59,3 +59,16 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export { Watch, Mirror } from './watch/index.js';
+export type {
+  WatchOptions,
+  PrefixWatchOptions,
+  WatchEvent,
+  PutEvent,
+  DeleteEvent,
+  WatchEventType,
+  MirrorOptions,
+  MirrorChange,
+  MirrorResync,
+} from './watch/index.js';
+export type { KeyVersion, HistoryOptions } from './kv/index.js';

@@ -5,6 +5,7 @@ import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { checkRevision } from './read.js';
+import { enrichCompacted } from '../watch/raw.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions {
@@ -64,7 +65,7 @@ export async function* scan(
         pageSize = Math.ceil(pageSize / 2);
         continue;
       }
-      throw err;
+      throw await enrichCompacted(core, err, range.key);
     }
     pinned ??= revision(res.header.revision);
     const last = res.kvs[res.kvs.length - 1];

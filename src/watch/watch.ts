@@ -1,0 +1,367 @@
+import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
+import type { Core } from '../core/core.js';
+import { headerRevision } from '../core/ids.js';
+import {
+  AuthError,
+  CancelledError,
+  ClosedError,
+  CompactedError,
+  EtcdKitError,
+  PermissionDeniedError,
+  ValidationError,
+  mapError,
+} from '../errors/index.js';
+import type { RawRange } from '../keys/index.js';
+import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
+import { toWatchEvent, type WatchEvent, type WatchEventType } from './types.js';
+
+/** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
+export interface WatchOptions {
+  /**
+   * Deliver every change from this revision on (inclusive), replaying history.
+   * Default: changes made after the watch is created.
+   */
+  fromRevision?: number;
+  /** Attach the key's previous value to each event as `previous`. @default false */
+  prevKV?: boolean;
+  /** Only these kinds of events (filtered by the server). @default ['put', 'delete'] */
+  types?: readonly WatchEventType[];
+  /** Closes the watch; iteration then throws {@link CancelledError}. */
+  signal?: AbortSignal;
+  /**
+   * Receive events through this function instead of iterating. It is awaited
+   * before the next event is delivered; if it throws, the watch fails with that
+   * error (see {@link Watch.done}).
+   */
+  callback?: (event: WatchEvent) => void | Promise<void>;
+  /**
+   * Events held for a slow consumer. Once this many are waiting, the watch stops
+   * reading its stream (etcd holds the rest) until the consumer has taken half
+   * of them; it can exceed the bound by the events of one server response.
+   * @default 1000
+   */
+  bufferSize?: number;
+}
+
+/** Options of {@link Client.watchPrefix}. */
+export interface PrefixWatchOptions extends WatchOptions {
+  /** Required to watch the empty prefix (every key of the namespace). */
+  all?: boolean;
+}
+
+const DEFAULT_BUFFER = 1000;
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 3000;
+
+function validate(options: WatchOptions): void {
+  const { fromRevision, bufferSize, types, callback } = options;
+  if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision <= 0)) {
+    throw new ValidationError(`fromRevision must be a positive whole number, got ${fromRevision}`);
+  }
+  if (bufferSize !== undefined && (!Number.isSafeInteger(bufferSize) || bufferSize < 1)) {
+    throw new ValidationError(`bufferSize must be a positive whole number, got ${bufferSize}`);
+  }
+  for (const t of types ?? []) {
+    if (t !== 'put' && t !== 'delete') throw new ValidationError(`types must hold 'put' or 'delete', got ${String(t)}`);
+  }
+  if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
+}
+
+function createRequest(range: RawRange | { key: Buffer }, options: WatchOptions): IWatchCreateRequest {
+  const types = options.types ?? ['put', 'delete'];
+  const filters: Array<'Noput' | 'Nodelete'> = [];
+  if (!types.includes('put')) filters.push('Noput');
+  if (!types.includes('delete')) filters.push('Nodelete');
+  const rangeEnd = 'rangeEnd' in range ? { range_end: range.rangeEnd } : {};
+  return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, filters };
+}
+
+/** Permanent failures: reconnecting would meet them again. */
+function permanent(err: EtcdKitError): boolean {
+  return (
+    err instanceof PermissionDeniedError ||
+    err instanceof ValidationError ||
+    err instanceof ClosedError ||
+    err instanceof CompactedError
+  );
+}
+
+/**
+ * A stream of changes to a key or a prefix, in revision order, that survives
+ * dropped connections and restarted members: it resumes from the revision
+ * after the last event it received, so no event is lost or repeated.
+ *
+ * Iterate it with `for await` (leaving the loop closes it) or pass a
+ * `callback`: not both.
+ *
+ * @example
+ * ```ts
+ * await using watch = await client.watchPrefix('/jobs/', { fromRevision: checkpoint + 1 });
+ * for await (const ev of watch) {
+ *   if (ev.type === 'put') schedule(ev.key, ev.value);
+ *   checkpoint = ev.modRevision;
+ * }
+ * ```
+ */
+export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
+  readonly #core: Core;
+  readonly #request: IWatchCreateRequest;
+  readonly #bound: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
+  readonly #buffer: WatchEvent[] = [];
+  #next: number;
+  #watchId = '';
+  #createdAt = 0;
+  #stream: RawStream | undefined;
+  #paused = false;
+  #attempt = 0;
+  #authFailures = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #wake: (() => void) | undefined;
+  #consumer: 'iterator' | 'callback' | undefined;
+  #failure: unknown;
+  #stopped = false;
+  readonly #done: Promise<void>;
+  #settle!: (err?: unknown) => void;
+
+  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions) {
+    this.#core = core;
+    this.#request = request;
+    this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
+    this.#signal = options.signal;
+    this.#next = options.fromRevision ?? 0;
+    this.#done = new Promise<void>((resolve, reject) => {
+      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    // Callback users who never look at `done` must not get an unhandled rejection.
+    this.#done.catch(() => undefined);
+  }
+
+  /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
+  static async open(core: Core, range: RawRange | { key: Buffer }, options: WatchOptions = {}): Promise<Watch> {
+    validate(options);
+    if (core.caller.closed) throw new ClosedError('watch: the client is closed');
+    if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
+    const watch = new Watch(core, createRequest(range, options), options);
+    core.resources.add(watch);
+    options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
+    try {
+      await watch.#first();
+    } catch (err) {
+      await watch.close();
+      throw err;
+    }
+    if (options.callback) watch.#pump(options.callback);
+    return watch;
+  }
+
+  /**
+   * The revision up to which this watch has received every change: the last
+   * event's `modRevision`, or later when the server reported progress.
+   */
+  get revision(): number {
+    return this.#next - 1;
+  }
+
+  /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  /** Stops the watch and releases its stream. Idempotent. */
+  async close(): Promise<void> {
+    this.#stop(undefined);
+  }
+
+  /** Same as {@link Watch.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    if (this.#consumer) {
+      const why = this.#consumer === 'callback' ? 'it has a callback' : 'it is already being iterated';
+      return refuse(new ValidationError(`a watch can be consumed once: ${why}`));
+    }
+    this.#consumer = 'iterator';
+    return this.#events();
+  }
+
+  async *#events(): AsyncGenerator<WatchEvent> {
+    try {
+      for (;;) {
+        if (this.#stopped && this.#failure === undefined) return;
+        const ev = this.#buffer.shift();
+        if (ev) {
+          this.#maybeResume();
+          yield ev;
+          continue;
+        }
+        if (this.#failure !== undefined) throw this.#failure;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    } finally {
+      this.#stop(undefined);
+    }
+  }
+
+  #pump(callback: (event: WatchEvent) => void | Promise<void>): void {
+    this.#consumer = 'callback';
+    void (async () => {
+      try {
+        for await (const ev of this.#events()) await callback(ev);
+      } catch (err) {
+        this.#stop(err);
+      }
+    })();
+  }
+
+  /** The first creation: transient failures are retried within the request timeout. */
+  async #first(): Promise<void> {
+    const deadline = Date.now() + this.#core.config.timeoutMs;
+    for (;;) {
+      try {
+        // Settles early when the watch is aborted or fails while being created.
+        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done]);
+        if (this.#failure !== undefined) throw this.#failure;
+        return;
+      } catch (err) {
+        const mapped = mapError(err, { op: 'watch' });
+        if (this.#failure !== undefined) throw this.#failure;
+        const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
+        if (mapped instanceof AuthError) forgetToken(this.#core);
+        if (!again || permanent(mapped) || Date.now() + this.#delay() >= deadline) throw mapped;
+        await new Promise((r) => setTimeout(r, this.#delay()));
+      }
+    }
+  }
+
+  async #attach(timeoutMs: number): Promise<void> {
+    const from = this.#next;
+    const request = from > 0 ? { ...this.#request, start_revision: from } : this.#request;
+    const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
+    const { stream } = await attach(this.#core, request, handlers, timeoutMs);
+    if (this.#stopped) return dropStream(stream);
+    this.#stream = stream;
+    this.#paused = false;
+    this.#attempt = 0;
+    this.#authFailures = 0;
+    if (this.#buffer.length >= this.#bound) this.#pause();
+  }
+
+  readonly #onResponse = (stream: RawStream, res: IWatchResponse): void => {
+    if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
+    if (res.canceled) return this.#fail(cancelError(res, this.#next, this.#createdAt));
+    if (res.created) {
+      this.#watchId = String(res.watch_id);
+      this.#createdAt = headerRevision(res);
+      // Without a start revision, the server watches from the revision after the one in its header.
+      if (this.#next === 0) this.#next = headerRevision(res) + 1;
+      return;
+    }
+    if (res.events.length === 0) {
+      // A progress notification for this watcher: every change up to the header revision was sent.
+      if (String(res.watch_id) === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
+      return;
+    }
+    this.#deliver(res);
+  };
+
+  #deliver(res: IWatchResponse): void {
+    const from = this.#next;
+    let last = from - 1;
+    try {
+      for (const raw of res.events) {
+        const ev = toWatchEvent(this.#core, raw);
+        if (ev.modRevision < from) continue; // already delivered before a reconnect
+        this.#buffer.push(ev);
+        last = ev.modRevision;
+      }
+    } catch (err) {
+      return this.#fail(mapError(err, { op: 'watch' }));
+    }
+    this.#next = Math.max(from, last + 1);
+    if (this.#buffer.length >= this.#bound) this.#pause();
+    this.#wakeUp();
+  }
+
+  readonly #onBroken = (stream: RawStream, err: unknown): void => {
+    if (this.#stopped || stream !== this.#stream) return;
+    dropStream(stream);
+    this.#stream = undefined;
+    this.#retryAfter(err);
+  };
+
+  /** Decides whether a failed (re)connection is worth another try, and schedules it. */
+  #retryAfter(err: unknown): void {
+    const mapped = mapError(err, { op: 'watch' });
+    if (mapped instanceof AuthError) {
+      // A restarted member forgets tokens: get a new one, but do not loop on a wrong password.
+      if (this.#authFailures++ > 1) return this.#fail(mapped);
+      forgetToken(this.#core);
+    } else if (permanent(mapped)) {
+      return this.#fail(mapped);
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
+        if (!this.#stopped) this.#retryAfter(e);
+      });
+    }, this.#delay());
+    this.#attempt++;
+  }
+
+  #delay(): number {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.#attempt);
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  #pause(): void {
+    if (this.#paused || !this.#stream) return;
+    this.#paused = true;
+    this.#stream.pause();
+  }
+
+  #maybeResume(): void {
+    if (!this.#paused || this.#buffer.length > this.#bound / 2) return;
+    this.#paused = false;
+    this.#stream?.resume();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Ends the watch with an error; events already received are still delivered first. */
+  #fail(err: unknown): void {
+    if (this.#stopped) return;
+    this.#failure = err;
+    this.#halt();
+    this.#settle(err);
+  }
+
+  #stop(err: unknown): void {
+    if (err !== undefined) return this.#fail(err);
+    if (this.#stopped) return;
+    this.#buffer.length = 0;
+    this.#halt();
+    this.#settle();
+  }
+
+  #halt(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    dropStream(this.#stream);
+    this.#stream = undefined;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#core.resources.delete(this);
+    this.#wakeUp();
+  }
+}
+
+function refuse(err: Error): AsyncIterator<WatchEvent> {
+  return { next: () => Promise.reject(err) };
+}
