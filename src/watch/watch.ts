@@ -164,6 +164,14 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     return this.#next - 1;
   }
 
+  /**
+   * Events received and not yet consumed. Stays near `bufferSize`: past it the
+   * watch stops reading until the consumer catches up.
+   */
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
   /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
   get done(): Promise<void> {
     return this.#done;
@@ -208,11 +216,14 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   #pump(callback: (event: WatchEvent) => void | Promise<void>): void {
     this.#consumer = 'callback';
+    const events = this.#events();
     void (async () => {
       try {
-        for await (const ev of this.#events()) await callback(ev);
+        for (let r = await events.next(); !r.done; r = await events.next()) await callback(r.value);
       } catch (err) {
-        this.#stop(err);
+        // Record the callback's error before the iterator's cleanup closes the watch.
+        this.#fail(err);
+        await events.return(undefined);
       }
     })();
   }
