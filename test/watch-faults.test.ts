@@ -165,3 +165,21 @@ describe('a mirror that falls behind a compaction', () => {
     expect(mirror.get('/mc/after')?.value.toString()).toBe('y');
   }, 90_000);
 });
+
+describe('a watch with authentication across a restart', () => {
+  it('gets a new token after the member forgot the old one, and misses nothing', async () => {
+    await using secured = await startEtcd({ auth: { rootPassword: 'watch-pw' } });
+    const config = Config.defaults().withEndpoints(...secured.endpoints).withAuth('root', 'watch-pw').withTimeout(3000);
+    await using authed = await Client.connect(config);
+    const watch = await authed.watch('/a/k');
+    const before = await authed.put('/a/k', 'before');
+    await secured.restart();
+    const after = await persist(() => authed.put('/a/k', 'after'));
+    const events: WatchEvent[] = [];
+    await until(watch, events, () => after.revision, 20_000);
+    expect(events.map((e) => [e.modRevision, e.value.toString()])).toEqual([
+      [before.revision, 'before'],
+      [after.revision, 'after'],
+    ]);
+  }, 60_000);
+});

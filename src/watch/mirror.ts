@@ -61,6 +61,8 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   readonly #queue: MirrorChange[] = [];
   #wakeReader: (() => void) | undefined;
   #wakeWriter: (() => void) | undefined;
+  readonly #done: Promise<void>;
+  #settle!: (err?: unknown) => void;
   #waiters: Array<{ revision: number; wake: () => void; fail: (err: unknown) => void }> = [];
 
   private constructor(core: Core, range: RawRange, options: MirrorOptions) {
@@ -68,6 +70,10 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     this.#range = range;
     this.#options = options;
     this.#bound = options.bufferSize ?? 1000;
+    this.#done = new Promise<void>((resolve, reject) => {
+      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    this.#done.catch(() => undefined);
   }
 
   /** @internal Lists the prefix and starts watching it. */
@@ -86,6 +92,15 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   /** The revision the copy is current to: every change up to it is applied. */
   get revision(): number {
     return this.#revision;
+  }
+
+  /**
+   * Settles when the mirror stops following changes: resolves on
+   * {@link Mirror.close}, rejects with the error that stopped it (for instance
+   * `PermissionDeniedError`); the copy is then no longer current.
+   */
+  get done(): Promise<void> {
+    return this.#done;
   }
 
   /** Number of keys in the copy. */
@@ -231,5 +246,6 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     this.#wakeReader?.();
     this.#wakeWriter?.();
     void this.#watch?.close();
+    this.#settle(err);
   }
 }

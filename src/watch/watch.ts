@@ -13,68 +13,11 @@ import {
 } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
-import { toWatchEvent, type WatchEvent, type WatchEventType } from './types.js';
+import { toWatchEvent, type WatchEvent } from './types.js';
+import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 
-/** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
-export interface WatchOptions {
-  /**
-   * Deliver every change from this revision on (inclusive), replaying history.
-   * Default: changes made after the watch is created.
-   */
-  fromRevision?: number;
-  /** Attach the key's previous value to each event as `previous`. @default false */
-  prevKV?: boolean;
-  /** Only these kinds of events (filtered by the server). @default ['put', 'delete'] */
-  types?: readonly WatchEventType[];
-  /** Closes the watch; iteration then throws {@link CancelledError}. */
-  signal?: AbortSignal;
-  /**
-   * Receive events through this function instead of iterating. It is awaited
-   * before the next event is delivered; if it throws, the watch fails with that
-   * error (see {@link Watch.done}).
-   */
-  callback?: (event: WatchEvent) => void | Promise<void>;
-  /**
-   * Events held for a slow consumer. Once this many are waiting, the watch stops
-   * reading its stream (etcd holds the rest) until the consumer has taken half
-   * of them; it can exceed the bound by the events of one server response.
-   * @default 1000
-   */
-  bufferSize?: number;
-}
-
-/** Options of {@link Client.watchPrefix}. */
-export interface PrefixWatchOptions extends WatchOptions {
-  /** Required to watch the empty prefix (every key of the namespace). */
-  all?: boolean;
-}
-
-const DEFAULT_BUFFER = 1000;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 3000;
-
-function validate(options: WatchOptions): void {
-  const { fromRevision, bufferSize, types, callback } = options;
-  if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision <= 0)) {
-    throw new ValidationError(`fromRevision must be a positive whole number, got ${fromRevision}`);
-  }
-  if (bufferSize !== undefined && (!Number.isSafeInteger(bufferSize) || bufferSize < 1)) {
-    throw new ValidationError(`bufferSize must be a positive whole number, got ${bufferSize}`);
-  }
-  for (const t of types ?? []) {
-    if (t !== 'put' && t !== 'delete') throw new ValidationError(`types must hold 'put' or 'delete', got ${String(t)}`);
-  }
-  if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
-}
-
-function createRequest(range: RawRange | { key: Buffer }, options: WatchOptions): IWatchCreateRequest {
-  const types = options.types ?? ['put', 'delete'];
-  const filters: Array<'Noput' | 'Nodelete'> = [];
-  if (!types.includes('put')) filters.push('Noput');
-  if (!types.includes('delete')) filters.push('Nodelete');
-  const rangeEnd = 'rangeEnd' in range ? { range_end: range.rangeEnd } : {};
-  return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, filters };
-}
 
 /** Permanent failures: reconnecting would meet them again. */
 function permanent(err: EtcdKitError): boolean {
@@ -114,6 +57,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #watchId = '';
   #createdAt = 0;
   #stream: RawStream | undefined;
+  readonly #dropped = new WeakSet<RawStream>();
   #paused = false;
   #attempt = 0;
   #authFailures = 0;
@@ -254,6 +198,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
     const { stream } = await attach(this.#core, request, handlers, timeoutMs);
     if (this.#stopped) return dropStream(stream);
+    if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
     this.#paused = false;
     this.#attempt = 0;
@@ -263,7 +208,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   readonly #onResponse = (stream: RawStream, res: IWatchResponse): void => {
     if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
-    if (res.canceled) return this.#fail(cancelError(res, this.#next, this.#createdAt));
+    if (res.canceled) return this.#canceled(stream, cancelError(res, this.#next, this.#createdAt));
     if (res.created) {
       this.#watchId = String(res.watch_id);
       this.#createdAt = headerRevision(res);
@@ -297,8 +242,16 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#wakeUp();
   }
 
+  /** etcd cancels a watcher for compaction, but also when a restarted member refused the auth token. */
+  #canceled(stream: RawStream, err: EtcdKitError): void {
+    if (permanent(err) || !(err instanceof AuthError || err.retryable)) return this.#fail(err);
+    this.#stream ??= stream;
+    this.#onBroken(stream, err);
+  }
+
   readonly #onBroken = (stream: RawStream, err: unknown): void => {
     if (this.#stopped || stream !== this.#stream) return;
+    this.#dropped.add(stream);
     dropStream(stream);
     this.#stream = undefined;
     this.#retryAfter(err);
