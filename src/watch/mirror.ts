@@ -1,5 +1,5 @@
 import type { Core } from '../core/core.js';
-import { CancelledError, ClosedError, CompactedError, ValidationError } from '../errors/index.js';
+import { CancelledError, ClosedError, CompactedError, EtcdKitError, ValidationError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
@@ -182,7 +182,9 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
         data.set(entry.key, entry);
       }
     }
-    const watch = await Watch.open(this.#core, this.#range, { fromRevision: at + 1, signal, bufferSize: this.#bound });
+    // Not given `signal`: it bounds the initial listing, not the life of the mirror.
+    const watch = await Watch.open(this.#core, this.#range, { fromRevision: at + 1, bufferSize: this.#bound });
+    if (this.#stopped) return void (await watch.close()); // closed while relisting
     this.#data = data;
     this.#watch = watch;
     this.#advance(at);
@@ -199,14 +201,24 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
       } catch (err) {
         if (this.#stopped) return;
         if (!(err instanceof CompactedError)) return this.#stop(err);
-        try {
-          await this.#load();
-        } catch (loadErr) {
-          return this.#stop(loadErr);
-        }
+        const failed = await this.#relist();
+        if (failed !== undefined) return this.#stop(failed);
         await this.#emit({ type: 'resync', revision: this.#revision, compactRevision: err.compactRevision });
       }
     }
+  }
+
+  /** Lists again after a compaction, retrying transient failures; resolves to the error that stopped it, if any. */
+  async #relist(): Promise<unknown> {
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      try {
+        return void (await this.#load());
+      } catch (err) {
+        if (!(err instanceof EtcdKitError && err.retryable)) return err;
+        await new Promise((r) => setTimeout(r, Math.min(3000, 100 * 2 ** attempt)));
+      }
+    }
+    return undefined;
   }
 
   #apply(ev: WatchEvent): void {

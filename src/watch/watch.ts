@@ -186,8 +186,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         if (this.#failure !== undefined) throw this.#failure;
         const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
         if (mapped instanceof AuthError) forgetToken(this.#core);
-        if (!again || permanent(mapped) || Date.now() + this.#delay() >= deadline) throw mapped;
-        await new Promise((r) => setTimeout(r, this.#delay()));
+        const delay = this.#delay();
+        if (!again || permanent(mapped) || Date.now() + delay >= deadline) throw mapped;
+        this.#attempt++;
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   }
