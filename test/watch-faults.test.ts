@@ -92,6 +92,32 @@ describe('a watch across etcd restarts', () => {
   }, 120_000);
 });
 
+describe('a watch that breaks while catching up', () => {
+  it('resumes after the last event it received (not the batch header revision): every event once', async () => {
+    const start = await client.revision();
+    let next = 0;
+    const writer = async () => {
+      for (let i = next++; i < 3000; i = next++) await client.put(`/cu2/k${i % 40}`, `v${i}`);
+    };
+    await Promise.all(Array.from({ length: 8 }, writer));
+    const end = await client.revision();
+    const watch = await client.watchPrefix('/cu2/', { fromRevision: start + 1, bufferSize: 8 });
+    const events: WatchEvent[] = [];
+    const iterator = watch[Symbol.asyncIterator]();
+    for (let i = 0; i < 100; i++) events.push((await iterator.next()).value as WatchEvent);
+    expect(watch.revision).toBeLessThan(end);
+    await etcd.restart();
+    const timer = setTimeout(() => void watch.close(), 30_000);
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      events.push(r.value);
+      if (r.value.modRevision >= end) break;
+    }
+    clearTimeout(timer);
+    await watch.close();
+    expect(events.map((e) => e.modRevision)).toEqual(Array.from({ length: end - start }, (_, i) => start + 1 + i));
+  }, 60_000);
+});
+
 describe('compaction', () => {
   it('a watch or a read at a compacted revision fails with CompactedError carrying the revisions', async () => {
     const old = await client.put('/c/k', 'old');
