@@ -110,6 +110,16 @@ describe('watch', () => {
     expect(events.map((e) => e.value.toString())).toEqual(revisions.map((_, i) => `v${i}`));
   });
 
+  it('reassembles a revision larger than one message (a 5 MB range delete with previous values)', async () => {
+    const big = 'x'.repeat(50_000);
+    await client.bulkPut(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`/w8/k${String(i).padStart(3, '0')}`, big])));
+    const watch = await client.watchPrefix('/w8/', { prevKV: true });
+    expect(await client.deletePrefix('/w8/')).toBe(100);
+    const events = await take(watch, 100);
+    expect(new Set(events.map((e) => e.modRevision)).size).toBe(1);
+    expect(events.every((e) => e.type === 'delete' && e.previous?.value.length === big.length)).toBe(true);
+  });
+
   it('rejects bad options before contacting the server', async () => {
     await expect(client.watch('', {})).rejects.toBeInstanceOf(ValidationError);
     await expect(client.watchPrefix('')).rejects.toBeInstanceOf(ValidationError);

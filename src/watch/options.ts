@@ -59,6 +59,6 @@ export function createRequest(range: RawRange | { key: Buffer }, options: WatchO
   if (!types.includes('put')) filters.push('Noput');
   if (!types.includes('delete')) filters.push('Nodelete');
   const rangeEnd = 'rangeEnd' in range ? { range_end: range.rangeEnd } : {};
-  return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, filters };
+  return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, fragment: true, filters };
 }
 

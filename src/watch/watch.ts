@@ -58,6 +58,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #createdAt = 0;
   #stream: RawStream | undefined;
   readonly #dropped = new WeakSet<RawStream>();
+  #fragments: IWatchResponse['events'] = [];
   #paused = false;
   #attempt = 0;
   #authFailures = 0;
@@ -214,6 +215,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (res.created) {
       this.#watchId = String(res.watch_id);
       this.#createdAt = headerRevision(res);
+      this.#fragments = []; // a revision cut short by a broken stream is sent again whole
       // Without a start revision, the server watches from the revision after the one in its header.
       if (this.#next === 0) this.#next = headerRevision(res) + 1;
       return;
@@ -223,14 +225,19 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       if (String(res.watch_id) === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
       return;
     }
-    this.#deliver(res);
+    // A revision too large for one message comes in fragments: deliver it whole or not at all.
+    this.#fragments.push(...res.events);
+    if (res.fragment) return;
+    const events = this.#fragments;
+    this.#fragments = [];
+    this.#deliver(events);
   };
 
-  #deliver(res: IWatchResponse): void {
+  #deliver(events: IWatchResponse['events']): void {
     const from = this.#next;
     let last = from - 1;
     try {
-      for (const raw of res.events) {
+      for (const raw of events) {
         const ev = toWatchEvent(this.#core, raw);
         if (ev.modRevision < from) continue; // already delivered before a reconnect
         this.#buffer.push(ev);
