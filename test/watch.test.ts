@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, Client, ValidationError, type MirrorChange, type WatchEvent, type Watch } from '../src/index.js';
 import { connect, testConfig, uniquePrefix } from './helpers.js';
@@ -132,6 +133,29 @@ describe('watch', () => {
     const watch = await other.watch('/k');
     await other.close();
     await expect(watch.done).resolves.toBeUndefined();
+  });
+});
+
+describe('under encryption', () => {
+  it('watch events, previous values, history and mirrors are decrypted; deletes carry no value', async () => {
+    const key = randomBytes(32).toString('hex');
+    const ns = uniquePrefix('watch-enc');
+    await using secret = await connect(testConfig().withNamespace(ns).withEncryption(key));
+    await using plain = await connect(testConfig().withNamespace(ns));
+    await using mirror = await secret.mirror('/e/');
+    const watch = await secret.watchPrefix('/e/', { prevKV: true });
+    await secret.put('/e/k', 'first');
+    const second = await secret.put('/e/k', 'second');
+    await secret.delete('/e/k');
+    const [a, b, c] = await take(watch, 3);
+    expect([a?.value.toString(), b?.value.toString(), b?.previous?.value.toString(), c?.type, c?.previous?.value.toString()]).toEqual([
+      'first', 'second', 'first', 'delete', 'second',
+    ]);
+    expect((await plain.get('/e/k', { revision: second.revision })).toString()).not.toContain('second');
+    expect((await secret.history('/e/k')).map((v) => v.value.toString())).toEqual(['first', 'second', '']);
+    const last = await secret.put('/e/m', 'mirrored');
+    await mirror.waitForRevision(last.revision, { signal: AbortSignal.timeout(10_000) });
+    expect(mirror.get('/e/m')?.value.toString()).toBe('mirrored');
   });
 });
 
