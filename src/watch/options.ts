@@ -1,6 +1,5 @@
 import type { IWatchCreateRequest } from 'etcd3';
 import { ValidationError } from '../errors/index.js';
-import type { RawRange } from '../keys/index.js';
 import type { WatchEvent, WatchEventType } from './types.js';
 
 /** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
@@ -53,12 +52,12 @@ export function validate(options: WatchOptions): void {
   if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
 }
 
-export function createRequest(range: RawRange | { key: Buffer }, options: WatchOptions): IWatchCreateRequest {
+export function createRequest(range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions): IWatchCreateRequest {
   const types = options.types ?? ['put', 'delete'];
   const filters: Array<'Noput' | 'Nodelete'> = [];
   if (!types.includes('put')) filters.push('Noput');
   if (!types.includes('delete')) filters.push('Nodelete');
-  const rangeEnd = 'rangeEnd' in range ? { range_end: range.rangeEnd } : {};
+  const rangeEnd = range.rangeEnd ? { range_end: range.rangeEnd } : {};
   return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, fragment: true, filters };
 }
 

@@ -11,7 +11,6 @@ import {
   ValidationError,
   mapError,
 } from '../errors/index.js';
-import type { RawRange } from '../keys/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
 import { toWatchEvent, type WatchEvent } from './types.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
@@ -84,7 +83,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
-  static async open(core: Core, range: RawRange | { key: Buffer }, options: WatchOptions = {}): Promise<Watch> {
+  static async open(core: Core, range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions = {}): Promise<Watch> {
     validate(options);
     if (core.caller.closed) throw new ClosedError('watch: the client is closed');
     if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
