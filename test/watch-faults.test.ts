@@ -7,7 +7,7 @@ let etcd: EtcdHandle;
 let client: Client;
 
 beforeAll(async () => {
-  etcd = await startEtcd();
+  etcd = await startEtcd({ isolated: true }); // restarted and compacted below
   client = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withTimeout(3000));
 });
 afterAll(async () => {
