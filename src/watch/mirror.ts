@@ -140,6 +140,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     await this.#watch?.close();
   }
 
+  /** Same as {@link Mirror.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -131,6 +131,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     return this.close();
   }
 
+  /**
+   * The events, in revision order. One consumer only: a second iteration, or
+   * iterating a watch that has a callback, rejects with {@link ValidationError}.
+   * Leaving the loop closes the watch; a failure (for instance
+   * {@link CompactedError}) is thrown after the events received before it.
+   */
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
     if (this.#consumer) {
       const why = this.#consumer === 'callback' ? 'it has a callback' : 'it is already being iterated';
