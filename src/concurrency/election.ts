@@ -9,10 +9,11 @@ import { encodePut } from '../kv/write.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
 import type { SessionChoice } from './holder.js';
 import { LockHandle, type Claimed } from './hold.js';
-import { createRev, createdAt, deleteQuietly, firstCreated, kvsOf, lastTwoCreated, putWithLease, readTxn, writeTxn } from './ops.js';
+import { enqueue } from './enqueue.js';
+import { createdAt, firstCreated, kvsOf, putWithLease, readTxn, writeTxn } from './ops.js';
 import type { Session } from './session.js';
 import { Stop, type WaitOptions } from './stop.js';
-import { nextEvent, waitTurn } from './wait.js';
+import { nextEvent } from './wait.js';
 
 /** Options of {@link Client.election}. */
 export type ElectionOptions = SessionChoice;
@@ -134,35 +135,9 @@ export class Election extends LockHandle {
     const key = `${this.name}/${session.id}`;
     const put = encodePut(this.core, key, value);
     const unclaim = this.sessions.claim(session, key);
-    const etcdKey = put.etcdKey;
     try {
-      const res = await writeTxn(
-        this.core,
-        'campaign',
-        this.name,
-        {
-          compare: [createdAt(etcdKey, 0)],
-          success: [putWithLease(etcdKey, session.id, put.value), { request_range: lastTwoCreated(this.#range) }],
-          failure: [{ request_range: { key: etcdKey } }],
-        },
-        { signal: stop.signal },
-      ).catch(async (err: unknown) => {
-        await deleteQuietly(this.core, etcdKey);
-        throw err;
-      });
-      const mine = res.succeeded ? undefined : kvsOf(res, 0)[0]!;
-      const rev = mine ? createRev(mine) : headerRevision(res);
-      // Already a candidate in this session (e.g. after a restart with the same lease): take the new value.
-      if (mine) await writeTxn(this.core, 'campaign', key, { success: [putWithLease(etcdKey, session.id, put.value)] });
-      const ahead = res.succeeded ? kvsOf(res, 1)[1] : undefined;
-      if (mine || ahead) {
-        const turn = { range: this.#range, key: etcdKey, rev, ahead: ahead && { key: Buffer.from(ahead.key), seenAt: rev } };
-        await waitTurn(this.core, turn, stop.signal, `campaign '${this.name}'`).catch(async (err: unknown) => {
-          await deleteQuietly(this.core, etcdKey);
-          throw err;
-        });
-      }
-      return { key, etcdKey, rev, unclaim };
+      const entry = { range: this.#range, etcdKey: put.etcdKey, leaseId: session.id, value: put.value, what: `campaign '${this.name}'` };
+      return { key, etcdKey: put.etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();
       throw err;

@@ -4,20 +4,10 @@ import { headerRevision } from '../core/ids.js';
 import type { RawRange } from '../keys/index.js';
 import type { SessionChoice } from './holder.js';
 import { LockHandle, type Claimed } from './hold.js';
-import {
-  createRev,
-  createdAt,
-  deleteQuietly,
-  firstCreated,
-  kvsOf,
-  lastTwoCreated,
-  putWithLease,
-  rangeEmpty,
-  writeTxn,
-} from './ops.js';
+import { enqueue } from './enqueue.js';
+import { createRev, deleteQuietly, firstCreated, kvsOf, putWithLease, rangeEmpty, writeTxn } from './ops.js';
 import type { Session } from './session.js';
 import type { Stop, WaitOptions } from './stop.js';
-import { waitTurn } from './wait.js';
 
 /** Options of {@link Client.newLock}. */
 export type LockOptions = SessionChoice;
@@ -98,45 +88,10 @@ export class Mutex extends LockHandle {
   async #acquire(session: Session, stop: Stop): Promise<Claimed> {
     const { key, etcdKey, unclaim } = this.#claim(session);
     try {
-      // Go's tryAcquire, plus the key just ahead of ours, so an uncontended lock is one request.
-      const res = await this.#enqueue(etcdKey, session, stop);
-      const rev = res.succeeded ? headerRevision(res) : createRev(kvsOf(res, 0)[0]!);
-      const ahead = res.succeeded ? kvsOf(res, 1)[1] : undefined;
-      if (!res.succeeded || ahead) {
-        const turn = {
-          range: this.#range,
-          key: etcdKey,
-          rev,
-          ahead: ahead && { key: Buffer.from(ahead.key), seenAt: headerRevision(res) },
-        };
-        await waitTurn(this.core, turn, stop.signal, `lock '${this.name}'`).catch(async (err: unknown) => {
-          await deleteQuietly(this.core, etcdKey);
-          throw err;
-        });
-      }
-      return { key, etcdKey, rev, unclaim };
+      const entry = { range: this.#range, etcdKey, leaseId: session.id, what: `lock '${this.name}'` };
+      return { key, etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();
-      throw err;
-    }
-  }
-
-  async #enqueue(etcdKey: Buffer, session: Session, stop: Stop) {
-    try {
-      return await writeTxn(
-        this.core,
-        'lock',
-        this.name,
-        {
-          compare: [createdAt(etcdKey, 0)],
-          success: [putWithLease(etcdKey, session.id), { request_range: lastTwoCreated(this.#range) }],
-          failure: [{ request_range: { key: etcdKey } }],
-        },
-        { signal: stop.signal },
-      );
-    } catch (err) {
-      // The outcome may be unknown (timeout, abort): make sure no key of ours is left queued.
-      await deleteQuietly(this.core, etcdKey);
       throw err;
     }
   }

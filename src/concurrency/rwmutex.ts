@@ -4,10 +4,10 @@ import { headerRevision } from '../core/ids.js';
 import type { RawRange } from '../keys/index.js';
 import type { SessionChoice } from './holder.js';
 import { LockHandle, type Claimed } from './hold.js';
-import { createdAt, deleteQuietly, kvsOf, lastTwoCreated, putWithLease, rangeEmpty, writeTxn } from './ops.js';
+import { enqueue } from './enqueue.js';
+import { deleteQuietly, putWithLease, rangeEmpty, writeTxn } from './ops.js';
 import type { Session } from './session.js';
 import type { Stop, WaitOptions } from './stop.js';
-import { waitTurn } from './wait.js';
 
 /** Options of {@link Client.newRWLock}. */
 export type RWLockOptions = SessionChoice;
@@ -74,45 +74,20 @@ export class RWMutex extends LockHandle {
   }
 
   async #acquire(mode: Mode, session: Session, stop: Stop): Promise<Claimed> {
-    for (;;) {
-      const key = uniqueKey(this.name, mode);
-      const etcdKey = this.core.keys.encode(key);
-      const res = await writeTxn(
-        this.core,
-        mode === 'read' ? 'readLock' : 'writeLock',
-        this.name,
-        {
-          compare: [createdAt(etcdKey, 0)],
-          success: [putWithLease(etcdKey, session.id), { request_range: lastTwoCreated(this.#blockers(mode)) }],
-        },
-        { signal: stop.signal },
-      ).catch(async (err: unknown) => {
-        await deleteQuietly(this.core, etcdKey);
-        throw err;
-      });
-      if (!res.succeeded) continue; // another process picked the same key: pick again
-      const rev = headerRevision(res);
-      // A writer's own key is the newest of its range; a reader's is not in the writers' range.
-      const ahead = kvsOf(res, 1).find((kv) => !Buffer.from(kv.key).equals(etcdKey));
-      if (ahead) {
-        const turn = { range: this.#blockers(mode), key: etcdKey, rev, ahead: { key: Buffer.from(ahead.key), seenAt: rev } };
-        await waitTurn(this.core, turn, stop.signal, `${mode}Lock '${this.name}'`).catch(async (err: unknown) => {
-          await deleteQuietly(this.core, etcdKey);
-          throw err;
-        });
-      }
-      return { key, etcdKey, rev, unclaim: () => {} };
-    }
+    const key = uniqueKey(this.name, mode, session);
+    const etcdKey = this.core.keys.encode(key);
+    const entry = { range: this.#blockers(mode), etcdKey, leaseId: session.id, what: `${mode}Lock '${this.name}'` };
+    return { key, etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim: () => {} };
   }
 
   async #try(mode: Mode, session: Session, options: CallOptions): Promise<Claimed | undefined> {
-    const key = uniqueKey(this.name, mode);
+    const key = uniqueKey(this.name, mode, session);
     const etcdKey = this.core.keys.encode(key);
     const res = await writeTxn(
       this.core,
       mode === 'read' ? 'tryReadLock' : 'tryWriteLock',
       this.name,
-      { compare: [rangeEmpty(this.#blockers(mode)), createdAt(etcdKey, 0)], success: [putWithLease(etcdKey, session.id)] },
+      { compare: [rangeEmpty(this.#blockers(mode))], success: [putWithLease(etcdKey, session.id)] },
       options,
     ).catch(async (err: unknown) => {
       await deleteQuietly(this.core, etcdKey);
@@ -124,8 +99,12 @@ export class RWMutex extends LockHandle {
 
 let sequence = 0;
 
-/** `name/<mode>/<n>` with `n` like Go's `time.Now().UnixNano()`; a clash is caught by the create-if-absent compare. */
-function uniqueKey(name: string, mode: Mode): string {
-  sequence = (sequence + 1) % 1_000_000;
-  return `${name}/${mode}/${BigInt(Date.now()) * 1_000_000n + BigInt(sequence)}`;
+/**
+ * `name/<mode>/<lease id>-<n>`: unique without a retry (the lease id is
+ * unique in the cluster, `n` in this process). Go's RWMutex orders keys by
+ * revision, not by name, so its processes and ours queue together.
+ */
+function uniqueKey(name: string, mode: Mode, session: Session): string {
+  sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
+  return `${name}/${mode}/${session.id}-${sequence}`;
 }
