@@ -117,6 +117,15 @@ describe('Session', () => {
     expect(session.active).toBe(false);
   });
 
+  it('is revoked when its client closes', async () => {
+    const own = await connect(testConfig().withNamespace(ns));
+    const session = await own.session({ ttl: 30 });
+    await own.putWithLease('session/closing', 'v', session);
+    await own.close();
+    expect(session.active).toBe(false);
+    expect(await client.exists('session/closing')).toBe(false);
+  });
+
   it('defaults to a 60 s TTL', async () => {
     await using session = await client.session();
     expect(session.ttl).toBe(60);

@@ -174,6 +174,34 @@ describe('Mutex', () => {
     await next.unlock();
   });
 
+  it('a holder whose key is deleted by hand is told, though its session lives on', async () => {
+    await using lock = client.newLock('deleted');
+    await lock.lock();
+    await other.delete(lock.isOwner().key);
+    expect(await within(3_000, lock.lost)).toBeInstanceOf(LockLostError);
+    expect(lock.isHeld()).toBe(false);
+    await expect(lock.unlock()).rejects.toBeInstanceOf(LockLostError);
+    // Released at once, before any watch: unlock() finds the key gone.
+    await lock.lock();
+    await other.delete(lock.isOwner().key);
+    await expect(lock.unlock()).rejects.toBeInstanceOf(LockLostError);
+    expect(await lock.tryLock()).toBe(true); // the session itself is fine
+    await lock.unlock();
+  });
+
+  it('a handle whose own session was revoked opens a new one on the next lock()', async () => {
+    await using lock = client.newLock('renew');
+    await lock.lock();
+    const first = lock.isOwner().key;
+    await revokeFromOutside(first.slice('renew/'.length));
+    expect(await within(3_000, lock.lost)).toBeInstanceOf(LockLostError); // from the key's deletion
+    await expect(lock.unlock()).rejects.toBeInstanceOf(LockLostError);
+    await lock.lock(); // the 60 s session has not renewed since: the put finds its lease gone
+    expect(lock.isOwner().key).not.toBe(first);
+    expect(lock.isHeld()).toBe(true);
+    await lock.unlock();
+  });
+
   it('withLock aborts its signal and rejects when the lock is lost meanwhile', async () => {
     const session = await client.session({ ttl: 3 });
     await using lock = client.newLock('withlock-lost', { session });

@@ -5,7 +5,8 @@ import { LossSignal, type LossListener } from '../lease/index.js';
 import type { Comparison } from '../txn/compare.js';
 import { SessionHolder, type SessionChoice } from './holder.js';
 import { LocalTurn } from './local.js';
-import { deleteQuietly } from './ops.js';
+import { guardKey, keyGone } from './guard.js';
+import { createdAt, deleteQuietly, writeTxn } from './ops.js';
 import type { Session } from './session.js';
 import { Stop, type WaitOptions } from './stop.js';
 
@@ -114,7 +115,7 @@ export abstract class LockHandle implements AsyncDisposable {
     this.#release(hold);
     try {
       if (hold.lost) await deleteQuietly(this.core, hold.etcdKey);
-      else await this.#deleteKey(hold, options);
+      else if (!(await this.#deleteKey(hold, options))) this.#lose(hold, keyGone(hold));
     } catch (err) {
       // The key stays until the lease ends: end the lease rather than block others for a whole TTL.
       this.sessions.discard(hold.session);
@@ -156,9 +157,15 @@ export abstract class LockHandle implements AsyncDisposable {
     try {
       await this.#turn.take(stop.signal);
       try {
-        const session = await this.sessions.get(stop.signal);
-        stop.defer(session.onLost((r) => stop.abort(lostWhileWaiting(this.name, r))));
-        this.#held(session, await claim(session, stop));
+        const { session, result } = await this.sessions.run(stop.signal, async (session) => {
+          const off = session.onLost((r) => stop.abort(lostWhileWaiting(this.name, r)));
+          try {
+            return await claim(session, stop);
+          } finally {
+            off();
+          }
+        });
+        this.#held(session, result);
       } catch (err) {
         this.#turn.give();
         throw err;
@@ -178,8 +185,7 @@ export abstract class LockHandle implements AsyncDisposable {
     if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
     if (!this.#turn.tryTake()) return false;
     try {
-      const session = await this.sessions.get(options.signal);
-      const claimed = await claim(session);
+      const { session, result: claimed } = await this.sessions.run(options.signal, claim);
       if (!claimed) {
         this.#turn.give();
         return false;
@@ -192,25 +198,27 @@ export abstract class LockHandle implements AsyncDisposable {
     }
   }
 
-  async #deleteKey(hold: Claimed, options: CallOptions): Promise<void> {
-    await this.core.caller.run(
-      'write',
-      { op: 'unlock', key: hold.key },
-      (grpc) => this.core.etcd.kv.deleteRange({ key: hold.etcdKey }, grpc),
-      options,
-    );
+  /** Deletes the held key if it is still this acquisition's; false when it was already gone. */
+  async #deleteKey(hold: Claimed, options: CallOptions): Promise<boolean> {
+    const req = { compare: [createdAt(hold.etcdKey, hold.rev)], success: [{ request_delete_range: { key: hold.etcdKey } }] };
+    return (await writeTxn(this.core, 'unlock', hold.key, req, options)).succeeded;
   }
 
   #held(session: Session, claimed: Claimed): void {
     const loss = this.#loss;
     const hold: Hold = { ...claimed, session, loss, unsubscribe: () => {} };
-    hold.unsubscribe = session.onLost((reason) => this.#lose(hold, reason));
+    const offSession = session.onLost((reason) => this.#lose(hold, reason));
+    const offGuard = guardKey(this.core, claimed, (reason) => this.#lose(hold, reason));
+    hold.unsubscribe = () => {
+      offSession();
+      offGuard();
+    };
     this.#hold = hold;
     this.#last = { key: claimed.key, rev: claimed.rev };
   }
 
   #lose(hold: Hold, reason: EtcdKitError): void {
-    if (hold !== this.#hold || hold.lost) return;
+    if (hold.lost) return;
     hold.lost = new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason });
     hold.loss.fire(hold.lost);
     for (const listener of [...this.#listeners]) {

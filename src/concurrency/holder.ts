@@ -1,5 +1,5 @@
 import type { Core } from '../core/core.js';
-import { ClosedError, LockLostError, ValidationError } from '../errors/index.js';
+import { ClosedError, LeaseNotFoundError, LockLostError, ValidationError } from '../errors/index.js';
 import { openSession, type Session } from './session.js';
 
 /** Options naming the session a recipe runs in. */
@@ -56,6 +56,29 @@ export class SessionHolder {
     }
     this.#own = session;
     return session;
+  }
+
+  /**
+   * Runs `fn` in the session to use now. When a request proves the lease gone
+   * ({@link LeaseNotFoundError}) before the session noticed, the session is
+   * made to notice (its loss is reported) and, if it is the handle's own,
+   * `fn` runs once more in a new one; the loss of a given session is a
+   * {@link LockLostError}.
+   */
+  async run<T>(signal: AbortSignal | undefined, fn: (session: Session) => Promise<T>): Promise<{ session: Session; result: T }> {
+    for (let retried = false; ; retried = true) {
+      const session = await this.get(signal);
+      try {
+        return { session, result: await fn(session) };
+      } catch (err) {
+        if (!(err instanceof LeaseNotFoundError) || signal?.aborted) throw err;
+        await session.lease.keepAliveOnce().catch(() => {}); // confirms, and reports the loss
+        if (session.active) throw err;
+        if (this.#given || retried) {
+          throw new LockLostError(`${this.#what}: the session ${session.id} is no longer active`, { cause: err });
+        }
+      }
+    }
   }
 
   /** Claims `key` in `session` for one handle; throws if another handle of this process has it. */

@@ -39,6 +39,9 @@ export class Session implements AsyncDisposable {
   constructor(core: Core, lease: Lease) {
     this.#core = core;
     this.lease = lease.keepAlive();
+    // The session owns its lease: closing the client must revoke it through
+    // the session, not merely stop renewing it.
+    core.resources.delete(lease);
     core.resources.add(this);
   }
 
