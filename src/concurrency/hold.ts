@@ -34,7 +34,9 @@ interface Hold extends Claimed {
 export abstract class LockHandle implements AsyncDisposable {
   /** The lock's name: the prefix of its keys (without the client's namespace). */
   readonly name: string;
+  /** @hidden */
   protected readonly core: Core;
+  /** @hidden */
   protected readonly sessions: SessionHolder;
   readonly #turn = new LocalTurn();
   readonly #listeners = new Set<LossListener>();
@@ -80,12 +82,12 @@ export abstract class LockHandle implements AsyncDisposable {
     return { key: last.key, target: 'createRevision', op: '==', operand: last.rev };
   }
 
-  /** The current acquisition, while held. */
+  /** @hidden The current acquisition, while held. */
   protected get holding(): (Claimed & { readonly session: Session }) | undefined {
     return this.isHeld() ? this.#hold : undefined;
   }
 
-  /** A signal aborted (with {@link ClosedError}) when the handle closes. */
+  /** @hidden A signal aborted (with {@link ClosedError}) when the handle closes. */
   protected get closedSignal(): AbortSignal {
     return this.#closed.signal;
   }
@@ -146,7 +148,7 @@ export abstract class LockHandle implements AsyncDisposable {
     return this.close();
   }
 
-  /** Acquires, waiting as long as needed (bounded by `options`). */
+  /** @hidden Acquires, waiting as long as needed (bounded by `options`). */
   protected async blocking(
     op: string,
     options: WaitOptions,
@@ -177,7 +179,7 @@ export abstract class LockHandle implements AsyncDisposable {
     }
   }
 
-  /** Acquires only if free now; `claim` resolves `undefined` when it is not. */
+  /** @hidden Acquires only if free now; `claim` resolves `undefined` when it is not. */
   protected async trying(
     options: CallOptions,
     claim: (session: Session) => Promise<Claimed | undefined>,
