@@ -43,7 +43,7 @@ export class KeepAliveLoop {
   constructor(core: Core, id: string, ttlSeconds: number, events: KeepAliveEvents) {
     this.#core = core;
     this.#wireId = leaseToWire(id);
-    this.#intervalMs = Math.max(100, (ttlSeconds * 1000) / 3);
+    this.#intervalMs = Math.min(2 ** 31 - 1, Math.max(100, (ttlSeconds * 1000) / 3));
     this.#events = events;
     void this.#open();
   }

@@ -5,6 +5,9 @@ import { LeaseNotFoundError, ValidationError, type EtcdKitError } from '../error
 import { KeepAliveLoop } from './keepalive.js';
 import { LossSignal, type LossListener } from './loss.js';
 
+/** The longest delay a Node timer honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What {@link Lease.timeToLive} reports. */
 export interface LeaseTimeToLive {
   /** The lease id (hex). */
@@ -53,6 +56,7 @@ export class Lease implements AsyncDisposable {
   readonly #loss = new LossSignal();
   #keeper: KeepAliveLoop | undefined;
   #expiry: NodeJS.Timeout | undefined;
+  #expiresAt = 0;
   #state: LeaseState = 'active';
 
   /** @internal Use {@link Client.lease}. */
@@ -172,10 +176,19 @@ export class Lease implements AsyncDisposable {
 
   #renewed(ttl: number, sentAt: number): void {
     if (this.#state !== 'active') return;
-    clearTimeout(this.#expiry);
     // Counted from when the renewal was sent, so the client gives up no later than the server.
-    const left = Math.max(0, sentAt + ttl * 1000 - Date.now());
-    this.#expiry = setTimeout(() => this.#lose(expired(this.id, ttl)), left);
+    this.#expiresAt = sentAt + ttl * 1000;
+    this.#armExpiry(ttl);
+  }
+
+  #armExpiry(ttl: number): void {
+    clearTimeout(this.#expiry);
+    const left = this.#expiresAt - Date.now();
+    // Node fires timers longer than ~24.8 days at once: wait in steps.
+    this.#expiry = setTimeout(
+      () => (Date.now() >= this.#expiresAt ? this.#lose(expired(this.id, ttl)) : this.#armExpiry(ttl)),
+      Math.max(0, Math.min(left, MAX_TIMER_MS)),
+    );
     this.#expiry.unref();
   }
 
