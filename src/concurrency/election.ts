@@ -136,7 +136,8 @@ export class Election extends LockHandle {
     const put = encodePut(this.core, key, value);
     const unclaim = this.sessions.claim(session, key);
     try {
-      const entry = { range: this.#range, etcdKey: put.etcdKey, leaseId: session.id, value: put.value, what: `campaign '${this.name}'` };
+      const what = `campaign '${this.name}'`;
+      const entry = { range: this.#range, etcdKey: put.etcdKey, leaseId: session.id, value: put.value, what };
       return { key, etcdKey: put.etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();

@@ -65,7 +65,10 @@ export class SessionHolder {
    * `fn` runs once more in a new one; the loss of a given session is a
    * {@link LockLostError}.
    */
-  async run<T>(signal: AbortSignal | undefined, fn: (session: Session) => Promise<T>): Promise<{ session: Session; result: T }> {
+  async run<T>(
+    signal: AbortSignal | undefined,
+    fn: (session: Session) => Promise<T>,
+  ): Promise<{ session: Session; result: T }> {
     for (let retried = false; ; retried = true) {
       const session = await this.get(signal);
       try {
@@ -87,7 +90,8 @@ export class SessionHolder {
     if (!keys) claimed.set(session, (keys = new Set()));
     if (keys.has(key)) {
       throw new ValidationError(
-        `${this.#what}: another handle of this process already uses '${key}' in session ${session.id}; give each contender its own session`,
+        `${this.#what}: another handle of this process already uses '${key}' in session ${session.id}; ` +
+          'give each contender its own session',
       );
     }
     keys.add(key);

@@ -49,12 +49,24 @@ export function rangeEmpty(range: RawRange): NonNullable<ITxnRequest['compare']>
 }
 
 /** Runs a transaction that writes (never retried blindly). */
-export function writeTxn(core: Core, op: string, key: string, req: ITxnRequest, options: CallOptions = {}): Promise<ITxnResponse> {
+export function writeTxn(
+  core: Core,
+  op: string,
+  key: string,
+  req: ITxnRequest,
+  options: CallOptions = {},
+): Promise<ITxnResponse> {
   return core.caller.run('write', { op, key }, (grpc) => core.etcd.kv.txn(req, grpc), options);
 }
 
 /** Runs a transaction of reads only (safe to retry). */
-export function readTxn(core: Core, op: string, key: string, reads: IRangeRequest[], options: CallOptions = {}): Promise<ITxnResponse> {
+export function readTxn(
+  core: Core,
+  op: string,
+  key: string,
+  reads: IRangeRequest[],
+  options: CallOptions = {},
+): Promise<ITxnResponse> {
   const req: ITxnRequest = { success: reads.map((r) => ({ request_range: r })) };
   return core.caller.run('read', { op, key }, (grpc) => core.etcd.kv.txn(req, grpc), options);
 }
