@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, LeaseNotFoundError, ValidationError, type EtcdKitError } from '../src/index.js';
-import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
+import { connect, rawEtcd, sleep, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, within } from './waits.js';
 
 let client: Client;
@@ -38,7 +38,7 @@ describe.concurrent('Lease', () => {
   it('with keepAlive() the key survives three TTLs; close() stops renewing', async () => {
     const lease = (await client.lease(2)).keepAlive();
     await client.put('kept', 'v', { lease });
-    await new Promise((r) => setTimeout(r, 6_500));
+    await sleep(6_500);
     expect(await client.exists('kept')).toBe(true);
     expect((await lease.timeToLive()).ttl).toBeGreaterThan(0);
     expect(lease.state).toBe('active');
@@ -102,7 +102,7 @@ describe.concurrent('Session', () => {
     const session = await client.session({ ttl: 2 });
     expect(session.ttl).toBe(2);
     await client.putWithLease('session/key', 'v', session);
-    await new Promise((r) => setTimeout(r, 2_500));
+    await sleep(2_500);
     expect(await client.exists('session/key')).toBe(true);
     await session.close();
     await session.close();
