@@ -13,12 +13,25 @@ import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
 import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
 import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchOptions } from './watch/index.js';
+import { grantLease, type Lease } from './lease/index.js';
+import {
+  Election,
+  Mutex,
+  RWMutex,
+  openSession,
+  type ElectionOptions,
+  type LockOptions,
+  type RWLockOptions,
+  type Session,
+  type SessionOptions,
+} from './concurrency/index.js';
 import type {
   BulkOptions,
   BulkPutOptions,
   BulkResult,
   Entries,
   KeyValue,
+  LeaseRef,
   ListOptions,
   PrefixOptions,
   PutOptions,
@@ -363,6 +376,72 @@ export class Client implements AsyncDisposable {
    */
   mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
     return Mirror.open(this.#core, prefix, options);
+  }
+
+  // ---- leases and locks ------------------------------------------------
+
+  /**
+   * Grants a lease of `ttlSeconds`. It does not renew itself: call
+   * `keepAlive()` on it for background renewal, or keys put with it vanish
+   * after the TTL.
+   * @example
+   * ```ts
+   * const lease = await client.lease(10);
+   * await client.putWithLease('/workers/w1', 'alive', lease);
+   * ```
+   * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
+   */
+  lease(ttlSeconds: number, options?: CallOptions): Promise<Lease> {
+    return grantLease(this.#core, ttlSeconds, options);
+  }
+
+  /**
+   * Writes `value` under `key` attached to `lease` (a {@link Lease}, a {@link Session} or a hex id):
+   * the key is deleted when the lease ends. Same as `put(key, value, { lease })`.
+   * @example `await client.putWithLease('/services/api/n1', '10.0.0.1:80', session);`
+   * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
+   */
+  putWithLease(key: string, value: Value, lease: LeaseRef, options?: Omit<PutOptions, 'lease'>): Promise<PutResult> {
+    return kv.put(this.#core, key, value, { ...options, lease });
+  }
+
+  /**
+   * Opens a session: a lease kept alive until the session is closed, whose
+   * loss is reported. The base of locks and elections.
+   * @example `await using session = await client.session({ ttl: 10 });`
+   * @throws {@link ValidationError} when `ttl` is not a positive whole number.
+   */
+  session(options?: SessionOptions): Promise<Session> {
+    return openSession(this.#core, options);
+  }
+
+  /**
+   * A distributed mutex named `name`, interoperable with Go's `concurrency.Mutex`
+   * and `etcdctl lock name`. Without `session` it opens its own (of `ttl`
+   * seconds) on first use; close the handle to release it.
+   * @example `await using lock = client.newLock('/locks/report'); await lock.withLock(() => build());`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  newLock(name: string, options?: LockOptions): Mutex {
+    return new Mutex(this.#core, name, options);
+  }
+
+  /**
+   * A distributed read-write lock named `name` (Go's `recipes.RWMutex` keys); writers are not starved.
+   * @example `await using rw = client.newRWLock('/locks/catalog'); await rw.readLock();`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  newRWLock(name: string, options?: RWLockOptions): RWMutex {
+    return new RWMutex(this.#core, name, options);
+  }
+
+  /**
+   * A leader election named `name`, interoperable with Go's `concurrency.Election` and `etcdctl elect`.
+   * @example `await using e = client.election('/elections/scheduler'); await e.campaign('node-1');`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  election(name: string, options?: ElectionOptions): Election {
+    return new Election(this.#core, name, options);
   }
 
   // ---- cluster ---------------------------------------------------------
