@@ -7,6 +7,7 @@ import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, Validat
 import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
+import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
 import * as kv from './kv/index.js';
 import type {
   BulkOptions,
@@ -55,13 +56,14 @@ export class Client implements AsyncDisposable {
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
-    const etcd = createEtcd3(config);
+    const caller = new Caller(config);
+    const etcd = createEtcd3(config, config.endpoints, (endpoint) => caller.guards.policy(endpoint));
     const core: Core = {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
       codec: identityCodec,
-      caller: new Caller(config),
+      caller,
       resources: new Set(),
     };
     try {
@@ -225,6 +227,47 @@ export class Client implements AsyncDisposable {
    */
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
     return kv.deletePrefix(this.#core, prefix, options);
+  }
+
+  // ---- resilience ------------------------------------------------------
+
+  /**
+   * The overall connection state: `connected`, `reconnecting` (a call is
+   * being retried), `disconnected` (every endpoint's circuit is open) or `closed`.
+   * @example `if (client.connectionState !== 'connected') metrics.degraded();`
+   */
+  get connectionState(): ConnectionState {
+    return this.#core.caller.events.state;
+  }
+
+  /**
+   * Calls `listener` on each change of connection state (`connected`,
+   * `reconnecting`, `disconnected`, `closed`) and when an endpoint's circuit
+   * opens (`endpoint-down`) or closes again (`endpoint-up`). Returns a
+   * function that unsubscribes. Listeners run synchronously; exceptions they
+   * throw are ignored.
+   * @example
+   * ```ts
+   * const off = client.onStateChange((e) => console.log(e.type, 'endpoint' in e ? e.endpoint : ''));
+   * // later: off();
+   * ```
+   * @throws TypeError when `listener` is not a function.
+   */
+  onStateChange(listener: (event: ConnectionEvent) => void): () => void {
+    return this.#core.caller.events.subscribe(listener);
+  }
+
+  /**
+   * The same events as {@link Client.onStateChange}, as an async iterable with
+   * a bounded buffer (the oldest events are dropped when the consumer lags).
+   * Ends when `signal` aborts or the client closes.
+   * @example
+   * ```ts
+   * for await (const e of client.stateChanges({ signal })) log.info('etcd', e.type);
+   * ```
+   */
+  stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent> {
+    return this.#core.caller.events.iterate(options);
   }
 
   // ---- cluster ---------------------------------------------------------

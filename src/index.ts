@@ -59,3 +59,13 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export {
+  RETRY_DEFAULTS,
+  BREAKER_DEFAULTS,
+  type RetryOptions,
+  type CircuitBreakerOptions,
+  type ConnectionEvent,
+  type ConnectionState,
+  type StateChangesOptions,
+  type CircuitStatus,
+} from './resilience/index.js';

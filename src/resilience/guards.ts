@@ -1,0 +1,105 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  BrokenCircuitError,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type IPolicy,
+} from 'cockatiel';
+import { EndpointSkipped, endpointFailed } from './classify.js';
+import type { CircuitBreakerOptions } from './options.js';
+
+/** The state of one endpoint's circuit breaker. */
+export type CircuitStatus = 'closed' | 'open' | 'half-open';
+
+/** What one attempt of a call learns about where it went. Shared through AsyncLocalStorage. */
+export interface AttemptTrace {
+  /** An endpoint not to use for this attempt (it failed the previous one), when others remain. */
+  readonly avoid?: string;
+  /** The endpoint the attempt was handed to (set when it was). */
+  endpoint?: string;
+}
+
+/** Notified when an endpoint's circuit opens or closes. */
+export interface GuardListener {
+  down(endpoint: string, error: unknown): void;
+  up(endpoint: string): void;
+}
+
+const traces = new AsyncLocalStorage<AttemptTrace>();
+
+/** Runs `fn` (one attempt) with `trace` visible to the endpoint guards it passes through. */
+export function traced<T>(trace: AttemptTrace, fn: () => Promise<T>): Promise<T> {
+  return traces.run(trace, fn);
+}
+
+/**
+ * One circuit breaker per endpoint, plugged into etcd3's per-host fault
+ * handling. etcd3 tries hosts in a shuffled order and moves on to the next
+ * host when a guard refuses without calling through, so an open circuit
+ * fails over to the other endpoints at no cost; a failure that went through
+ * is returned to our call layer, which decides whether to retry.
+ */
+export class EndpointGuards {
+  readonly #breakers = new Map<string, CircuitBreakerPolicy>();
+  readonly #options: CircuitBreakerOptions;
+  readonly #listener: GuardListener;
+
+  constructor(endpoints: readonly string[], options: CircuitBreakerOptions, listener: GuardListener) {
+    this.#options = options;
+    this.#listener = listener;
+    for (const e of endpoints) this.#breakers.set(e, this.#breaker(e));
+  }
+
+  /** The policy etcd3 runs each call to `endpoint` through. */
+  policy(endpoint: string): IPolicy {
+    const breaker = this.#breakers.get(endpoint);
+    if (!breaker) throw new Error(`no guard for endpoint ${endpoint}`);
+    const count = this.#breakers.size;
+    // etcd3's connection pool only ever calls `execute` on a host policy.
+    const guard = {
+      execute: <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> => {
+        const trace = traces.getStore();
+        if (trace?.avoid === endpoint && count > 1) return Promise.reject(new EndpointSkipped(endpoint));
+        // A half-open circuit lets one test call through; cockatiel would make
+        // the others wait for it, we send them elsewhere instead.
+        if (breaker.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError());
+        return breaker.execute((ctx) => {
+          if (trace) trace.endpoint = endpoint;
+          return fn(ctx);
+        }, signal);
+      },
+    };
+    return guard as unknown as IPolicy;
+  }
+
+  /** The circuit state of every endpoint. */
+  states(): Map<string, CircuitStatus> {
+    const out = new Map<string, CircuitStatus>();
+    for (const [e, b] of this.#breakers) out.set(e, circuitStatus(b.state));
+    return out;
+  }
+
+  /** True when every endpoint's circuit is open. */
+  allOpen(): boolean {
+    return [...this.#breakers.values()].every((b) => b.state === CircuitState.Open);
+  }
+
+  #breaker(endpoint: string): CircuitBreakerPolicy {
+    const breaker = circuitBreaker(handleWhen(endpointFailed), {
+      halfOpenAfter: this.#options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(this.#options.threshold),
+    });
+    breaker.onBreak((reason) => this.#listener.down(endpoint, 'error' in reason ? reason.error : undefined));
+    breaker.onReset(() => this.#listener.up(endpoint));
+    return breaker;
+  }
+}
+
+function circuitStatus(state: CircuitState): CircuitStatus {
+  if (state === CircuitState.Closed) return 'closed';
+  if (state === CircuitState.HalfOpen) return 'half-open';
+  return 'open';
+}
