@@ -53,26 +53,50 @@ export class EndpointGuards {
     for (const e of endpoints) this.#breakers.set(e, this.#breaker(e));
   }
 
-  /** The policy etcd3 runs each call to `endpoint` through. */
+  /**
+   * The policy etcd3 runs each call to `endpoint` through. An endpoint whose
+   * circuit is open is skipped only while another endpoint's circuit is
+   * closed: with nowhere else to go (one endpoint, or all of them failing)
+   * the call is sent anyway, and its success closes the circuit at once, so
+   * a breaker never delays recovery.
+   */
   policy(endpoint: string): IPolicy {
-    const breaker = this.#breakers.get(endpoint);
-    if (!breaker) throw new Error(`no guard for endpoint ${endpoint}`);
-    const count = this.#breakers.size;
+    if (!this.#breakers.has(endpoint)) throw new Error(`no guard for endpoint ${endpoint}`);
     // etcd3's connection pool only ever calls `execute` on a host policy.
     const guard = {
       execute: <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> => {
         const trace = traces.getStore();
-        if (trace?.avoid === endpoint && count > 1) return Promise.reject(new EndpointSkipped(endpoint));
+        const others = this.#othersClosed(endpoint);
+        if (trace?.avoid === endpoint && others) return Promise.reject(new EndpointSkipped(endpoint));
+        const breaker = this.#breakers.get(endpoint)!;
+        const through = (ctx: { signal: AbortSignal }) => {
+          if (trace) trace.endpoint = endpoint;
+          return fn(ctx);
+        };
+        if (breaker.state === CircuitState.Closed) return breaker.execute(through, signal);
+        if (!others) return this.#bypass(endpoint, through, signal);
         // A half-open circuit lets one test call through; cockatiel would make
         // the others wait for it, we send them elsewhere instead.
         if (breaker.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError());
-        return breaker.execute((ctx) => {
-          if (trace) trace.endpoint = endpoint;
-          return fn(ctx);
-        }, signal);
+        return breaker.execute(through, signal); // open: refused, or the test call once halfOpenAfter passed
       },
     };
     return guard as unknown as IPolicy;
+  }
+
+  async #bypass<T>(endpoint: string, fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
+    const result = await fn({ signal: signal ?? new AbortController().signal });
+    const breaker = this.#breakers.get(endpoint)!;
+    if (breaker.state !== CircuitState.Closed) {
+      this.#breakers.set(endpoint, this.#breaker(endpoint));
+      this.#listener.up(endpoint);
+    }
+    return result;
+  }
+
+  #othersClosed(endpoint: string): boolean {
+    for (const [e, b] of this.#breakers) if (e !== endpoint && b.state === CircuitState.Closed) return true;
+    return false;
   }
 
   /** The circuit state of every endpoint. */
@@ -92,8 +116,10 @@ export class EndpointGuards {
       halfOpenAfter: this.#options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(this.#options.threshold),
     });
-    breaker.onBreak((reason) => this.#listener.down(endpoint, 'error' in reason ? reason.error : undefined));
-    breaker.onReset(() => this.#listener.up(endpoint));
+    // A replaced breaker (see #bypass) may still settle a test call: ignore it.
+    const current = () => this.#breakers.get(endpoint) === breaker;
+    breaker.onBreak((reason) => current() && this.#listener.down(endpoint, 'error' in reason ? reason.error : undefined));
+    breaker.onReset(() => current() && this.#listener.up(endpoint));
     return breaker;
   }
 }
