@@ -16,8 +16,8 @@ export interface FaultProxy {
   readonly cuts: number;
   /** Cut the connection after forwarding each of the next `n` requests. */
   cutNext(n?: number): void;
-  /** Cut after every `n`-th forwarded request from now on (0 stops it). */
-  cutEvery(n: number): void;
+  /** Cut after each forwarded request for which `decide(requestNumber)` is true, from now on (`undefined` stops it). */
+  cutWhen(decide: ((request: number) => boolean) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -69,13 +69,13 @@ export async function startProxy(target: string): Promise<FaultProxy> {
   let requests = 0;
   let cuts = 0;
   let armed = 0;
-  let every = 0;
+  let decide: ((request: number) => boolean) | undefined;
   const shouldCut = () => {
     if (armed > 0) {
       armed--;
       return true;
     }
-    return every > 0 && requests % every === 0;
+    return decide?.(requests) ?? false;
   };
   const server: Server = createServer((client) => {
     const upstream = connect(Number(port), hostname);
@@ -123,8 +123,8 @@ export async function startProxy(target: string): Promise<FaultProxy> {
     cutNext: (n = 1) => {
       armed += n;
     },
-    cutEvery: (n) => {
-      every = n;
+    cutWhen: (fn) => {
+      decide = fn;
     },
     close: () =>
       new Promise<void>((resolve) => {
