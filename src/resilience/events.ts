@@ -29,7 +29,7 @@ export interface StateChangesOptions {
 }
 
 type Listener = (event: ConnectionEvent) => void;
-type Event = ConnectionEvent extends infer E ? (E extends ConnectionEvent ? Omit<E, 'at'> : never) : never;
+type Unstamped = ConnectionEvent extends infer E ? (E extends ConnectionEvent ? Omit<E, 'at'> : never) : never;
 
 /** Keeps the overall state and tells listeners about changes. Listeners that throw are ignored. */
 export class ConnectionEvents {
@@ -51,13 +51,13 @@ export class ConnectionEvents {
   }
 
   /** Moves to `state` (no event when already there; nothing leaves `closed`). */
-  transition(event: Event & { type: ConnectionState }): void {
+  transition(event: Unstamped & { type: ConnectionState }): void {
     if (this.#state === 'closed' || this.#state === event.type) return;
     this.#state = event.type;
     this.emit(event);
   }
 
-  emit(event: Event): void {
+  emit(event: Unstamped): void {
     const stamped = Object.freeze({ ...event, at: Date.now() }) as ConnectionEvent;
     for (const listener of [...this.#listeners]) {
       try {
