@@ -79,8 +79,9 @@ interface Failure {
  */
 export class Caller {
   readonly #timeoutMs: number;
-  readonly #maxAttempts: number;
-  readonly #backoff: ExponentialBackoff<unknown> | undefined;
+  readonly #policies: Readonly<Record<CallKind, IPolicy>> | undefined;
+  /** The raw error behind each mapped error of a failed attempt, for the retry decision. */
+  readonly #raw = new WeakMap<EtcdKitError, unknown>();
   /** Connection state and its listeners. */
   readonly events = new ConnectionEvents();
   /** The per-endpoint circuit breakers of the main connection. */
@@ -90,8 +91,13 @@ export class Caller {
   constructor(config: Config) {
     this.#timeoutMs = config.timeoutMs;
     const r = config.retry;
-    this.#maxAttempts = r === false ? 1 : r.maxAttempts;
-    this.#backoff = r === false ? undefined : new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs });
+    if (r !== false && r.maxAttempts > 1) {
+      const backoff = new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs });
+      this.#policies = {
+        read: this.#makePolicy('read', backoff, r.maxAttempts),
+        write: this.#makePolicy('write', backoff, r.maxAttempts),
+      };
+    }
     this.guards = new EndpointGuards(config.endpoints, config.circuitBreaker, {
       down: (endpoint, error) => {
         this.events.emit({ type: 'endpoint-down', endpoint, ...(error ? { error: mapError(error, { op: 'call' }) } : {}) });
@@ -128,10 +134,11 @@ export class Caller {
       } catch (raw) {
         if (options.signal?.aborted) throw cancelled(ctx, options.signal);
         last = { raw, mapped: mapError(raw, ctx), trace };
+        this.#raw.set(last.mapped, raw);
         throw last.mapped;
       }
     };
-    const policy = this.#policy(kind, options, () => last);
+    const policy = options.retry === false ? undefined : this.#policies?.[kind];
     const run = policy ? policy.execute(once, options.signal) : once();
     return run.catch((err: unknown) => {
       if (options.signal?.aborted) throw cancelled(ctx, options.signal);
@@ -146,17 +153,16 @@ export class Caller {
   }
 
   // Which failures are retried: a read's transient ones; a write's only when
-  // nothing was sent. Each retry is announced as `reconnecting`.
-  #policy(kind: CallKind, options: Pick<RunOptions, 'timeoutMs' | 'requireLeader' | 'retry'>, last: () => Failure | undefined): IPolicy | undefined {
-    if (!this.#backoff || options.retry === false) return undefined;
-    const shouldRetry = (): boolean => {
-      const f = last();
-      if (!f) return false;
-      const again = kind === 'read' ? retryableRead(f.mapped) : neverSent(f.raw);
-      if (again) this.events.transition({ type: 'reconnecting', error: f.mapped });
+  // nothing was sent. Each retry is announced as `reconnecting`. Built once
+  // per kind; the raw error behind each mapped one is looked up in `#raw`.
+  #makePolicy(kind: CallKind, backoff: ExponentialBackoff<unknown>, maxAttempts: number): IPolicy {
+    const shouldRetry = (err: Error): boolean => {
+      if (!(err instanceof EtcdKitError) || !this.#raw.has(err)) return false;
+      const again = kind === 'read' ? retryableRead(err) : neverSent(this.#raw.get(err));
+      if (again) this.events.transition({ type: 'reconnecting', error: err });
       return again;
     };
-    return retry(handleWhen(shouldRetry), { maxAttempts: this.#maxAttempts - 1, backoff: this.#backoff });
+    return retry(handleWhen(shouldRetry), { maxAttempts: maxAttempts - 1, backoff });
   }
 
   async #settleWrite<T>(ctx: ErrorContext, last: Failure, options: RunOptions<T>): Promise<T> {
