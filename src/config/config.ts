@@ -196,7 +196,7 @@ export class Config {
 
   /**
    * How calls are retried, or `false` to try every call once. Reads (get,
-   * list, count, status...) are retried on transient failures (unreachable
+   * list, count, members...) are retried on transient failures (unreachable
    * endpoint, deadline, no leader); writes only when the request provably
    * never reached a server. Delays grow exponentially from `initialDelayMs`
    * to `maxDelayMs`, with jitter. Missing fields keep their defaults.
