@@ -8,6 +8,7 @@ import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
+import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
 import type {
   BulkOptions,
@@ -336,14 +337,18 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
   const { endpoints, dialTimeoutMs } = core.config;
   const deadline = Date.now() + dialTimeoutMs;
   let last: unknown;
-  // Each call goes to one endpoint picked at random; try as many times as there are endpoints.
+  // Each call goes to one endpoint picked at random; try as many times as there
+  // are endpoints, skipping those that already failed.
+  const failed = new Set<string>();
   for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
     const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     const any = signal ? AbortSignal.any([signal, timer]) : timer;
+    const trace: AttemptTrace = { avoid: failed };
     try {
-      await abortable(core.etcd.maintenance.status({ deadline }), any, { op: 'connect' });
+      await abortable(traced(trace, () => core.etcd.maintenance.status({ deadline })), any, { op: 'connect' });
       return;
     } catch (err) {
+      if (trace.endpoint) failed.add(trace.endpoint);
       const mapped = mapError(err, { op: 'connect' });
       if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
       last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;

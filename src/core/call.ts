@@ -121,12 +121,13 @@ export class Caller {
   run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions<T> = {}): Promise<T> {
     const observed = options.retry !== false;
     let last: Failure | undefined;
+    // Endpoints that failed earlier attempts are skipped while others remain.
+    const failed = new Set<string>();
     const once = async (): Promise<T> => {
-      // The endpoint that failed the previous attempt is skipped for this one (when others remain).
-      const previous = last?.trace.endpoint;
+      if (last?.trace.endpoint) failed.add(last.trace.endpoint);
       last = undefined;
       this.#check(ctx, options.signal);
-      const trace: AttemptTrace = previous ? { avoid: previous } : {};
+      const trace: AttemptTrace = { avoid: failed };
       try {
         const result = await abortable(traced(trace, () => attempt(this.#grpcOptions(options))), options.signal, ctx);
         if (observed) this.events.transition({ type: 'connected' });

@@ -48,9 +48,11 @@ describe('EndpointGuards', () => {
 
   it('skips the endpoint a call is told to avoid, and records where an attempt went', async () => {
     const { run } = setup([A, B]);
-    const avoidA: AttemptTrace = { avoid: A };
+    const avoidA: AttemptTrace = { avoid: new Set([A]) };
     await expect(traced(avoidA, () => run(A, ok))).rejects.toBeInstanceOf(EndpointSkipped);
     await expect(traced(avoidA, () => run(B, ok))).resolves.toBe('ok');
     expect(avoidA.endpoint).toBe(B);
+    // With every closed endpoint avoided, the call is sent anyway.
+    await expect(traced({ avoid: new Set([A, B]) }, () => run(A, ok))).resolves.toBe('ok');
   });
 });

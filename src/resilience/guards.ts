@@ -16,8 +16,8 @@ export type CircuitStatus = 'closed' | 'open' | 'half-open';
 
 /** What one attempt of a call learns about where it went. Shared through AsyncLocalStorage. */
 export interface AttemptTrace {
-  /** An endpoint not to use for this attempt (it failed the previous one), when others remain. */
-  readonly avoid?: string;
+  /** Endpoints not to use for this attempt (they failed earlier attempts of the call), while others remain. */
+  readonly avoid?: ReadonlySet<string>;
   /** The endpoint the attempt was handed to (set when it was). */
   endpoint?: string;
 }
@@ -66,8 +66,10 @@ export class EndpointGuards {
     const guard = {
       execute: <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> => {
         const trace = traces.getStore();
+        if (trace?.avoid?.has(endpoint) && this.#closedOutside(trace.avoid)) {
+          return Promise.reject(new EndpointSkipped(endpoint));
+        }
         const others = this.#othersClosed(endpoint);
-        if (trace?.avoid === endpoint && others) return Promise.reject(new EndpointSkipped(endpoint));
         const breaker = this.#breakers.get(endpoint)!;
         const through = (ctx: { signal: AbortSignal }) => {
           if (trace) trace.endpoint = endpoint;
@@ -92,6 +94,11 @@ export class EndpointGuards {
       this.#listener.up(endpoint);
     }
     return result;
+  }
+
+  #closedOutside(avoid: ReadonlySet<string>): boolean {
+    for (const [e, b] of this.#breakers) if (!avoid.has(e) && b.state === CircuitState.Closed) return true;
+    return false;
   }
 
   #othersClosed(endpoint: string): boolean {
