@@ -1,7 +1,7 @@
 /**
  * Recovery time after the leader of a 3-member cluster is SIGKILLed.
  *
- *   npx tsx bench/failover.ts [rounds]
+ *   npx tsx bench/failover.ts [rounds] [timeoutMs]
  *
  * Starts its own 3-member loopback cluster (a local etcd binary is needed:
  * killing members is not possible on ETCD_ENDPOINTS). Each round two writers
@@ -16,6 +16,7 @@ import { Client, Config, EtcdKitError } from '../src/index.js';
 import { startEtcd } from '../src/testing/index.js';
 
 const rounds = Number(process.argv[2] ?? 5);
+const timeoutMs = process.argv[3] ? Number(process.argv[3]) : undefined; // etcdkit's withTimeout; default 5000
 const budgetMs = 50_000;
 
 interface Writer {
@@ -58,7 +59,8 @@ async function writeLoop(w: Writer, round: number, killedAt: () => number | unde
 async function main(): Promise<void> {
   const started = Date.now();
   const etcd = await startEtcd({ members: 3 });
-  const client = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
+  const config = Config.defaults().withEndpoints(...etcd.endpoints);
+  const client = await Client.connect(timeoutMs ? config.withTimeout(timeoutMs) : config);
   const raw = new Etcd3({ hosts: etcd.endpoints });
   const writers: Writer[] = [
     { name: 'etcdkit', put: (k, v) => client.put(k, v) },
@@ -101,7 +103,7 @@ function print(samples: Map<string, Sample[]>): void {
     };
   });
   const base = rows.find((r) => r.name === 'etcd3')?.median ?? NaN;
-  console.log('\nRecovery after SIGKILL of the leader (3-member loopback cluster), ms');
+  console.log(`\nRecovery after SIGKILL of the leader (3-member loopback cluster), ms; etcdkit timeout ${timeoutMs ?? 5000} ms`);
   console.log('client   rounds  recovered  median   min      max      ratio  failed puts (ambiguous)');
   for (const r of rows) {
     const f = (x: number) => x.toFixed(0).padStart(7);
