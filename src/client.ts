@@ -7,6 +7,8 @@ import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, Validat
 import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
+import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
+import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
 import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
@@ -75,13 +77,14 @@ export class Client implements AsyncDisposable {
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
-    const etcd = createEtcd3(config);
+    const caller = new Caller(config);
+    const etcd = createEtcd3(config, config.endpoints, (endpoint) => caller.guards.policy(endpoint));
     const core: Core = {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
       codec: createCodec(config),
-      caller: new Caller(config),
+      caller,
       resources: new Set(),
     };
     try {
@@ -444,6 +447,47 @@ export class Client implements AsyncDisposable {
     return new Election(this.#core, name, options);
   }
 
+  // ---- resilience ------------------------------------------------------
+
+  /**
+   * The overall connection state: `connected`, `reconnecting` (a call is
+   * being retried), `disconnected` (every endpoint's circuit is open) or `closed`.
+   * @example `if (client.connectionState !== 'connected') metrics.degraded();`
+   */
+  get connectionState(): ConnectionState {
+    return this.#core.caller.events.state;
+  }
+
+  /**
+   * Calls `listener` on each change of connection state (`connected`,
+   * `reconnecting`, `disconnected`, `closed`) and when an endpoint's circuit
+   * opens (`endpoint-down`) or closes again (`endpoint-up`). Returns a
+   * function that unsubscribes. Listeners run synchronously; exceptions they
+   * throw are ignored.
+   * @example
+   * ```ts
+   * const off = client.onStateChange((e) => console.log(e.type, 'endpoint' in e ? e.endpoint : ''));
+   * // later: off();
+   * ```
+   * @throws TypeError when `listener` is not a function.
+   */
+  onStateChange(listener: (event: ConnectionEvent) => void): () => void {
+    return this.#core.caller.events.subscribe(listener);
+  }
+
+  /**
+   * The same events as {@link Client.onStateChange}, as an async iterable with
+   * a bounded buffer (the oldest events are dropped when the consumer lags).
+   * Ends when `signal` aborts or the client closes.
+   * @example
+   * ```ts
+   * for await (const e of client.stateChanges({ signal })) log.info('etcd', e.type);
+   * ```
+   */
+  stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent> {
+    return this.#core.caller.events.iterate(options);
+  }
+
   // ---- cluster ---------------------------------------------------------
 
   /**
@@ -510,14 +554,18 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
   const { endpoints, dialTimeoutMs } = core.config;
   const deadline = Date.now() + dialTimeoutMs;
   let last: unknown;
-  // Each call goes to one endpoint picked at random; try as many times as there are endpoints.
+  // Each call goes to one endpoint picked at random; try as many times as there
+  // are endpoints, skipping those that already failed.
+  const failed = new Set<string>();
   for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
     const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     const any = signal ? AbortSignal.any([signal, timer]) : timer;
+    const trace: AttemptTrace = { avoid: failed };
     try {
-      await abortable(core.etcd.maintenance.status({ deadline }), any, { op: 'connect' });
+      await abortable(traced(trace, () => core.etcd.maintenance.status({ deadline })), any, { op: 'connect' });
       return;
     } catch (err) {
+      if (trace.endpoint) failed.add(trace.endpoint);
       const mapped = mapError(err, { op: 'connect' });
       if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
       last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;

@@ -119,3 +119,13 @@ export {
   type ElectionOptions,
   type WaitOptions,
 } from './concurrency/index.js';
+export {
+  RETRY_DEFAULTS,
+  BREAKER_DEFAULTS,
+  type RetryOptions,
+  type CircuitBreakerOptions,
+  type ConnectionEvent,
+  type ConnectionState,
+  type StateChangesOptions,
+  type CircuitStatus,
+} from './resilience/index.js';
