@@ -5,6 +5,7 @@ import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { checkRevision } from './read.js';
+import { enrichCompacted } from '../watch/raw.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions {
@@ -86,7 +87,7 @@ export async function* scan(
         return { kvs: res.kvs, more: res.more, revision: pinned ?? revision(res.header.revision) };
       } catch (err) {
         const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
-        if (smaller === undefined) throw err;
+        if (smaller === undefined) throw await enrichCompacted(core, err, range.key);
         pageSize = smaller;
       }
     }
