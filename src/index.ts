@@ -59,3 +59,10 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export type {
+  SnapshotChunk,
+  SnapshotOptions,
+  SnapshotProgress,
+  SnapshotResult,
+  SnapshotToOptions,
+} from './admin/index.js';
