@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
+
+/** The reference tour output (seed 003, "Expected Output"), all sections. */
+const EXPECTED = readFileSync(new URL('./fixtures/tour-expected.txt', import.meta.url), 'utf8');
+
+interface Block {
+  title: string;
+  lines: string[];
+}
+
+/** Splits tour output into its blank-line separated blocks: header, sections, closing line. */
+function blocks(text: string): Block[] {
+  return text
+    .trimEnd()
+    .split(/\n\s*\n/)
+    .map((b) => b.split('\n'))
+    .map((lines) => ({ title: lines[0]!, lines }));
+}
+
+/** Lines whose content differs from run to run, written as patterns. */
+const VARIABLE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^Connected to etcd at \[.+\]$/, 'Connected to etcd at [<endpoints>]'],
+  [/^Created lease with ID: [0-9a-f]+ /, 'Created lease with ID: <id> '],
+];
+const normalise = (line: string) => VARIABLE.reduce((l, [re, to]) => l.replace(re, to), line);
+
+function runTour(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'samples/tour.ts', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Checks every block of `actual` against the block of the reference with the same title. */
+function checkAgainstReference(actual: Block[]): string[] {
+  const expected = blocks(EXPECTED);
+  const titles = expected.map((b) => b.title);
+  let last = -1;
+  for (const block of actual) {
+    const i = titles.indexOf(block.title);
+    expect(i, `unexpected block '${block.title}'`).toBeGreaterThanOrEqual(0);
+    expect(i, `'${block.title}' out of order`).toBeGreaterThan(last);
+    last = i;
+    expect(block.lines.map(normalise), block.title).toEqual(expected[i]!.lines.map(normalise));
+  }
+  return actual.map((b) => b.title);
+}
+
+describe('the sample tour', () => {
+  it('prints the reference output, section by section (shared etcd, own namespace, --fast)', async () => {
+    const namespace = uniquePrefix('tour');
+    const res = await runTour(['--fast', '--namespace', namespace], { ETCD_ENDPOINTS: endpoints().join(',') });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const titles = checkAgainstReference(blocks(res.stdout));
+    expect(titles[0]).toBe('etcd Provider Sample Application');
+    expect(titles).toContain('Basic Operations Demo');
+    expect(titles).toContain('Prefix Operations Demo');
+    expect(titles.at(-1)).toBe('All samples completed successfully!');
+    expect(res.stdout).toContain(`Connected to etcd at [${endpoints().map((e) => e.replace('http://', '')).join(' ')}]`);
+    const client = await connect(testConfig().withNamespace(namespace));
+    expect(await client.count('', { all: true }), 'keys left behind').toBe(0);
+    await client.close();
+  });
+
+  it('starts and removes a throwaway etcd when no endpoint is given; --only picks demos', async () => {
+    const res = await runTour(['--fast', '--only', 'basic'], { ETCD_ENDPOINTS: undefined });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/^\(started a throwaway etcd at http:\/\/127\.0\.0\.1:\d+/);
+    const titles = checkAgainstReference(blocks(res.stdout));
+    expect(titles).toEqual(['etcd Provider Sample Application', 'Basic Operations Demo', 'All samples completed successfully!']);
+  });
+
+  it('--help lists the options and demos; an unknown demo is refused', async () => {
+    const [help, bad] = await Promise.all([runTour(['--help'], {}), runTour(['--only', 'basic,nope'], {})]);
+    expect(help.code).toBe(0);
+    for (const word of ['--endpoints', '--only', '--fast', 'basic', 'prefix']) expect(help.stdout).toContain(word);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown demo nope');
+  });
+});
