@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { run } from '../src/cli/run.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
 import type { Client } from '../src/index.js';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
+import { runTs } from './process.js';
 
 /** A stream that keeps what is written, standing in for stdout or stderr. */
 class Capture extends Writable {
@@ -270,17 +270,9 @@ describe('errors and help', () => {
 describe('the bin', () => {
   it('runs as a process: exit code, plain output when piped', async () => {
     await client.put('/bin/key', 'from-the-bin');
-    const res = await new Promise<Result>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'get', '/bin/key', '--namespace', ns], {
-        env: { ...process.env, ETCD_ENDPOINTS: endpoints().join(','), FORCE_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    const res = await runTs('src/cli/main.ts', ['get', '/bin/key', '--namespace', ns], {
+      ETCD_ENDPOINTS: endpoints().join(','),
+      FORCE_COLOR: '1',
     });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);

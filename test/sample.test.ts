@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
+import { runTs } from './process.js';
 
 /** The reference tour output (seed 003, "Expected Output"), all sections. */
 const EXPECTED = readFileSync(new URL('./fixtures/tour-expected.txt', import.meta.url), 'utf8');
@@ -27,20 +27,7 @@ const VARIABLE: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 const normalise = (line: string) => VARIABLE.reduce((l, [re, to]) => l.replace(re, to), line);
 
-function runTour(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'samples/tour.ts', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const runTour = (args: string[], env: Record<string, string | undefined>) => runTs('samples/tour.ts', args, env);
 
 /** Checks every block of `actual` against the block of the reference with the same title. */
 function checkAgainstReference(actual: Block[]): string[] {
