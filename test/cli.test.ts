@@ -203,29 +203,47 @@ describe('key/value commands', () => {
   });
 });
 
-describe('compact (own etcd: the shared one is never compacted)', () => {
+describe('own etcd with TLS and authentication (the shared one is never compacted)', () => {
   let etcd: EtcdHandle;
   beforeAll(async () => {
-    etcd = await startEtcd({ startTimeoutMs: 20_000 });
+    etcd = await startEtcd({ tls: true, auth: { rootPassword: 'root-pw' }, startTimeoutMs: 20_000 });
   });
   afterAll(() => etcd?.stop());
 
-  it('discards history: reading before the compacted revision fails with COMPACTED', async () => {
-    const env = { ETCD_ENDPOINTS: etcd.endpoints.join(',') };
-    const io = () => ({ stdout: new Capture(), stderr: new Capture(), env });
-    const put = async (v: string) => {
-      const o = io();
-      expect(await run(['put', '/c/k', v, '--json'], o)).toBe(0);
-      return JSON.parse(o.stdout.text).revision as number;
-    };
+  /** Runs the CLI against the own etcd, with the connection given by flags only. */
+  async function secure(args: string[], password = 'root-pw'): Promise<Result> {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const flags = ['--endpoints', etcd.endpoints.join(','), '--cacert', etcd.tls!.ca, '--user', 'root', '--password', password];
+    const code = await run([...args, ...flags], { stdout, stderr, env: {}, cwd: dir });
+    return { code, stdout: stdout.text, stderr: stderr.text };
+  }
+
+  it('connects with --cacert, --user and --password; a wrong password is AUTH_FAILED', async () => {
+    const put = await secure(['put', '/secure/k', 'v']);
+    expect(put.code, put.stderr).toBe(0);
+    expect((await secure(['get', '/secure/k'])).stdout).toMatch(/^Value: +v$/m);
+    const wrong = await secure(['status'], 'nope');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^etcdkit: AUTH_FAILED: [^\n]*\n$/);
+  });
+
+  it('snapshot save works with authentication on', async () => {
+    const res = await secure(['snapshot', 'save', 'secure.db', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ verified: true });
+  });
+
+  it('compact discards history: reading before the compacted revision fails with COMPACTED', async () => {
+    const put = async (v: string) => JSON.parse((await secure(['put', '/c/k', v, '--json'])).stdout).revision as number;
     const old = await put('1');
     const current = await put('2');
-    const c = io();
-    expect(await run(['compact', String(current), '--json'], c)).toBe(0);
-    expect(JSON.parse(c.stdout.text)).toEqual({ compacted: current });
-    const g = io();
-    expect(await run(['get', '/c/k', '--rev', String(old)], g)).toBe(1);
-    expect(g.stderr.text).toMatch(/^etcdkit: COMPACTED: .*compacted\n$/);
+    const c = await secure(['compact', String(current), '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(JSON.parse(c.stdout)).toEqual({ compacted: current });
+    const g = await secure(['get', '/c/k', '--rev', String(old)]);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(/^etcdkit: COMPACTED: .*compacted\n$/);
   });
 });
 

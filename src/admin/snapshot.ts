@@ -57,6 +57,30 @@ interface SnapshotStream extends AsyncIterable<{ blob: Buffer; remaining_bytes: 
 
 const TRAILER = 32;
 
+/** The part of etcd3's connection pool used to open the stream with the auth token. */
+interface PoolInternals {
+  pool?: {
+    withConnection?<T>(
+      service: 'Maintenance',
+      fn: (c: { client: { snapshot(req: object, metadata: unknown, options: object): T }; metadata: unknown }) => T,
+    ): Promise<T>;
+  };
+}
+
+/**
+ * Opens the snapshot stream. etcd3's `maintenance.snapshot()` passes the
+ * call metadata where the request belongs, so the auth token is lost and
+ * etcd refuses the call when authentication is on; calling the gRPC method
+ * through the pool with the arguments in order keeps the token.
+ */
+async function openStream(core: Core): Promise<SnapshotStream> {
+  const pool = (core.etcd as unknown as PoolInternals).pool;
+  if (typeof pool?.withConnection !== 'function') {
+    return (await core.etcd.maintenance.snapshot()) as unknown as SnapshotStream;
+  }
+  return pool.withConnection('Maintenance', ({ client, metadata }) => client.snapshot({}, metadata, {})) as Promise<SnapshotStream>;
+}
+
 /**
  * Streams a snapshot of the backend database from one member. Nothing is
  * buffered beyond the chunk in hand; stopping early (break, abort, closing
@@ -69,7 +93,7 @@ export async function* snapshot(core: Core, options: SnapshotOptions = {}): Asyn
   if (signal?.aborted) throw new CancelledError('snapshot: aborted', { cause: signal.reason });
   let stream: SnapshotStream;
   try {
-    stream = (await core.etcd.maintenance.snapshot()) as unknown as SnapshotStream;
+    stream = await openStream(core);
   } catch (err) {
     throw mapError(err, ctx);
   }
