@@ -1,5 +1,5 @@
 import { Config } from './config/index.js';
-import { identityCodec, type Value } from './codec/index.js';
+import { createCodec, type Value } from './codec/index.js';
 import { abortable, Caller, type CallOptions } from './core/call.js';
 import { createEtcd3 } from './core/connection.js';
 import type { Core } from './core/core.js';
@@ -9,6 +9,10 @@ import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import * as kv from './kv/index.js';
+import * as txn from './txn/index.js';
+import type { CasOptions, TxnBuilder } from './txn/index.js';
+import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
+import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
 import type {
   BulkOptions,
   BulkPutOptions,
@@ -61,7 +65,7 @@ export class Client implements AsyncDisposable {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
-      codec: identityCodec,
+      codec: createCodec(config),
       caller: new Caller(config),
       resources: new Set(),
     };
@@ -256,6 +260,88 @@ export class Client implements AsyncDisposable {
    */
   snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
     return admin.snapshotTo(this.#core, destination, options);
+  }
+
+  // ---- transactions ----------------------------------------------------
+
+  /**
+   * Writes `next` under `key` if its current value is `expected` (compared as
+   * plaintext, also when values are encrypted or compressed), or, with
+   * `expected` undefined, only if the key does not exist. Never applied twice.
+   * @example
+   * ```ts
+   * await client.put('/counter', '10');
+   * await client.compareAndSwap('/counter', '10', '20'); // true
+   * await client.compareAndSwap('/counter', '15', '30'); // false: the value stays '20'
+   * ```
+   * @throws {@link ConflictError} (values encrypted or compressed only) when other writers keep rewriting the key with `expected`.
+   * @throws {@link AmbiguousWriteError} / {@link TimeoutError} when the reply of the write is lost: read the key to find out.
+   */
+  compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
+    return txn.compareAndSwap(this.#core, key, expected, next, options);
+  }
+
+  /**
+   * Writes `value` under `key` only if the key does not exist; resolves to whether it did.
+   * @example `if (await client.putIfAbsent('/jobs/42/owner', workerId)) runJob();`
+   * @throws {@link ValidationError} for an empty key or a bad value.
+   */
+  putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
+    return txn.putIfAbsent(this.#core, key, value, options);
+  }
+
+  /**
+   * Starts a transaction: `if(...comparisons)`, `onSuccess(...ops)`,
+   * `onFailure(...ops)`, then `commit()`. Build comparisons with `compare` and operations with `op`.
+   * @example
+   * ```ts
+   * const res = await client.txn().if(compare.absent('/leader')).onSuccess(op.put('/leader', me)).onFailure(op.get('/leader')).commit();
+   * ```
+   * @throws {@link TxnTooLargeError} (at `commit`) over `maxTxnOps` or `maxRequestBytes`; nothing is sent.
+   */
+  txn(): TxnBuilder {
+    return new txn.TxnBuilder(this.#core);
+  }
+
+  /**
+   * Runs `fn` as a software transaction (etcd's STM): reads through `tx` are
+   * tracked, writes buffered, and everything committed atomically; on a
+   * conflict `fn` runs again, up to `retries` times.
+   * @example
+   * ```ts
+   * await client.stm(async (tx) => {
+   *   const from = Number(await tx.getString('/bank/alice'));
+   *   const to = Number(await tx.getString('/bank/bob'));
+   *   tx.put('/bank/alice', String(from - 10));
+   *   tx.put('/bank/bob', String(to + 10));
+   * });
+   * ```
+   * @throws {@link ConflictError} when every attempt conflicted.
+   * @throws whatever `fn` throws (nothing is written then).
+   */
+  stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
+    return stm(this.#core, fn, options);
+  }
+
+  // ---- encryption ------------------------------------------------------
+
+  /**
+   * Rewrites every value under `prefix` that is not encrypted with the
+   * primary key (plaintext values too, with `allowPlaintext`), for key
+   * rotation. Reads pages at one revision; each rewrite is guarded on the
+   * key's mod revision, so a concurrent write is never overwritten, and the
+   * key's lease is kept. Safe to run again after a failure.
+   *
+   * @example
+   * ```ts
+   * const { rewritten } = await client.reencrypt('/secrets/', { onProgress: (p) => console.log(p.scanned) });
+   * ```
+   * @throws {@link ConfigError} when the client has no encryption configured.
+   * @throws {@link DecryptionError} when a value cannot be read with the configured keys (nothing is skipped silently).
+   * @throws {@link ConflictError} when a key kept changing under concurrent writers.
+   */
+  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    return reencrypt(this.#core, prefix, options);
   }
 
   // ---- cluster ---------------------------------------------------------

@@ -66,3 +66,35 @@ export type {
   SnapshotResult,
   SnapshotToOptions,
 } from './admin/index.js';
+export { compare, op, TxnBuilder } from './txn/index.js';
+export type {
+  CompareOptions,
+  Operation,
+  PutOp,
+  GetOp,
+  DeleteOp,
+  DeletePrefixOp,
+  TxnOp,
+  PutOpOptions,
+  GetOpOptions,
+  OperationResult,
+  PutOpResult,
+  GetOpResult,
+  DeleteOpResult,
+  TxnOpResult,
+  ResultOf,
+  ResultsOf,
+  TxnResult,
+  CasOptions,
+} from './txn/index.js';
+export type { Isolation, StmOptions, StmResult, StmTx } from './concurrency/stm.js';
+export type {
+  EncryptionKey,
+  EncryptionOptions,
+  EncryptionKeysOptions,
+  EncryptionSettings,
+  CompressionAlgorithm,
+  CompressionOptions,
+  CompressionSettings,
+} from './config/index.js';
+export type { ReencryptOptions, ReencryptResult } from './codec/reencrypt.js';

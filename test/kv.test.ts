@@ -176,7 +176,7 @@ describe('cluster', () => {
 
   // Compaction affects every reader of a cluster, so it gets an etcd of its own.
   it('compact makes older revisions unreadable with CompactedError', async () => {
-    await using etcd = await startEtcd();
+    await using etcd = await startEtcd({ isolated: true });
     await using own = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
     const { revision } = await own.put('/c', 'v1');
     await own.put('/c', 'v2');

@@ -2,6 +2,17 @@ import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveTLS, type ResolvedTLS, type TLSOptions } from './tls.js';
+import {
+  compression,
+  keyRing,
+  singleKey,
+  type CompressionOptions,
+  type CompressionSettings,
+  type EncryptionKey,
+  type EncryptionKeysOptions,
+  type EncryptionOptions,
+  type EncryptionSettings,
+} from './encryption.js';
 import { endpoint, nonEmptyString, positiveInt, show } from './validate.js';
 
 /** User name and password for etcd's built-in authentication. */
@@ -22,6 +33,8 @@ interface ConfigState {
   readonly namespace: string;
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
+  readonly encryption: EncryptionSettings | undefined;
+  readonly compression: CompressionSettings | undefined;
 }
 
 /**
@@ -57,6 +70,8 @@ export class Config {
       namespace: DEFAULTS.namespace,
       maxTxnOps: DEFAULTS.maxTxnOps,
       maxRequestBytes: DEFAULTS.maxRequestBytes,
+      encryption: undefined,
+      compression: undefined,
     });
   }
 
@@ -73,7 +88,7 @@ export class Config {
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): Config {
     let config = Config.defaults();
-    const get = (name: string) => (env[name] ?? '').trim() || undefined;
+    const get = (name: string) => (env[name]?.trim() ? env[name] : undefined);
     const endpoints = get('ETCD_ENDPOINTS');
     if (endpoints) config = config.withEndpoints(...endpoints.split(',').map((e) => e.trim()).filter(Boolean));
     const username = get('ETCD_USERNAME');
@@ -120,6 +135,14 @@ export class Config {
   /** Largest request the server accepts, in bytes. */
   get maxRequestBytes(): number {
     return this.#state.maxRequestBytes;
+  }
+  /** Encryption keys and options, when encryption is configured. */
+  get encryption(): EncryptionSettings | undefined {
+    return this.#state.encryption;
+  }
+  /** Compression settings, when compression is configured. */
+  get compression(): CompressionSettings | undefined {
+    return this.#state.compression;
   }
 
   /**
@@ -177,6 +200,46 @@ export class Config {
     return this.#with({ maxRequestBytes: positiveInt('maxRequestBytes', n, 'bytes') });
   }
 
+  /**
+   * Encrypt every value with AES-256-GCM under this key (stored under key id
+   * `'default'`). Values written before encryption was turned on fail to read
+   * with {@link DecryptionError} unless `allowPlaintext` is set.
+   * Replaces any keys set before.
+   *
+   * @example `Config.fromEnv().withEncryption(process.env.ETCDKIT_KEY!)` (64 hex digits or 44 base64 characters)
+   * @throws {@link ConfigError} when the key is not exactly 32 bytes.
+   */
+  withEncryption(key: EncryptionKey, options?: EncryptionOptions): Config {
+    return this.#with({ encryption: singleKey(key, options) });
+  }
+
+  /**
+   * Encrypt with the `primary` key; decrypt with any of `keys` (each value
+   * records the id of the key that sealed it). For key rotation: see
+   * {@link Client.reencrypt}. Replaces any keys set before.
+   *
+   * @example
+   * ```ts
+   * config.withEncryptionKeys({ primary: 'k2', keys: { k1: oldKeyHex, k2: newKeyHex } });
+   * ```
+   * @throws {@link ConfigError} for a key that is not 32 bytes, a bad key id, or a primary not among the keys.
+   */
+  withEncryptionKeys(options: EncryptionKeysOptions): Config {
+    return this.#with({ encryption: keyRing(options) });
+  }
+
+  /**
+   * Compress values longer than `threshold` bytes (before encrypting them)
+   * when that makes them smaller. Readers need compression configured (any
+   * settings) or encryption to read such values.
+   *
+   * @example `config.withCompression({ threshold: 4096, algorithm: 'brotli' })`
+   * @throws {@link ConfigError} for a negative threshold or an unknown algorithm.
+   */
+  withCompression(options?: CompressionOptions): Config {
+    return this.#with({ compression: compression(options) });
+  }
+
   /** A plain description with the password hidden, for logs. */
   toJSON(): Record<string, unknown> {
     const s = this.#state;
@@ -189,6 +252,12 @@ export class Config {
       namespace: s.namespace,
       maxTxnOps: s.maxTxnOps,
       maxRequestBytes: s.maxRequestBytes,
+      encryption: s.encryption && {
+        primary: s.encryption.primary,
+        keyIds: [...s.encryption.keys.keys()],
+        allowPlaintext: s.encryption.allowPlaintext,
+      },
+      compression: s.compression,
     };
   }
 

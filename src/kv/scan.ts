@@ -26,9 +26,17 @@ export interface Page {
 
 const DEFAULT_PAGE = 1000;
 
-function tooLarge(err: unknown): boolean {
+/**
+ * When a reply exceeded gRPC's receive limit, the page size that should fit:
+ * scaled by the sizes grpc-js reports ("larger than max (N vs. M)"), else halved.
+ * Undefined for any other error.
+ */
+export function smallerPage(err: unknown, pageSize: number): number | undefined {
   const cause = err instanceof EtcdKitError ? err.cause : err;
-  return cause instanceof Error && /larger than max/i.test(cause.message);
+  const match = cause instanceof Error ? /larger than max \((\d+) vs\.? (\d+)\)/i.exec(cause.message) : null;
+  if (!match) return cause instanceof Error && /larger than max/i.test(cause.message) ? Math.ceil(pageSize / 2) : undefined;
+  const [got, max] = [Number(match[1]), Number(match[2])];
+  return Math.max(1, Math.min(Math.ceil(pageSize / 2), Math.floor((pageSize * max * 0.8) / got)));
 }
 
 /**
@@ -60,11 +68,10 @@ export async function* scan(
     try {
       res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), options);
     } catch (err) {
-      if (pageSize > 1 && tooLarge(err)) {
-        pageSize = Math.ceil(pageSize / 2);
-        continue;
-      }
-      throw err;
+      const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
+      if (smaller === undefined) throw err;
+      pageSize = smaller;
+      continue;
     }
     pinned ??= revision(res.header.revision);
     const last = res.kvs[res.kvs.length - 1];

@@ -39,7 +39,7 @@ function fromEnv(endpoints: string): EtcdHandle {
 /**
  * Starts a throwaway etcd. Picks, in order: the cluster in `ETCD_ENDPOINTS`
  * (used as is, when the options ask for nothing it cannot give: one member,
- * no TLS, no auth); a container, when testcontainers is installed and a
+ * no TLS, no auth, not `isolated`); a container, when testcontainers is installed and a
  * container runtime answers; a local `etcd` binary (`$ETCD_BIN` or on the
  * PATH) on free loopback ports with a temp data dir.
  * Set `ETCDKIT_HARNESS` to `env`, `container` or `binary` to force one.
@@ -50,7 +50,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHan
   const forced = process.env.ETCDKIT_HARNESS;
   const plain = containerCanServe(options);
   const env = process.env.ETCD_ENDPOINTS;
-  if (env && plain && (!forced || forced === 'env')) return fromEnv(env);
+  if (env && plain && !options.isolated && (!forced || forced === 'env')) return fromEnv(env);
   if (plain && forced !== 'binary' && (forced === 'container' || (await containerRuntimeAnswers()))) {
     return startContainer(options);
   }

@@ -8,6 +8,12 @@ export interface StartEtcdOptions {
   clientCertAuth?: boolean;
   /** Enable etcd's authentication with a `root` user of this password. */
   auth?: { rootPassword: string };
+  /**
+   * A server of its own, which the caller may kill, restart or compact:
+   * never the cluster in `ETCD_ENDPOINTS`. Implied by `members`, `tls` and `auth`.
+   * @default false
+   */
+  isolated?: boolean;
   /** How long to wait for the cluster to become healthy, in ms. @default 30000 */
   startTimeoutMs?: number;
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Client, Config } from '../src/index.js';
+import { startEtcd } from '../src/testing/index.js';
+
+describe('startEtcd', () => {
+  it('restart keeps the data dir; kill stops the member', async () => {
+    await using etcd = await startEtcd({ isolated: true });
+    expect(etcd.source).not.toBe('env');
+    const config = Config.defaults().withEndpoints(...etcd.endpoints).withDialTimeout(1000).withTimeout(1000);
+    {
+      await using client = await Client.connect(config);
+      await client.put('/kept', 'yes');
+    }
+    await etcd.kill();
+    await expect(Client.connect(config)).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+    await etcd.restart();
+    await using client = await Client.connect(config);
+    expect(await client.getString('/kept')).toBe('yes');
+  });
+
+  it('starts a 3-member cluster that elects a new leader when the leader is killed', async () => {
+    await using etcd = await startEtcd({ members: 3 });
+    expect(etcd.endpoints).toHaveLength(3);
+    const leader = await etcd.leader();
+    expect(leader).toBeGreaterThanOrEqual(0);
+    await using client = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
+    expect(await client.members()).toHaveLength(3);
+    await etcd.kill(leader);
+    let next = -1;
+    for (let i = 0; i < 100 && (next < 0 || next === leader); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      next = await etcd.leader();
+    }
+    expect(next).toBeGreaterThanOrEqual(0);
+    expect(next).not.toBe(leader);
+  });
+});
