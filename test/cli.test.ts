@@ -63,6 +63,31 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe('encryption', () => {
+  const key = 'ab'.repeat(32);
+
+  it('with ETCDKIT_ENCRYPTION_KEY, put encrypts and get decrypts; without it the value is ciphertext', async () => {
+    const put = await cli(['put', '/enc/secret', 'hunter2', '--json'], { ETCDKIT_ENCRYPTION_KEY: key });
+    expect(put.code, put.stderr).toBe(0);
+    const decrypted = await cli(['get', '/enc/secret', '--json'], { ETCDKIT_ENCRYPTION_KEY: key });
+    expect(JSON.parse(decrypted.stdout)).toMatchObject({ value: 'hunter2', encoding: 'utf8' });
+    const raw = await client.get('/enc/secret');
+    expect(raw.includes(Buffer.from('hunter2'))).toBe(false);
+    const stored = JSON.parse((await cli(['get', '/enc/secret', '--json'])).stdout);
+    expect(stored.value).toBe(raw.toString(stored.encoding));
+  });
+
+  it('shows values stored without encryption as they are; a bad key is CONFIG_INVALID', async () => {
+    await client.put('/enc/plain', 'visible');
+    const res = await cli(['get', '/enc/plain', '--json'], { ETCDKIT_ENCRYPTION_KEY: key });
+    expect(JSON.parse(res.stdout)).toMatchObject({ value: 'visible' });
+    const bad = await cli(['get', '/enc/plain'], { ETCDKIT_ENCRYPTION_KEY: 'too-short' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^etcdkit: CONFIG_INVALID: [^\n]*\n$/);
+    expect(bad.stderr).not.toContain('too-short');
+  });
+});
+
 describe('cluster commands', () => {
   it('status: one row per endpoint, healthy, with version, leader and raft counters', async () => {
     const health = await json(['status']);

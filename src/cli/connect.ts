@@ -21,9 +21,9 @@ const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !==
 
 /**
  * The client configuration: the environment (see {@link Config.fromEnv}),
- * then the command-line flags on top.
+ * then the command-line flags on top, then the encryption key.
  */
-export function configFrom(flags: Flags, env: Env, warn: (line: string) => void): Config {
+export function configFrom(flags: Flags, env: Env): Config {
   let config = Config.fromEnv(env);
   const endpoints = str(flags.endpoints);
   if (endpoints) config = config.withEndpoints(...endpoints.split(',').map((e) => e.trim()).filter(Boolean));
@@ -37,17 +37,16 @@ export function configFrom(flags: Flags, env: Env, warn: (line: string) => void)
   if (namespace) config = config.withNamespace(namespace);
   const timeout = str(flags.timeout);
   if (timeout) config = config.withTimeout(Number(timeout));
-  return withEncryptionFromEnv(config, env, warn);
+  return withEncryptionFromEnv(config, env);
 }
 
 /**
  * ---- encryption: the one place the CLI gives the Config its key ----
- * When client-side encryption is available, this applies
- * `ETCDKIT_ENCRYPTION_KEY` to the Config so every command shows decrypted
- * values. Until then the CLI says that values are shown as stored.
+ * `ETCDKIT_ENCRYPTION_KEY` (32 bytes as 64 hex digits or base64) makes every
+ * command encrypt what it writes and show decrypted values. Values stored
+ * without encryption are shown as they are: an explorer meets mixed data.
  */
-function withEncryptionFromEnv(config: Config, env: Env, warn: (line: string) => void): Config {
-  if (!env.ETCDKIT_ENCRYPTION_KEY) return config;
-  warn('etcdkit: warning: ETCDKIT_ENCRYPTION_KEY is set, but this version cannot decrypt: values are shown as stored');
-  return config;
+function withEncryptionFromEnv(config: Config, env: Env): Config {
+  const key = env.ETCDKIT_ENCRYPTION_KEY?.trim();
+  return key ? config.withEncryption(key, { allowPlaintext: true }) : config;
 }

@@ -24,8 +24,8 @@ export function overview(commands: readonly Command[]): string {
     'Options of every command:',
     ...optionLines(globalOptions),
     '',
-    'Environment: ETCD_ENDPOINTS, ETCD_USERNAME, ETCD_PASSWORD, ETCD_CACERT, ETCD_CERT, ETCD_KEY,',
-    '  ETCDKIT_ENCRYPTION_KEY (decrypts values once encryption is available), NO_COLOR.',
+    'Environment: ETCD_ENDPOINTS, ETCD_USERNAME, ETCD_PASSWORD, ETCD_CACERT, ETCD_CERT, ETCD_KEY, NO_COLOR;',
+    '  ETCDKIT_ENCRYPTION_KEY (32 bytes, hex or base64): encrypt what put writes, show values decrypted.',
     'Run `etcdkit <command> --help` for the options of one command.',
   ].join('\n');
 }

@@ -69,7 +69,7 @@ async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
   if (line.args.length < min || line.args.length > max) {
     throw new UsageError(`${command.name} takes ${min === max ? min : `${min} to ${max}`} argument(s): etcdkit ${command.name} ${command.usage}`);
   }
-  const config = configFrom(line.flags, s.env, (text) => void s.err.line(text));
+  const config = configFrom(line.flags, s.env);
   const client = await Client.connect(config, { signal: s.signal });
   try {
     const code = await command.run({ ...s, args: line.args, rest: line.rest, flags: line.flags, client });
