@@ -73,7 +73,7 @@ const shown = (endpoints: readonly string[]) => `[${endpoints.map((e) => e.repla
 async function tour(opts: Options, endpoints: string[]): Promise<void> {
   const config = Config.fromEnv().withEndpoints(...endpoints).withNamespace(opts.namespace);
   await using client = await Client.connect(config);
-  const ctx: TourContext = { client, fast: opts.fast, print: (line = '') => console.log(line) };
+  const ctx: TourContext = { client, config, fast: opts.fast, print: (line = '') => console.log(line) };
   ctx.print('etcd Provider Sample Application');
   ctx.print('===============================');
   ctx.print(`Connected to etcd at ${shown(config.endpoints)}`);

@@ -1,9 +1,11 @@
-import type { Client } from '../../src/index.js';
+import type { Client, Config } from '../../src/index.js';
 
 /** What every section of the tour gets. */
 export interface TourContext {
   /** A connected client (inside `--namespace` when one is given). */
   readonly client: Client;
+  /** The configuration of `client`, for demos that connect a second client. */
+  readonly config: Config;
   /** True with `--fast`: sections that wait (lease expiry, lock hand-over) wait as little as they can. */
   readonly fast: boolean;
   /** Prints one line of the tour's output. */
