@@ -78,4 +78,12 @@ describe('the sample tour', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown demo nope');
   });
+
+  it('key rotation sample: rewrites under the new key, then the old key alone cannot read', async () => {
+    const res = await runTs('samples/key-rotation.ts', [], { ETCD_ENDPOINTS: endpoints().join(',') });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('re-encrypted under k2: 2 of 2 keys');
+    expect(res.stdout).toContain('db-password with k2 only: s3cret');
+    expect(res.stdout).toContain('k1 alone fails as it should: DECRYPT_FAILED');
+  });
 });
