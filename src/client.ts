@@ -13,6 +13,7 @@ import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
 import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
+import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchOptions } from './watch/index.js';
 import type {
   BulkOptions,
   BulkPutOptions,
@@ -25,6 +26,8 @@ import type {
   PutResult,
   ReadOptions,
   ScanOptions,
+  HistoryOptions,
+  KeyVersion,
 } from './kv/index.js';
 
 /** Options of {@link Client.connect}. */
@@ -342,6 +345,55 @@ export class Client implements AsyncDisposable {
    */
   reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
     return reencrypt(this.#core, prefix, options);
+  }
+
+  // ---- watch and revisions ---------------------------------------------
+
+  /**
+   * Watches one key. Resolves once etcd confirmed the watch: every later write is delivered.
+   * Survives dropped connections and member restarts without losing or repeating an event.
+   * @example
+   * ```ts
+   * await using watch = await client.watch('/app/mode');
+   * for await (const ev of watch) console.log(ev.type, ev.value.toString(), ev.modRevision);
+   * ```
+   * @throws {@link ValidationError} for an empty key or bad options.
+   * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
+   */
+  watch(key: string, options?: WatchOptions): Promise<Watch> {
+    return (async () => Watch.open(this.#core, { key: this.#core.keys.encode(key) }, options))();
+  }
+
+  /**
+   * Watches every key under `prefix` (see {@link Client.watch}).
+   * @example `const watch = await client.watchPrefix('/jobs/', { fromRevision: checkpoint + 1, types: ['put'] });`
+   * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
+   * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
+   */
+  watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch> {
+    return (async () => Watch.open(this.#core, this.#core.keys.prefixRange(prefix, options?.all), options))();
+  }
+
+  /**
+   * Every change of `key` still in etcd's history (puts and deletes), oldest first.
+   * @example `const versions = await client.history('/app/mode'); versions.at(-1)?.deleted;`
+   * @throws {@link CompactedError} when `fromRevision` is compacted.
+   */
+  history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
+    return kv.history(this.#core, key, options);
+  }
+
+  /**
+   * A local copy of every key under `prefix`, kept current by a watch; relists by itself after a compaction.
+   * @example
+   * ```ts
+   * await using nodes = await client.mirror('/nodes/');
+   * nodes.get('/nodes/a')?.value;
+   * ```
+   * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
+   */
+  mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
+    return Mirror.open(this.#core, prefix, options);
   }
 
   // ---- cluster ---------------------------------------------------------

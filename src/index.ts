@@ -98,3 +98,16 @@ export type {
   CompressionSettings,
 } from './config/index.js';
 export type { ReencryptOptions, ReencryptResult } from './codec/reencrypt.js';
+export { Watch, Mirror } from './watch/index.js';
+export type {
+  WatchOptions,
+  PrefixWatchOptions,
+  WatchEvent,
+  PutEvent,
+  DeleteEvent,
+  WatchEventType,
+  MirrorOptions,
+  MirrorChange,
+  MirrorResync,
+} from './watch/index.js';
+export type { KeyVersion, HistoryOptions } from './kv/index.js';

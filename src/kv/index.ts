@@ -6,3 +6,4 @@ export { scan, countRange, type ScanOptions, type Page } from './scan.js';
 export { toKeyValue, type KeyValue, type LeaseRef } from './types.js';
 export { chunkForTxn, runChunks, TXN_OVERHEAD } from './chunk.js';
 export { checkPutSize, OP_OVERHEAD } from './limits.js';
+export { history, type KeyVersion, type HistoryOptions } from './history.js';
