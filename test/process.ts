@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
 
 /** What a finished child process printed and how it exited. */
 export interface ProcessResult {
@@ -26,3 +27,16 @@ export function runTs(file: string, args: string[], env: Record<string, string |
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** A stream that keeps what is written, standing in for stdout or stderr. */
+export class Capture extends Writable {
+  text = '';
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+

@@ -3,6 +3,7 @@ import { compact } from './commands/compact.js';
 import { count } from './commands/count.js';
 import { del } from './commands/del.js';
 import { get } from './commands/get.js';
+import { history } from './commands/history.js';
 import { list } from './commands/list.js';
 import { members } from './commands/members.js';
 import { put } from './commands/put.js';
@@ -10,11 +11,11 @@ import { search } from './commands/search.js';
 import { size } from './commands/size.js';
 import { snapshot } from './commands/snapshot.js';
 import { status } from './commands/status.js';
+import { watch } from './commands/watch.js';
 
 /**
  * Every command, in the order help lists them. A command is one file in
- * `commands/`; `watch`, `history` and `lock` join this list when the
- * features they need are available.
+ * `commands/`; `lock` joins this list when locks are available.
  */
 export const commands: readonly Command[] = [
   status,
@@ -24,6 +25,8 @@ export const commands: readonly Command[] = [
   count,
   get,
   search,
+  watch,
+  history,
   put,
   del,
   compact,
