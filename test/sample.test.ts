@@ -54,6 +54,7 @@ describe('the sample tour', () => {
     expect(titles[0]).toBe('etcd Provider Sample Application');
     expect(titles).toContain('Basic Operations Demo');
     expect(titles).toContain('Prefix Operations Demo');
+    expect(titles).toContain('Watch Demo');
     expect(titles).toContain('Transaction Demo');
     expect(titles).toContain('Encryption Demo');
     expect(titles.at(-1)).toBe('All samples completed successfully!');
@@ -74,7 +75,7 @@ describe('the sample tour', () => {
   it('--help lists the options and demos; an unknown demo is refused', async () => {
     const [help, bad] = await Promise.all([runTour(['--help'], {}), runTour(['--only', 'basic,nope'], {})]);
     expect(help.code).toBe(0);
-    for (const word of ['--endpoints', '--only', '--fast', 'basic', 'prefix', 'transaction', 'encryption']) expect(help.stdout).toContain(word);
+    for (const word of ['--endpoints', '--only', '--fast', 'basic', 'prefix', 'watch', 'transaction', 'encryption']) expect(help.stdout).toContain(word);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown demo nope');
   });

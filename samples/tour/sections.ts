@@ -3,10 +3,10 @@ import { encryption } from './encryption.js';
 import { prefix } from './prefix.js';
 import type { Section } from './section.js';
 import { transaction } from './transaction.js';
+import { watch } from './watch.js';
 
 /**
- * The tour, in the order of the reference output. The watch, lease and
- * distributed lock demos take their places between `prefix` and
- * `transaction`, one file each.
+ * The tour, in the order of the reference output. The lease and distributed
+ * lock demos take their places between `watch` and `transaction`, one file each.
  */
-export const sections: readonly Section[] = [basic, prefix, transaction, encryption];
+export const sections: readonly Section[] = [basic, prefix, watch, transaction, encryption];
