@@ -8,18 +8,33 @@ import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
+import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
+import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
 import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
 import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
 import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchOptions } from './watch/index.js';
+import { grantLease, type Lease } from './lease/index.js';
+import {
+  Election,
+  Mutex,
+  RWMutex,
+  openSession,
+  type ElectionOptions,
+  type LockOptions,
+  type RWLockOptions,
+  type Session,
+  type SessionOptions,
+} from './concurrency/index.js';
 import type {
   BulkOptions,
   BulkPutOptions,
   BulkResult,
   Entries,
   KeyValue,
+  LeaseRef,
   ListOptions,
   PrefixOptions,
   PutOptions,
@@ -63,13 +78,14 @@ export class Client implements AsyncDisposable {
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
-    const etcd = createEtcd3(config);
+    const caller = new Caller(config);
+    const etcd = createEtcd3(config, config.endpoints, (endpoint) => caller.guards.policy(endpoint));
     const core: Core = {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
       codec: createCodec(config),
-      caller: new Caller(config),
+      caller,
       resources: new Set(),
     };
     try {
@@ -396,6 +412,113 @@ export class Client implements AsyncDisposable {
     return Mirror.open(this.#core, prefix, options);
   }
 
+  // ---- leases and locks ------------------------------------------------
+
+  /**
+   * Grants a lease of `ttlSeconds`. It does not renew itself: call
+   * `keepAlive()` on it for background renewal, or keys put with it vanish
+   * after the TTL.
+   * @example
+   * ```ts
+   * const lease = await client.lease(10);
+   * await client.putWithLease('/workers/w1', 'alive', lease);
+   * ```
+   * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
+   */
+  lease(ttlSeconds: number, options?: CallOptions): Promise<Lease> {
+    return grantLease(this.#core, ttlSeconds, options);
+  }
+
+  /**
+   * Writes `value` under `key` attached to `lease` (a {@link Lease}, a {@link Session} or a hex id):
+   * the key is deleted when the lease ends. Same as `put(key, value, { lease })`.
+   * @example `await client.putWithLease('/services/api/n1', '10.0.0.1:80', session);`
+   * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
+   */
+  putWithLease(key: string, value: Value, lease: LeaseRef, options?: Omit<PutOptions, 'lease'>): Promise<PutResult> {
+    return kv.put(this.#core, key, value, { ...options, lease });
+  }
+
+  /**
+   * Opens a session: a lease kept alive until the session is closed, whose
+   * loss is reported. The base of locks and elections.
+   * @example `await using session = await client.session({ ttl: 10 });`
+   * @throws {@link ValidationError} when `ttl` is not a positive whole number.
+   */
+  session(options?: SessionOptions): Promise<Session> {
+    return openSession(this.#core, options);
+  }
+
+  /**
+   * A distributed mutex named `name`, interoperable with Go's `concurrency.Mutex`
+   * and `etcdctl lock name`. Without `session` it opens its own (of `ttl`
+   * seconds) on first use; close the handle to release it.
+   * @example `await using lock = client.newLock('/locks/report'); await lock.withLock(() => build());`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  newLock(name: string, options?: LockOptions): Mutex {
+    return new Mutex(this.#core, name, options);
+  }
+
+  /**
+   * A distributed read-write lock named `name` (Go's `recipes.RWMutex` keys); writers are not starved.
+   * @example `await using rw = client.newRWLock('/locks/catalog'); await rw.readLock();`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  newRWLock(name: string, options?: RWLockOptions): RWMutex {
+    return new RWMutex(this.#core, name, options);
+  }
+
+  /**
+   * A leader election named `name`, interoperable with Go's `concurrency.Election` and `etcdctl elect`.
+   * @example `await using e = client.election('/elections/scheduler'); await e.campaign('node-1');`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  election(name: string, options?: ElectionOptions): Election {
+    return new Election(this.#core, name, options);
+  }
+
+  // ---- resilience ------------------------------------------------------
+
+  /**
+   * The overall connection state: `connected`, `reconnecting` (a call is
+   * being retried), `disconnected` (every endpoint's circuit is open) or `closed`.
+   * @example `if (client.connectionState !== 'connected') metrics.degraded();`
+   */
+  get connectionState(): ConnectionState {
+    return this.#core.caller.events.state;
+  }
+
+  /**
+   * Calls `listener` on each change of connection state (`connected`,
+   * `reconnecting`, `disconnected`, `closed`) and when an endpoint's circuit
+   * opens (`endpoint-down`) or closes again (`endpoint-up`). Returns a
+   * function that unsubscribes. Listeners run synchronously; exceptions they
+   * throw are ignored.
+   * @example
+   * ```ts
+   * const off = client.onStateChange((e) => console.log(e.type, 'endpoint' in e ? e.endpoint : ''));
+   * // later: off();
+   * ```
+   * @throws TypeError when `listener` is not a function.
+   */
+  onStateChange(listener: (event: ConnectionEvent) => void): () => void {
+    return this.#core.caller.events.subscribe(listener);
+  }
+
+  /**
+   * The same events as {@link Client.onStateChange}, as an async iterable with
+   * a bounded buffer (the oldest events are dropped when the consumer lags).
+   * Ends when `signal` aborts or the client closes.
+   * @example
+   * ```ts
+   * for await (const e of client.stateChanges({ signal })) log.info('etcd', e.type);
+   * ```
+   */
+  stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent> {
+    return this.#core.caller.events.iterate(options);
+  }
+
   // ---- cluster ---------------------------------------------------------
 
   /**
@@ -462,14 +585,18 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
   const { endpoints, dialTimeoutMs } = core.config;
   const deadline = Date.now() + dialTimeoutMs;
   let last: unknown;
-  // Each call goes to one endpoint picked at random; try as many times as there are endpoints.
+  // Each call goes to one endpoint picked at random; try as many times as there
+  // are endpoints, skipping those that already failed.
+  const failed = new Set<string>();
   for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
     const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     const any = signal ? AbortSignal.any([signal, timer]) : timer;
+    const trace: AttemptTrace = { avoid: failed };
     try {
-      await abortable(core.etcd.maintenance.status({ deadline }), any, { op: 'connect' });
+      await abortable(traced(trace, () => core.etcd.maintenance.status({ deadline })), any, { op: 'connect' });
       return;
     } catch (err) {
+      if (trace.endpoint) failed.add(trace.endpoint);
       const mapped = mapError(err, { op: 'connect' });
       if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
       last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;

@@ -111,3 +111,28 @@ export type {
   MirrorResync,
 } from './watch/index.js';
 export type { KeyVersion, HistoryOptions } from './kv/index.js';
+export { Lease, type LeaseState, type LeaseTimeToLive, type TimeToLiveOptions, type LossListener } from './lease/index.js';
+export {
+  Session,
+  LockHandle,
+  Mutex,
+  RWMutex,
+  Election,
+  DEFAULT_SESSION_TTL,
+  type SessionOptions,
+  type SessionChoice,
+  type LockOptions,
+  type RWLockOptions,
+  type ElectionOptions,
+  type WaitOptions,
+} from './concurrency/index.js';
+export {
+  RETRY_DEFAULTS,
+  BREAKER_DEFAULTS,
+  type RetryOptions,
+  type CircuitBreakerOptions,
+  type ConnectionEvent,
+  type ConnectionState,
+  type StateChangesOptions,
+  type CircuitStatus,
+} from './resilience/index.js';

@@ -14,6 +14,12 @@ import {
   type EncryptionSettings,
 } from './encryption.js';
 import { endpoint, nonEmptyString, positiveInt, show } from './validate.js';
+import {
+  resolveBreaker,
+  resolveRetry,
+  type CircuitBreakerOptions,
+  type RetryOptions,
+} from '../resilience/options.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -35,6 +41,8 @@ interface ConfigState {
   readonly maxRequestBytes: number;
   readonly encryption: EncryptionSettings | undefined;
   readonly compression: CompressionSettings | undefined;
+  readonly retry: RetryOptions | false;
+  readonly circuitBreaker: CircuitBreakerOptions;
 }
 
 /**
@@ -72,6 +80,8 @@ export class Config {
       maxRequestBytes: DEFAULTS.maxRequestBytes,
       encryption: undefined,
       compression: undefined,
+      retry: DEFAULTS.retry,
+      circuitBreaker: DEFAULTS.circuitBreaker,
     });
   }
 
@@ -240,6 +250,43 @@ export class Config {
     return this.#with({ compression: compression(options) });
   }
 
+  /** How calls are retried; `false` when retries are off. */
+  get retry(): RetryOptions | false {
+    return this.#state.retry;
+  }
+  /** The per-endpoint circuit breaker settings. */
+  get circuitBreaker(): CircuitBreakerOptions {
+    return this.#state.circuitBreaker;
+  }
+
+  /**
+   * How calls are retried, or `false` to try every call once. Reads (get,
+   * list, count, members...) are retried on transient failures (unreachable
+   * endpoint, deadline, no leader); writes only when the request provably
+   * never reached a server. Delays grow exponentially from `initialDelayMs`
+   * to `maxDelayMs`, with jitter. Missing fields keep their defaults.
+   * Each attempt has the full per-request timeout.
+   * @default { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 }
+   * @example `Config.defaults().withRetry({ maxAttempts: 10, maxDelayMs: 5000 })`
+   * @throws {@link ConfigError} for a non-integer or out-of-range field.
+   */
+  withRetry(options: Partial<RetryOptions> | false): Config {
+    return this.#with({ retry: resolveRetry(options) });
+  }
+
+  /**
+   * The circuit breaker kept for each endpoint: after `threshold` consecutive
+   * connection-level failures (unreachable, deadline, no leader) the endpoint
+   * is skipped and calls go to the others; after `halfOpenAfterMs` one call
+   * tests it again, and a success puts it back in use.
+   * @default { threshold: 3, halfOpenAfterMs: 5000 }
+   * @example `Config.defaults().withCircuitBreaker({ threshold: 2, halfOpenAfterMs: 1000 })`
+   * @throws {@link ConfigError} for a non-integer or out-of-range field.
+   */
+  withCircuitBreaker(options: Partial<CircuitBreakerOptions>): Config {
+    return this.#with({ circuitBreaker: resolveBreaker(options) });
+  }
+
   /** A plain description with the password hidden, for logs. */
   toJSON(): Record<string, unknown> {
     const s = this.#state;
@@ -258,6 +305,8 @@ export class Config {
         allowPlaintext: s.encryption.allowPlaintext,
       },
       compression: s.compression,
+      retry: s.retry,
+      circuitBreaker: s.circuitBreaker,
     };
   }
 
