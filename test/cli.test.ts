@@ -290,7 +290,7 @@ describe('errors and help', () => {
   it('--help lists every command; <command> --help shows its options', async () => {
     const all = await cli(['--help']);
     expect(all.code).toBe(0);
-    for (const name of ['status', 'members', 'size', 'list', 'count', 'get', 'search', 'watch', 'history', 'put', 'del', 'compact', 'snapshot']) {
+    for (const name of ['status', 'members', 'size', 'list', 'count', 'get', 'search', 'watch', 'history', 'put', 'del', 'compact', 'snapshot', 'lock']) {
       expect(all.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
     expect((await cli(['count', '--help'])).stdout).toContain('--by DEPTH');

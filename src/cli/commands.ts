@@ -5,6 +5,7 @@ import { del } from './commands/del.js';
 import { get } from './commands/get.js';
 import { history } from './commands/history.js';
 import { list } from './commands/list.js';
+import { lock } from './commands/lock.js';
 import { members } from './commands/members.js';
 import { put } from './commands/put.js';
 import { search } from './commands/search.js';
@@ -13,10 +14,7 @@ import { snapshot } from './commands/snapshot.js';
 import { status } from './commands/status.js';
 import { watch } from './commands/watch.js';
 
-/**
- * Every command, in the order help lists them. A command is one file in
- * `commands/`; `lock` joins this list when locks are available.
- */
+/** Every command, in the order help lists them. A command is one file in `commands/`. */
 export const commands: readonly Command[] = [
   status,
   members,
@@ -31,6 +29,7 @@ export const commands: readonly Command[] = [
   del,
   compact,
   snapshot,
+  lock,
 ];
 
 /** The command called `name`, if any. */

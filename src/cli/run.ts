@@ -67,7 +67,8 @@ async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
   }
   const [min, max] = command.args;
   if (line.args.length < min || line.args.length > max) {
-    throw new UsageError(`${command.name} takes ${min === max ? min : `${min} to ${max}`} argument(s): etcdkit ${command.name} ${command.usage}`);
+    const count = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    throw new UsageError(`${command.name} takes ${count} argument(s): etcdkit ${command.name} ${command.usage}`);
   }
   const config = configFrom(line.flags, s.env);
   const client = await Client.connect(config, { signal: s.signal });

@@ -18,7 +18,7 @@ function io(signal?: AbortSignal) {
   const stderr = new Capture();
   return { stdout, stderr, env: { ETCD_ENDPOINTS: endpoints().join(',') }, ...(signal ? { signal } : {}) };
 }
-const withNs = (args: string[]) => [...args, '--namespace', ns];
+const withNs = (args: string[]) => ['--namespace', ns, ...args];
 const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 describe('watch', () => {
@@ -78,5 +78,40 @@ describe('history', () => {
       expect.stringMatching(new RegExp(`^${c.revision} +1 +PUT +three$`)),
       '',
     ]);
+  });
+});
+
+describe('lock', () => {
+  it('runs the command holding the lock, passes the fencing token, returns its exit code', async () => {
+    const name = '/locks/cli';
+    const o = io();
+    const code = await run(withNs(['lock', name, '--', process.execPath, '-e', 'console.log(process.env.ETCDKIT_FENCING_TOKEN); process.exit(3)']), o);
+    expect(code, o.stderr.text).toBe(3);
+    expect(Number(o.stdout.text.trim())).toBeGreaterThan(0);
+    // Released afterwards: another contender gets it at once.
+    await using other = client.newLock(name, { ttl: 5 });
+    expect(await other.tryLock()).toBe(true);
+  });
+
+  it('excludes other holders while the command runs', async () => {
+    const name = '/locks/busy';
+    const o = io();
+    const running = run(withNs(['lock', name, '--', process.execPath, '-e', 'setTimeout(() => console.log("done"), 1500)']), o);
+    await using other = client.newLock(name, { ttl: 5 });
+    let excluded = false;
+    for (let i = 0; i < 40 && !excluded; i++) {
+      // Wait until the CLI holds the lock (its key exists), then a try must fail.
+      if ((await client.count(`${name}/`)) > 0) excluded = !(await other.tryLock());
+      else await sleep(50);
+    }
+    expect(excluded).toBe(true);
+    expect(await running).toBe(0);
+    expect(o.stdout.text).toBe('done\n');
+  });
+
+  it('needs -- and a command', async () => {
+    const o = io();
+    expect(await run(withNs(['lock', '/locks/x']), o)).toBe(2);
+    expect(o.stderr.text).toMatch(/^etcdkit: USAGE: lock takes at least 2 argument/);
   });
 });
