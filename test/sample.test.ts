@@ -84,4 +84,30 @@ describe('the sample tour', () => {
     expect(res.stdout).toContain('db-password with k2 only: s3cret');
     expect(res.stdout).toContain('k1 alone fails as it should: DECRYPT_FAILED');
   });
+
+  it('config watch, service discovery and leader election samples print what they demonstrate', async () => {
+    const env = { ETCD_ENDPOINTS: endpoints().join(',') };
+    const [config, discovery, election] = await Promise.all([
+      runTs('samples/config-watch.ts', [], env),
+      runTs('samples/service-discovery.ts', [], env),
+      runTs('samples/leader-election.ts', [], env),
+    ]);
+    expect(config.code, config.stderr).toBe(0);
+    expect(config.stdout).toBe(
+      [
+        '/sample/config/app/max-conn = 100',
+        '/sample/config/app/timeout = 30',
+        'Config changed: /sample/config/app/timeout = 45',
+        'Config changed: /sample/config/app/max-conn = (deleted)',
+        'timeout is now 45',
+        '',
+      ].join('\n'),
+    );
+    expect(discovery.code, discovery.stderr).toBe(0);
+    expect(discovery.stdout).toContain('after 3 s: 2 instances');
+    expect(discovery.stdout).toContain('after node2 stopped renewing: /sample/services/api-server/node1\n');
+    expect(discovery.stdout).toContain('after node1 shut down: 0 instances');
+    expect(election.code, election.stderr).toBe(0);
+    expect(election.stdout).toBe('leader: node-a\nnode-a resigns\nnode-b is now the leader\nleader: node-b\n');
+  });
 });
