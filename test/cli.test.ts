@@ -210,7 +210,8 @@ describe('key/value commands', () => {
       cwd: dir,
     });
     expect(code).toBe(0);
-    expect(stderr.text).toMatch(/^\rsnapshot \[#{30}\] 100% /);
+    expect(stderr.text).toMatch(/^\rsnapshot \[[#.]{30}\] +\d+% /); // redrawn in place
+    expect(stderr.text).toMatch(/\rsnapshot \[#{30}\] 100% [^\r]*\r\u001b\[K$/); // full, then erased
     expect(stderr.text.endsWith('\r\u001b[K')).toBe(true);
   });
 });
