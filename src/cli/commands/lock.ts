@@ -38,7 +38,7 @@ function runHolding(ctx: Context, command: readonly string[], env: Record<string
 /** `lock <name> -- <command>`: runs a command while holding a distributed lock. */
 export const lock: Command = {
   name: 'lock',
-  usage: '<name> [--ttl S] [--wait MS] -- <command> [args...]',
+  usage: '<name> -- <command> [args...]',
   summary: 'run command while holding the lock name (same keys as etcdctl lock); exits with its exit code',
   args: [2, Infinity],
   options: {
