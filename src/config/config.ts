@@ -20,6 +20,15 @@ interface ConfigState {
   readonly namespace: string;
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
+  readonly partitions: readonly Partition[];
+}
+
+/** A part of the keyspace served by its own etcd cluster: every key starting with `prefix`. */
+export interface Partition {
+  /** The key prefix this partition owns (the longest matching prefix wins). */
+  readonly prefix: string;
+  /** How to reach and use that cluster (endpoints, auth, TLS, namespace…). */
+  readonly config: Config;
 }
 
 /**
@@ -55,6 +64,7 @@ export class Config {
       namespace: DEFAULTS.namespace,
       maxTxnOps: DEFAULTS.maxTxnOps,
       maxRequestBytes: DEFAULTS.maxRequestBytes,
+      partitions: Object.freeze([]),
     });
   }
 
@@ -175,6 +185,36 @@ export class Config {
     return this.#with({ maxRequestBytes: positiveInt('maxRequestBytes', n, 'bytes') });
   }
 
+  /** Partitions added with {@link Config.withPartition}, in the order added; this config itself serves every other key. */
+  get partitions(): readonly Partition[] {
+    return this.#state.partitions;
+  }
+
+  /**
+   * Serve every key starting with `prefix` from another etcd cluster,
+   * described by its own full `config`. This config remains the default,
+   * serving every key no partition owns; the longest matching prefix wins.
+   * @example `Config.defaults().withEndpoints('etcd-main:2379').withPartition('/registry/events/', Config.defaults().withEndpoints('etcd-events:2379'))`
+   * @throws {@link ConfigError} for an empty or duplicate prefix, or a partition config that has partitions itself.
+   */
+  withPartition(prefix: string, config: Config): Config {
+    nonEmptyString('partition.prefix', prefix);
+    if (!(config instanceof Config)) throw new ConfigError('partition.config', `must be a Config, got ${show(config)}`);
+    if (config.partitions.length > 0) {
+      throw new ConfigError('partition.config', `of ${show(prefix)} must not have partitions itself`);
+    }
+    if (this.#state.partitions.some((p) => p.prefix === prefix)) {
+      throw new ConfigError('partition.prefix', `must be unique, got ${show(prefix)} twice`);
+    }
+    const partition = Object.freeze({ prefix, config });
+    return this.#with({ partitions: Object.freeze([...this.#state.partitions, partition]) });
+  }
+
+  /** The same configuration without its partitions: what the default partition uses. */
+  withoutPartitions(): Config {
+    return this.#with({ partitions: Object.freeze([]) });
+  }
+
   /** A plain description with the password hidden, for logs. */
   toJSON(): Record<string, unknown> {
     const s = this.#state;
@@ -187,6 +227,7 @@ export class Config {
       namespace: s.namespace,
       maxTxnOps: s.maxTxnOps,
       maxRequestBytes: s.maxRequestBytes,
+      partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
     };
   }
 

@@ -1,3 +1,3 @@
-export { Config, type AuthOptions } from './config.js';
+export { Config, type AuthOptions, type Partition } from './config.js';
 export { DEFAULTS } from './defaults.js';
 export type { TLSOptions, ResolvedTLS } from './tls.js';
