@@ -8,6 +8,7 @@ import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import * as kv from './kv/index.js';
+import { Router, type PartitionHealth } from './partition/index.js';
 import type {
   BulkOptions,
   BulkPutOptions,
@@ -42,9 +43,12 @@ export interface ConnectOptions {
 export class Client implements AsyncDisposable {
   readonly #core: Core;
   #closing: Promise<void> | undefined;
+  /** Set when the config has partitions: every key operation then goes through it. */
+  readonly #router: Router | undefined;
 
-  private constructor(core: Core) {
+  private constructor(core: Core, router?: Router) {
     this.#core = core;
+    this.#router = router;
   }
 
   /**
@@ -55,6 +59,10 @@ export class Client implements AsyncDisposable {
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
+    if (config.partitions.length > 0) {
+      const router = await Router.connect(config, (c) => Client.connect(c, options));
+      return new Client(router.core, router);
+    }
     const etcd = createEtcd3(config);
     const core: Core = {
       config,
@@ -92,6 +100,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValueTooLargeError} when the encoded value exceeds `maxRequestBytes`.
    */
   put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
+    if (this.#router) return this.#router.put(key, value, options);
     return kv.put(this.#core, key, value, options);
   }
 
@@ -101,6 +110,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link KeyNotFoundError} when the key does not exist.
    */
   get(key: string, options?: ReadOptions): Promise<Buffer> {
+    if (this.#router) return this.#router.get(key, options);
     return kv.get(this.#core, key, options);
   }
 
@@ -133,6 +143,7 @@ export class Client implements AsyncDisposable {
    * @example `const kv = await client.find('/app/mode'); kv?.modRevision;`
    */
   find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
+    if (this.#router) return this.#router.find(key, options);
     return kv.find(this.#core, key, options);
   }
 
@@ -141,6 +152,7 @@ export class Client implements AsyncDisposable {
    * @example `if (await client.exists('/app/lock')) { ... }`
    */
   exists(key: string, options?: CallOptions): Promise<boolean> {
+    if (this.#router) return this.#router.exists(key, options);
     return kv.exists(this.#core, key, options);
   }
 
@@ -149,6 +161,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.delete('/app/mode');`
    */
   delete(key: string, options?: CallOptions): Promise<number> {
+    if (this.#router) return this.#router.delete(key, options);
     return kv.del(this.#core, key, options);
   }
 
@@ -163,6 +176,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link PartialWriteError} when a chunk fails after others were applied.
    */
   bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
+    if (this.#router) return this.#router.bulkPut(entries, options);
     return kv.bulkPut(this.#core, entries, options);
   }
 
@@ -171,6 +185,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.bulkDelete(['/users/alice', '/users/bob']);`
    */
   bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
+    if (this.#router) return this.#router.bulkDelete(keys, options);
     return kv.bulkDelete(this.#core, keys, options);
   }
 
@@ -179,6 +194,7 @@ export class Client implements AsyncDisposable {
    * @example `const users = await client.list('/users/');`
    */
   list(prefix: string, options?: ListOptions): Promise<string[]> {
+    if (this.#router) return this.#router.list(prefix, options);
     return kv.list(this.#core, prefix, options);
   }
 
@@ -187,6 +203,7 @@ export class Client implements AsyncDisposable {
    * @example `for (const [key, value] of await client.listWithValues('/users/')) { ... }`
    */
   listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
+    if (this.#router) return this.#router.listWithValues(prefix, options);
     return kv.listWithValues(this.#core, prefix, options);
   }
 
@@ -199,6 +216,7 @@ export class Client implements AsyncDisposable {
    * ```
    */
   iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
+    if (this.#router) return this.#router.iterate(prefix, options);
     return kv.iterate(this.#core, prefix, options);
   }
 
@@ -207,6 +225,7 @@ export class Client implements AsyncDisposable {
    * @example `const page = await client.getRange('/users/a', '/users/m');`
    */
   getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
+    if (this.#router) return this.#router.getRange(start, end, options);
     return kv.getRange(this.#core, start, end, options);
   }
 
@@ -215,6 +234,7 @@ export class Client implements AsyncDisposable {
    * @example `const n = await client.count('/users/');`
    */
   count(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+    if (this.#router) return this.#router.count(prefix, options);
     return kv.count(this.#core, prefix, options);
   }
 
@@ -224,7 +244,44 @@ export class Client implements AsyncDisposable {
    * @example `await client.deletePrefix('/tmp/');`
    */
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+    if (this.#router) return this.#router.deletePrefix(prefix, options);
     return kv.deletePrefix(this.#core, prefix, options);
+  }
+
+  // ---- partitions ------------------------------------------------------
+
+  /**
+   * The prefix of the partition that owns `key` (longest matching prefix of
+   * {@link Config.withPartition}), or `''` for the default partition.
+   * @example `client.partitionOf('/registry/events/default/e1'); // '/registry/events/'`
+   * @throws {@link ValidationError} when `key` is not a string.
+   */
+  partitionOf(key: string): string {
+    if (this.#router) return this.#router.partitionOf(key);
+    if (typeof key !== 'string') throw new ValidationError(`key must be a string, got ${typeof key}`);
+    return '';
+  }
+
+  /**
+   * The client of one partition (`''`: the default), for what needs one
+   * cluster: its revision, compaction, or keys you know live there.
+   * Closed with this client. On an unpartitioned client, `partition('')` is the client itself.
+   * @example `await client.partition('/registry/events/').compact(rev);`
+   * @throws {@link ValidationError} when no partition has that prefix.
+   */
+  partition(prefix: string): Client {
+    if (this.#router) return this.#router.client(prefix);
+    if (prefix !== '') throw new ValidationError(`no partition '${prefix}': this client has no partitions`);
+    return this;
+  }
+
+  /**
+   * Health of each partition's cluster, the default first.
+   * @example `for (const p of await client.partitionHealth()) if (!p.health.healthy) alert(p.partition);`
+   */
+  async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+    if (this.#router) return this.#router.partitionHealth(options);
+    return [{ partition: '', endpoints: this.config.endpoints, health: await this.health(options) }];
   }
 
   // ---- cluster ---------------------------------------------------------
@@ -234,6 +291,7 @@ export class Client implements AsyncDisposable {
    * @example `const rev = await client.revision();`
    */
   revision(options?: CallOptions): Promise<number> {
+    if (this.#router) return this.#router.perCluster('revision');
     return admin.currentRevision(this.#core, options);
   }
 
@@ -242,6 +300,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.compact(await client.revision());`
    */
   compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
+    if (this.#router) return this.#router.perCluster('compact');
     return admin.compact(this.#core, revision, options);
   }
 
@@ -250,6 +309,7 @@ export class Client implements AsyncDisposable {
    * @example `for (const s of await client.status()) console.log(s.endpoint, s.version, s.isLeader);`
    */
   status(options?: CallOptions): Promise<EndpointStatus[]> {
+    if (this.#router) return this.#router.status(options);
     return admin.status(this.#core, options);
   }
 
@@ -258,6 +318,7 @@ export class Client implements AsyncDisposable {
    * @example `if (!(await client.health()).healthy) alert();`
    */
   health(options?: CallOptions): Promise<Health> {
+    if (this.#router) return this.#router.health(options);
     return admin.health(this.#core, options);
   }
 
@@ -266,6 +327,7 @@ export class Client implements AsyncDisposable {
    * @example `const names = (await client.members()).map((m) => m.name);`
    */
   members(options?: CallOptions): Promise<Member[]> {
+    if (this.#router) return this.#router.members(options);
     return admin.members(this.#core, options);
   }
 
@@ -273,6 +335,7 @@ export class Client implements AsyncDisposable {
 
   /** Closes every handle opened from this client, then the connection. Idempotent. */
   close(): Promise<void> {
+    if (this.#router) return (this.#closing ??= this.#router.close());
     this.#closing ??= (async () => {
       this.#core.caller.close();
       const handles = [...this.#core.resources];

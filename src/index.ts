@@ -59,3 +59,16 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+
+// ---- partitions ----
+export { PartitionUnavailableError } from './errors/index.js';
+export type { Partition } from './config/index.js';
+export type {
+  PartitionedWatch,
+  PartitionedEvent,
+  PartitionHealth,
+  PartitionWatchOptions,
+  EventSource,
+  EventStream,
+  SourceEvent,
+} from './partition/index.js';

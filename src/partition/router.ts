@@ -1,0 +1,213 @@
+import type { Client } from '../client.js';
+import type { Value } from '../codec/index.js';
+import type { Config } from '../config/index.js';
+import type { CallOptions } from '../core/call.js';
+import type { Core } from '../core/core.js';
+import type { EndpointStatus, Health, Member } from '../admin/index.js';
+import { ConnectionError, CrossPartitionError, ValidationError } from '../errors/index.js';
+import type {
+  BulkOptions,
+  BulkPutOptions,
+  BulkResult,
+  Entries,
+  KeyValue,
+  ListOptions,
+  PrefixOptions,
+  PutOptions,
+  PutResult,
+  ReadOptions,
+  ScanOptions,
+} from '../kv/index.js';
+import * as bulk from './bulk.js';
+import * as fanout from './fanout.js';
+import { PartitionTable } from './table.js';
+import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } from './watch.js';
+import { crossPartition, inPartitionOf, partitionLabel } from './wrap.js';
+
+/** Health of one partition's cluster. */
+export interface PartitionHealth {
+  /** The partition's prefix; `''` for the default partition. */
+  readonly partition: string;
+  readonly endpoints: readonly string[];
+  readonly health: Health;
+}
+
+/** Options of a watch over partitions. */
+export interface PartitionWatchOptions {
+  /** A resume token from {@link PartitionedWatch.token}: continue right after what it covers. */
+  from?: string;
+}
+
+/**
+ * A partitioned keyspace: one client per partition plus the default, and
+ * the routing between them. Single-key calls go to the owning partition;
+ * calls over a prefix or range fan out to the partitions it spans.
+ */
+export class Router implements fanout.Partitions {
+  readonly table: PartitionTable;
+  readonly #config: Config;
+  readonly #clients: ReadonlyMap<string, Client>;
+
+  private constructor(config: Config, clients: ReadonlyMap<string, Client>) {
+    this.#config = config;
+    this.#clients = clients;
+    this.table = new PartitionTable(config.partitions.map((p) => p.prefix));
+  }
+
+  /**
+   * Connects to the default cluster and every partition's, in parallel.
+   * @throws {@link ConnectionError} naming the partition when one cannot be reached (the others are closed again).
+   */
+  static async connect(config: Config, connect: (config: Config) => Promise<Client>): Promise<Router> {
+    const specs = [{ prefix: '', config: config.withoutPartitions() }, ...config.partitions];
+    const settled = await Promise.allSettled(specs.map((s) => connect(s.config)));
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed >= 0) {
+      await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+      const err = (settled[failed] as PromiseRejectedResult).reason as unknown;
+      const where = partitionLabel(specs[failed]!.prefix);
+      if (err instanceof ConnectionError) throw new ConnectionError(`${where}: ${err.message}`, err.endpoints, { cause: err });
+      throw err;
+    }
+    const clients = new Map(specs.map((s, i) => [s.prefix, (settled[i] as PromiseFulfilledResult<Client>).value]));
+    return new Router(config, clients);
+  }
+
+  /** The internals of the facade client: the default partition's, with the whole configuration. */
+  get core(): Core {
+    return { ...this.client('').core, config: this.#config };
+  }
+
+  /** The client of one partition (`''`: the default). */
+  client(partition: string): Client {
+    const client = this.#clients.get(partition);
+    if (!client) throw new ValidationError(`no partition '${partition}'; partitions: ${[...this.#clients.keys()].map((p) => `'${p}'`).join(', ')}`);
+    return client;
+  }
+
+  partitionOf(key: string): string {
+    return this.table.partitionOf(key);
+  }
+
+  /**
+   * The partition holding every key of `keys`, for operations that must run
+   * in one cluster (transactions, STM). Sends nothing.
+   * @throws {@link CrossPartitionError} when the keys live in more than one partition.
+   */
+  assertSamePartition(keys: Iterable<string>, op = 'a transaction'): string {
+    const byPartition = new Map<string, string[]>();
+    for (const key of keys) {
+      const p = this.table.partitionOf(key);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), key]);
+    }
+    if (byPartition.size > 1) throw crossPartition(op, byPartition);
+    return byPartition.keys().next().value ?? '';
+  }
+
+  // ---- single key: the owning partition ----
+  put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
+    return this.#on(key, (c) => c.put(key, value, options));
+  }
+  get(key: string, options?: ReadOptions): Promise<Buffer> {
+    return this.#on(key, (c) => c.get(key, options));
+  }
+  find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
+    return this.#on(key, (c) => c.find(key, options));
+  }
+  exists(key: string, options?: CallOptions): Promise<boolean> {
+    return this.#on(key, (c) => c.exists(key, options));
+  }
+  delete(key: string, options?: CallOptions): Promise<number> {
+    return this.#on(key, (c) => c.delete(key, options));
+  }
+
+  // ---- many keys: fan out ----
+  bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
+    return bulk.bulkPut(this, entries, options);
+  }
+  bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
+    return bulk.bulkDelete(this, keys, options);
+  }
+  list(prefix: string, options?: ListOptions): Promise<string[]> {
+    return fanout.list(this, prefix, options);
+  }
+  listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
+    return fanout.listWithValues(this, prefix, options);
+  }
+  iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
+    return fanout.iterate(this, prefix, options);
+  }
+  getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
+    return fanout.getRange(this, start, end, options);
+  }
+  count(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+    return fanout.count(this, prefix, options);
+  }
+  deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+    return fanout.deletePrefix(this, prefix, options);
+  }
+
+  /**
+   * Watches `prefix` in every partition it spans, merged; see {@link PartitionedWatch}.
+   * `sourceOf` gives each partition's watchable side (its `Client`).
+   */
+  async watchPrefix<E extends SourceEvent>(
+    prefix: string,
+    sourceOf: (client: Client) => EventSource<E>,
+    options: PartitionWatchOptions & PrefixOptions = {},
+  ): Promise<PartitionedWatch<E>> {
+    const segments = fanout.segmentsOf(this, prefix, options);
+    const legs: WatchLeg<E>[] = [...new Set(segments.map((s) => s.partition))].map((partition) => ({
+      partition,
+      // the narrower of the two prefixes: one starts with the other
+      prefix: partition.length > prefix.length ? partition : prefix,
+      source: sourceOf(this.client(partition)),
+    }));
+    return PartitionedWatch.open(prefix, legs, (key) => this.table.partitionOf(key), options.from);
+  }
+
+  // ---- cluster ----
+  async status(options?: CallOptions): Promise<EndpointStatus[]> {
+    return (await Promise.all([...this.#clients.values()].map((c) => c.status(options)))).flat();
+  }
+
+  async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+    return Promise.all(
+      [...this.#clients].map(async ([partition, c]) => ({ partition, endpoints: c.config.endpoints, health: await c.health(options) })),
+    );
+  }
+
+  /** Healthy when every partition is; `statuses` lists every endpoint of every partition. */
+  async health(options?: CallOptions): Promise<Health> {
+    const all = await this.partitionHealth(options);
+    return {
+      healthy: all.every((p) => p.health.healthy),
+      endpoints: all.reduce((n, p) => n + p.health.endpoints, 0),
+      reachable: all.reduce((n, p) => n + p.health.reachable, 0),
+      statuses: all.flatMap((p) => p.health.statuses),
+    };
+  }
+
+  async members(options?: CallOptions): Promise<Member[]> {
+    const lists = await Promise.all([...this.#clients].map(([p, c]) => inPartitionOf(p, () => c.members(options))));
+    return lists.flat();
+  }
+
+  /** Refuses what needs one revision for the whole keyspace: each cluster has its own. */
+  async perCluster(op: string): Promise<never> {
+    throw new CrossPartitionError(
+      `${op} needs one cluster, but this client spans ${this.#clients.size} partitions, each with its own revisions; ` +
+        `call it on one partition: client.partition(prefix).${op}(…)`,
+    );
+  }
+
+  /** Closes every partition's client. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#clients.values()].map((c) => c.close()));
+  }
+
+  async #on<T>(key: string, fn: (client: Client) => Promise<T>): Promise<T> {
+    const partition = this.table.partitionOf(key);
+    return inPartitionOf(partition, () => fn(this.client(partition)));
+  }
+}
