@@ -30,7 +30,7 @@ const stored = (etcd: Etcd3, prefix: string) => etcd.getAll().prefix(prefix).key
 const revisionOf = async (etcd: Etcd3) => Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
 
 beforeAll(async () => {
-  [main, events, cache] = await Promise.all([0, 1, 2].map(() => startEtcd({ isolated: true })));
+  [main, events, cache] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
   config = clusterConfig(main).withPartition(EVENTS, clusterConfig(events)).withPartition(CACHE, clusterConfig(cache));
   client = await Client.connect(config);
   raw.main = new Etcd3({ hosts: main.endpoints });
