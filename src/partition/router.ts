@@ -104,6 +104,15 @@ export class Router implements fanout.Partitions {
     return byPartition.keys().next().value ?? '';
   }
 
+  /**
+   * The client of the one partition holding every key of `keys`: where a
+   * transaction or STM block on those keys must run.
+   * @throws {@link CrossPartitionError} when the keys live in more than one partition.
+   */
+  clientFor(keys: Iterable<string>, op?: string): Client {
+    return this.client(this.assertSamePartition(keys, op));
+  }
+
   // ---- single key: the owning partition ----
   put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
     return this.#on(key, (c) => c.put(key, value, options));
