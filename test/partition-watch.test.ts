@@ -61,23 +61,27 @@ describe.runIf(wired)('a watch spanning partitions', () => {
       await using client = await Client.connect(config);
       const watch = await watchOf(client).watchPartitioned('/registry/');
       await client.bulkPut({ '/registry/pods/a': '1', '/registry/pods/b': '2', '/registry/pods/c': '3' }, { atomic: true });
-      await client.put(`${EVENTS}e1`, 'x');
-      await client.put('/registry/pods/d', '4');
-      written.push('/registry/pods/a', '/registry/pods/b', '/registry/pods/c', `${EVENTS}e1`, '/registry/pods/d');
-      const got = await take(watch, 3);
-      for (const ev of got) {
-        expect(ev.partition).toBe(client.partitionOf(ev.key));
-        seen.push(ev.key);
-      }
+      written.push('/registry/pods/a', '/registry/pods/b', '/registry/pods/c');
+      // Stop between two events of one transaction: the token must say so.
+      for (const ev of await take(watch, 2)) seen.push(ev.key);
+      expect(seen).toEqual(['/registry/pods/a', '/registry/pods/b']);
       token = watch.token;
       await watch.close();
+      await client.put(`${EVENTS}e1`, 'x');
+      await client.put('/registry/pods/d', '4');
       await client.put(`${EVENTS}e2`, 'y');
       await client.delete('/registry/pods/a');
-      written.push(`${EVENTS}e2`, '/registry/pods/a');
+      written.push(`${EVENTS}e1`, '/registry/pods/d', `${EVENTS}e2`, '/registry/pods/a');
     }
     await using client = await Client.connect(config);
     const resumed = await watchOf(client).watchPartitioned('/registry/', { from: token });
-    for (const ev of await take(resumed, written.length - seen.length)) seen.push(ev.key);
+    for (const ev of await take(resumed, written.length - seen.length)) {
+      expect(ev.partition).toBe(client.partitionOf(ev.key));
+      seen.push(ev.key);
+    }
+    // Nothing more was pending: the next event is the next write.
+    await client.put('/registry/pods/sentinel', 'z');
+    expect((await take(resumed, 1))[0]?.key).toBe('/registry/pods/sentinel');
     await resumed.close();
     expect([...seen].sort()).toEqual([...written].sort());
     // Per partition, in the order written.
