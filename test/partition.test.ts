@@ -165,6 +165,12 @@ describe('one partition down', () => {
     expect(partial).toBeInstanceOf(PartialWriteError);
     expect(partial).toMatchObject({ applied: 1, total: 2 });
 
+    // So does a spanning delete: the main partition is cleared, the events one is not.
+    const partialDelete = await client.deletePrefix('/registry/').catch((e: unknown) => e);
+    expect(partialDelete).toBeInstanceOf(PartialWriteError);
+    expect(partialDelete).toMatchObject({ applied: 2, cause: { partition: EVENTS } });
+    expect(await stored(raw.main, '/registry/pods/')).toEqual([]);
+
     await events.restart();
     await eventually(async () => expect(await client.getString(`${EVENTS}live`)).toBe('before'));
     await client.put(`${EVENTS}live`, 'after');

@@ -143,7 +143,7 @@ export async function deletePrefix(parts: Partitions, prefix: string, options: P
       deleted += await inPartitionOf(partition, () => deleteSegments(parts.client(partition).core, prefix, segments, options));
       done.push(partitionLabel(partition));
     } catch (err) {
-      if (done.length === 0) throw err;
+      if (deleted === 0) throw err; // nothing changed yet: the failure says it all
       const message = `deletePrefix '${prefix}': ${deleted} keys deleted in ${done.join(', ')}, then: ${(err as Error).message}`;
       throw new PartialWriteError(message, deleted, Number.NaN, { cause: err });
     }
