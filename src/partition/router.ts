@@ -5,19 +5,7 @@ import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
 import type { EndpointStatus, Health, Member } from '../admin/index.js';
 import { ConnectionError, CrossPartitionError, ValidationError } from '../errors/index.js';
-import type {
-  BulkOptions,
-  BulkPutOptions,
-  BulkResult,
-  Entries,
-  KeyValue,
-  ListOptions,
-  PrefixOptions,
-  PutOptions,
-  PutResult,
-  ReadOptions,
-  ScanOptions,
-} from '../kv/index.js';
+import type * as kv from '../kv/index.js';
 import * as bulk from './bulk.js';
 import * as fanout from './fanout.js';
 import { PartitionTable } from './table.js';
@@ -114,13 +102,13 @@ export class Router implements fanout.Partitions {
   }
 
   // ---- single key: the owning partition ----
-  put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
+  put(key: string, value: Value, options?: kv.PutOptions): Promise<kv.PutResult> {
     return this.#on(key, (c) => c.put(key, value, options));
   }
-  get(key: string, options?: ReadOptions): Promise<Buffer> {
+  get(key: string, options?: kv.ReadOptions): Promise<Buffer> {
     return this.#on(key, (c) => c.get(key, options));
   }
-  find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
+  find(key: string, options?: kv.ReadOptions): Promise<kv.KeyValue | undefined> {
     return this.#on(key, (c) => c.find(key, options));
   }
   exists(key: string, options?: CallOptions): Promise<boolean> {
@@ -131,28 +119,28 @@ export class Router implements fanout.Partitions {
   }
 
   // ---- many keys: fan out ----
-  bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
+  bulkPut(entries: kv.Entries, options?: kv.BulkPutOptions): Promise<kv.BulkResult> {
     return bulk.bulkPut(this, entries, options);
   }
-  bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
+  bulkDelete(keys: Iterable<string>, options?: kv.BulkOptions): Promise<kv.BulkResult> {
     return bulk.bulkDelete(this, keys, options);
   }
-  list(prefix: string, options?: ListOptions): Promise<string[]> {
+  list(prefix: string, options?: kv.ListOptions): Promise<string[]> {
     return fanout.list(this, prefix, options);
   }
-  listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
+  listWithValues(prefix: string, options?: kv.ListOptions): Promise<Map<string, Buffer>> {
     return fanout.listWithValues(this, prefix, options);
   }
-  iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
+  iterate(prefix: string, options?: kv.ListOptions): AsyncIterable<kv.KeyValue> {
     return fanout.iterate(this, prefix, options);
   }
-  getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
+  getRange(start: string, end: string, options?: kv.ScanOptions): Promise<kv.KeyValue[]> {
     return fanout.getRange(this, start, end, options);
   }
-  count(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+  count(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number> {
     return fanout.count(this, prefix, options);
   }
-  deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+  deletePrefix(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number> {
     return fanout.deletePrefix(this, prefix, options);
   }
 
@@ -163,7 +151,7 @@ export class Router implements fanout.Partitions {
   async watchPrefix<E extends SourceEvent>(
     prefix: string,
     sourceOf: (client: Client) => EventSource<E>,
-    options: PartitionWatchOptions & PrefixOptions = {},
+    options: PartitionWatchOptions & kv.PrefixOptions = {},
   ): Promise<PartitionedWatch<E>> {
     const segments = fanout.segmentsOf(this, prefix, options);
     const legs: WatchLeg<E>[] = [...new Set(segments.map((s) => s.partition))].map((partition) => ({
