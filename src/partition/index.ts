@@ -3,3 +3,4 @@ export { PartitionTable, type Segment } from './table.js';
 export { PartitionedWatch, type EventSource, type EventStream, type SourceEvent, type WatchLeg, type PartitionedEvent } from './watch.js';
 export { encodeToken, decodeToken, type Cursor, type RevisionVector } from './token.js';
 export { partitionLabel, inPartition } from './wrap.js';
+export { samePartition } from './guard.js';

@@ -10,7 +10,8 @@ import * as bulk from './bulk.js';
 import * as fanout from './fanout.js';
 import { PartitionTable } from './table.js';
 import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } from './watch.js';
-import { crossPartition, inPartitionOf, partitionLabel } from './wrap.js';
+import { samePartition } from './guard.js';
+import { inPartitionOf, partitionLabel } from './wrap.js';
 
 /** Health of one partition's cluster. */
 export interface PartitionHealth {
@@ -78,18 +79,12 @@ export class Router implements fanout.Partitions {
   }
 
   /**
-   * The partition holding every key of `keys`, for operations that must run
-   * in one cluster (transactions, STM). Sends nothing.
-   * @throws {@link CrossPartitionError} when the keys live in more than one partition.
+   * The partition holding every key of `keys` and every key under each of
+   * `prefixes`: where a transaction or STM block on them must run. Sends nothing.
+   * @throws {@link CrossPartitionError} when they live in more than one partition.
    */
-  assertSamePartition(keys: Iterable<string>, op = 'a transaction'): string {
-    const byPartition = new Map<string, string[]>();
-    for (const key of keys) {
-      const p = this.table.partitionOf(key);
-      byPartition.set(p, [...(byPartition.get(p) ?? []), key]);
-    }
-    if (byPartition.size > 1) throw crossPartition(op, byPartition);
-    return byPartition.keys().next().value ?? '';
+  assertSamePartition(keys: Iterable<string>, op?: string, prefixes?: Iterable<string>): string {
+    return samePartition(this.table, keys, prefixes, op);
   }
 
   /**
@@ -97,25 +92,25 @@ export class Router implements fanout.Partitions {
    * transaction or STM block on those keys must run.
    * @throws {@link CrossPartitionError} when the keys live in more than one partition.
    */
-  clientFor(keys: Iterable<string>, op?: string): Client {
-    return this.client(this.assertSamePartition(keys, op));
+  clientFor(keys: Iterable<string>, op?: string, prefixes?: Iterable<string>): Client {
+    return this.client(this.assertSamePartition(keys, op, prefixes));
   }
 
   // ---- single key: the owning partition ----
   put(key: string, value: Value, options?: kv.PutOptions): Promise<kv.PutResult> {
-    return this.#on(key, (c) => c.put(key, value, options));
+    return this.on(key, (c) => c.put(key, value, options));
   }
   get(key: string, options?: kv.ReadOptions): Promise<Buffer> {
-    return this.#on(key, (c) => c.get(key, options));
+    return this.on(key, (c) => c.get(key, options));
   }
   find(key: string, options?: kv.ReadOptions): Promise<kv.KeyValue | undefined> {
-    return this.#on(key, (c) => c.find(key, options));
+    return this.on(key, (c) => c.find(key, options));
   }
   exists(key: string, options?: CallOptions): Promise<boolean> {
-    return this.#on(key, (c) => c.exists(key, options));
+    return this.on(key, (c) => c.exists(key, options));
   }
   delete(key: string, options?: CallOptions): Promise<number> {
-    return this.#on(key, (c) => c.delete(key, options));
+    return this.on(key, (c) => c.delete(key, options));
   }
 
   // ---- many keys: fan out ----
@@ -203,7 +198,8 @@ export class Router implements fanout.Partitions {
     await Promise.allSettled([...this.#clients.values()].map((c) => c.close()));
   }
 
-  async #on<T>(key: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  /** Runs `fn` on the client of `key`'s partition, naming the partition in what it throws (for single-key features: CAS, leases on a key…). */
+  async on<T>(key: string, fn: (client: Client) => Promise<T>): Promise<T> {
     const partition = this.table.partitionOf(key);
     return inPartitionOf(partition, () => fn(this.client(partition)));
   }
