@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/index.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveTLS, type ResolvedTLS, type TLSOptions } from './tls.js';
 import { endpoint, nonEmptyString, positiveInt, show } from './validate.js';
+import type { Partition } from './partition.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -21,14 +22,6 @@ interface ConfigState {
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
   readonly partitions: readonly Partition[];
-}
-
-/** A part of the keyspace served by its own etcd cluster: every key starting with `prefix`. */
-export interface Partition {
-  /** The key prefix this partition owns (the longest matching prefix wins). */
-  readonly prefix: string;
-  /** How to reach and use that cluster (endpoints, auth, TLS, namespace…). */
-  readonly config: Config;
 }
 
 /**

@@ -1,3 +1,4 @@
-export { Config, type AuthOptions, type Partition } from './config.js';
+export { Config, type AuthOptions } from './config.js';
+export type { Partition } from './partition.js';
 export { DEFAULTS } from './defaults.js';
 export type { TLSOptions, ResolvedTLS } from './tls.js';
