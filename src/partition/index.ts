@@ -4,3 +4,4 @@ export { PartitionedWatch, type EventSource, type EventStream, type SourceEvent,
 export { encodeToken, decodeToken, type Cursor, type RevisionVector } from './token.js';
 export { partitionLabel, inPartition } from './wrap.js';
 export { samePartition } from './guard.js';
+export { spanOfSpec, type KeyedSpec, type KeyedOperation, type KeyedComparison } from './spec.js';

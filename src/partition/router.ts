@@ -11,6 +11,7 @@ import * as fanout from './fanout.js';
 import { PartitionTable } from './table.js';
 import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } from './watch.js';
 import { samePartition } from './guard.js';
+import { spanOfSpec, type KeyedSpec } from './spec.js';
 import { inPartitionOf, partitionLabel } from './wrap.js';
 
 /** Health of one partition's cluster. */
@@ -94,6 +95,15 @@ export class Router implements fanout.Partitions {
    */
   clientFor(keys: Iterable<string>, op?: string, prefixes?: Iterable<string>): Client {
     return this.client(this.assertSamePartition(keys, op, prefixes));
+  }
+
+  /**
+   * The client of the one partition a transaction (given as plain data) touches.
+   * @throws {@link CrossPartitionError} when its keys or prefixes span partitions; nothing is sent.
+   */
+  clientForSpec(spec: KeyedSpec, op = 'a transaction'): Client {
+    const { keys, prefixes } = spanOfSpec(spec);
+    return this.clientFor(keys, op, prefixes);
   }
 
   // ---- single key: the owning partition ----
