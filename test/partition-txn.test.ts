@@ -1,0 +1,66 @@
+/**
+ * Transactions on a partitioned client, against real clusters. They need the
+ * transaction API (`client.txn()`, `compareAndSwap`); until it is present they are skipped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Etcd3 } from 'etcd3';
+import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
+import { Client, Config, CrossPartitionError } from '../src/index.js';
+
+const EVENTS = '/registry/events/';
+
+type Op = { type: 'put'; key: string; value: string } | { type: 'get'; key: string; prefix?: boolean };
+interface Builder {
+  if(...c: Array<{ key: string; target: 'createRevision'; op: '=='; operand: number }>): Builder;
+  onSuccess(...ops: Op[]): Builder;
+  commit(): Promise<{ succeeded: boolean }>;
+}
+type Transactional = {
+  txn(): Builder;
+  compareAndSwap(key: string, expected: string | undefined, next: string): Promise<boolean>;
+};
+const wired = 'txn' in Client.prototype;
+const tx = (client: Client) => client as unknown as Transactional;
+const absent = (key: string) => ({ key, target: 'createRevision' as const, op: '==' as const, operand: 0 });
+const put = (key: string, value: string): Op => ({ type: 'put', key, value });
+
+let main: EtcdHandle;
+let events: EtcdHandle;
+let client: Client;
+let raw: { main: Etcd3; events: Etcd3 };
+const revisionOf = async (etcd: Etcd3) => Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
+
+beforeAll(async () => {
+  if (!wired) return;
+  [main, events] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
+  const of = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
+  client = await Client.connect(of(main).withPartition(EVENTS, of(events)));
+  raw = { main: new Etcd3({ hosts: main.endpoints }), events: new Etcd3({ hosts: events.endpoints }) };
+});
+afterAll(async () => {
+  await client?.close();
+  raw?.main.close();
+  raw?.events.close();
+  await Promise.all([main?.stop(), events?.stop()]);
+});
+
+describe.runIf(wired)('transactions on a partitioned client', () => {
+  it('run in the one partition their keys live in', async () => {
+    const res = await tx(client).txn().if(absent(`${EVENTS}t1`)).onSuccess(put(`${EVENTS}t1`, 'a'), put(`${EVENTS}t2`, 'b')).commit();
+    expect(res.succeeded).toBe(true);
+    expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('a');
+    expect(await raw.main.get(`${EVENTS}t1`).string()).toBeNull();
+    expect(await tx(client).compareAndSwap(`${EVENTS}t1`, 'a', 'c')).toBe(true);
+    expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('c');
+  });
+
+  it('spanning partitions are refused before any request reaches either cluster', async () => {
+    const before = await Promise.all([revisionOf(raw.main), revisionOf(raw.events)]);
+    const spanning = tx(client).txn().if(absent('/registry/pods/x')).onSuccess(put('/registry/pods/x', '1'), put(`${EVENTS}x`, '2'));
+    await expect(spanning.commit()).rejects.toBeInstanceOf(CrossPartitionError);
+    const prefixRead = tx(client).txn().onSuccess(put('/registry/pods/y', '1'), { type: 'get', key: '/registry/', prefix: true });
+    await expect(prefixRead.commit()).rejects.toMatchObject({ code: 'CROSS_PARTITION' });
+    expect(await Promise.all([revisionOf(raw.main), revisionOf(raw.events)])).toEqual(before);
+    expect(await raw.main.get('/registry/pods/x').string()).toBeNull();
+  });
+});
