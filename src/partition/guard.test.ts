@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrossPartitionError } from '../errors/index.js';
-import { samePartition } from './guard.js';
+import { partitionBinder, samePartition } from './guard.js';
 import { PartitionTable } from './table.js';
 
 const table = new PartitionTable(['/registry/events/', '/cache/']);
@@ -30,5 +30,16 @@ describe('samePartition', () => {
   it('refuses a prefix that spans partitions, even alone', () => {
     expect(() => samePartition(table, [], ['/registry/'])).toThrow(CrossPartitionError);
     expect(() => samePartition(table, ['/cache/a'], ['/registry/events/'])).toThrow(CrossPartitionError);
+  });
+});
+
+describe('partitionBinder', () => {
+  it('binds to the first key and refuses a key of another partition', () => {
+    const bind = partitionBinder(table, 'an STM block');
+    expect(bind('/cache/a')).toBe('/cache/');
+    expect(bind('/cache/b')).toBe('/cache/');
+    expect(() => bind('/registry/pods/x')).toThrow(CrossPartitionError);
+    expect(() => bind('/registry/pods/x')).toThrow(/an STM block needs keys in 2 partitions.*'\/cache\/a'.*'\/registry\/pods\/x'/);
+    expect(bind('/cache/c')).toBe('/cache/');
   });
 });

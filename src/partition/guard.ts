@@ -20,3 +20,21 @@ export function samePartition(
   if (byPartition.size > 1) throw crossPartition(op, byPartition);
   return byPartition.keys().next().value ?? '';
 }
+
+/**
+ * For work whose keys are known one at a time (an STM block): binds to the
+ * partition of the first key and returns it for every later key of that
+ * partition; a key of another partition throws, before it is read or written.
+ * @throws {@link CrossPartitionError} for a key outside the bound partition.
+ */
+export function partitionBinder(table: PartitionTable, op = 'an STM block'): (key: string) => string {
+  let bound: { partition: string; key: string } | undefined;
+  return (key) => {
+    const partition = table.partitionOf(key);
+    bound ??= { partition, key };
+    if (partition !== bound.partition) {
+      throw crossPartition(op, new Map([[bound.partition, [bound.key]], [partition, [key]]]));
+    }
+    return partition;
+  };
+}

@@ -3,5 +3,5 @@ export { PartitionTable, type Segment } from './table.js';
 export { PartitionedWatch, type EventSource, type EventStream, type SourceEvent, type WatchLeg, type PartitionedEvent } from './watch.js';
 export { encodeToken, decodeToken, type Cursor, type RevisionVector } from './token.js';
 export { partitionLabel, inPartition } from './wrap.js';
-export { samePartition } from './guard.js';
+export { samePartition, partitionBinder } from './guard.js';
 export { spanOfSpec, type KeyedSpec, type KeyedOperation, type KeyedComparison } from './spec.js';

@@ -10,7 +10,7 @@ import * as bulk from './bulk.js';
 import * as fanout from './fanout.js';
 import { PartitionTable } from './table.js';
 import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } from './watch.js';
-import { samePartition } from './guard.js';
+import { partitionBinder, samePartition } from './guard.js';
 import { spanOfSpec, type KeyedSpec } from './spec.js';
 import { inPartitionOf, partitionLabel } from './wrap.js';
 
@@ -104,6 +104,16 @@ export class Router implements fanout.Partitions {
   clientForSpec(spec: KeyedSpec, op = 'a transaction'): Client {
     const { keys, prefixes } = spanOfSpec(spec);
     return this.clientFor(keys, op, prefixes);
+  }
+
+  /**
+   * For an STM block: a function giving the client of a key's partition,
+   * bound to the partition of the first key it is asked about.
+   * @throws {@link CrossPartitionError} (from the returned function) for a key of another partition.
+   */
+  binder(op?: string): (key: string) => Client {
+    const bind = partitionBinder(this.table, op);
+    return (key) => this.client(bind(key));
   }
 
   // ---- single key: the owning partition ----
