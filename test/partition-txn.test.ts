@@ -1,6 +1,6 @@
 /**
  * Transactions on a partitioned client, against real clusters. They need the
- * transaction API (`client.txn()`, `compareAndSwap`); until it is present they are skipped.
+ * transaction API (`client.txn()`, `compareAndSwap`, `client.stm()`); until it is present they are skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Etcd3 } from 'etcd3';
@@ -15,9 +15,14 @@ interface Builder {
   onSuccess(...ops: Op[]): Builder;
   commit(): Promise<{ succeeded: boolean }>;
 }
+interface StmTx {
+  getString(key: string): Promise<string | undefined>;
+  put(key: string, value: string): void;
+}
 type Transactional = {
   txn(): Builder;
   compareAndSwap(key: string, expected: string | undefined, next: string): Promise<boolean>;
+  stm<T>(fn: (tx: StmTx) => Promise<T>): Promise<{ value: T }>;
 };
 const wired = 'txn' in Client.prototype;
 const tx = (client: Client) => client as unknown as Transactional;
@@ -52,6 +57,20 @@ describe.runIf(wired)('transactions on a partitioned client', () => {
     expect(await raw.main.get(`${EVENTS}t1`).string()).toBeNull();
     expect(await tx(client).compareAndSwap(`${EVENTS}t1`, 'a', 'c')).toBe(true);
     expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('c');
+  });
+
+  it('an STM block runs in its keys\' partition; touching another partition fails it before that key is read or written', async () => {
+    await client.put(`${EVENTS}n`, '1');
+    await tx(client).stm(async (t) => t.put(`${EVENTS}n`, String(Number(await t.getString(`${EVENTS}n`)) + 1)));
+    expect(await raw.events.get(`${EVENTS}n`).string()).toBe('2');
+    const before = await revisionOf(raw.main);
+    const spanning = tx(client).stm(async (t) => {
+      const n = await t.getString(`${EVENTS}n`);
+      t.put('/registry/pods/n', n ?? '');
+    });
+    await expect(spanning).rejects.toBeInstanceOf(CrossPartitionError);
+    expect(await revisionOf(raw.main)).toBe(before);
+    expect(await raw.events.get(`${EVENTS}n`).string()).toBe('2');
   });
 
   it('spanning partitions are refused before any request reaches either cluster', async () => {
