@@ -1,5 +1,5 @@
 import { Config } from './config/index.js';
-import { identityCodec, type Value } from './codec/index.js';
+import { createCodec, type Value } from './codec/index.js';
 import { abortable, Caller, type CallOptions } from './core/call.js';
 import { createEtcd3 } from './core/connection.js';
 import type { Core } from './core/core.js';
@@ -7,20 +7,42 @@ import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, Validat
 import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
+import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
+import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
-import { Router, type PartitionHealth } from './partition/index.js';
+import { PartitionedWatch, Router, watchWhole, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from './partition/index.js';
+import * as txn from './txn/index.js';
+import type { CasOptions, TxnBuilder } from './txn/index.js';
+import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
+import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
+import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchEvent, type WatchOptions } from './watch/index.js';
+import { grantLease, type Lease } from './lease/index.js';
+import {
+  Election,
+  Mutex,
+  RWMutex,
+  openSession,
+  type ElectionOptions,
+  type LockOptions,
+  type RWLockOptions,
+  type Session,
+  type SessionOptions,
+} from './concurrency/index.js';
 import type {
   BulkOptions,
   BulkPutOptions,
   BulkResult,
   Entries,
   KeyValue,
+  LeaseRef,
   ListOptions,
   PrefixOptions,
   PutOptions,
   PutResult,
   ReadOptions,
   ScanOptions,
+  HistoryOptions,
+  KeyVersion,
 } from './kv/index.js';
 
 /** Options of {@link Client.connect}. */
@@ -63,13 +85,14 @@ export class Client implements AsyncDisposable {
       const router = await Router.connect(config, (c) => Client.connect(c, options));
       return new Client(router.core, router);
     }
-    const etcd = createEtcd3(config);
+    const caller = new Caller(config);
+    const etcd = createEtcd3(config, config.endpoints, (endpoint) => caller.guards.policy(endpoint));
     const core: Core = {
       config,
       etcd,
       keys: new Keyspace(config.namespace),
-      codec: identityCodec,
-      caller: new Caller(config),
+      codec: createCodec(config),
+      caller,
       resources: new Set(),
     };
     try {
@@ -248,6 +271,260 @@ export class Client implements AsyncDisposable {
     return kv.deletePrefix(this.#core, prefix, options);
   }
 
+  // ---- transactions ----------------------------------------------------
+
+  /**
+   * Writes `next` under `key` if its current value is `expected` (compared as
+   * plaintext, also when values are encrypted or compressed), or, with
+   * `expected` undefined, only if the key does not exist. Never applied twice.
+   * @example
+   * ```ts
+   * await client.put('/counter', '10');
+   * await client.compareAndSwap('/counter', '10', '20'); // true
+   * await client.compareAndSwap('/counter', '15', '30'); // false: the value stays '20'
+   * ```
+   * @throws {@link ConflictError} (values encrypted or compressed only) when other writers keep rewriting the key with `expected`.
+   * @throws {@link AmbiguousWriteError} / {@link TimeoutError} when the reply of the write is lost: read the key to find out.
+   */
+  compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
+    if (this.#router) return this.#router.on(key, (c) => c.compareAndSwap(key, expected, next, options));
+    return txn.compareAndSwap(this.#core, key, expected, next, options);
+  }
+
+  /**
+   * Writes `value` under `key` only if the key does not exist; resolves to whether it did.
+   * @example `if (await client.putIfAbsent('/jobs/42/owner', workerId)) runJob();`
+   * @throws {@link ValidationError} for an empty key or a bad value.
+   */
+  putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
+    if (this.#router) return this.#router.on(key, (c) => c.putIfAbsent(key, value, options));
+    return txn.putIfAbsent(this.#core, key, value, options);
+  }
+
+  /**
+   * Starts a transaction: `if(...comparisons)`, `onSuccess(...ops)`,
+   * `onFailure(...ops)`, then `commit()`. Build comparisons with `compare` and operations with `op`.
+   * @example
+   * ```ts
+   * const res = await client.txn().if(compare.absent('/leader')).onSuccess(op.put('/leader', me)).onFailure(op.get('/leader')).commit();
+   * ```
+   * @throws {@link TxnTooLargeError} (at `commit`) over `maxTxnOps` or `maxRequestBytes`; nothing is sent.
+   */
+  txn(): TxnBuilder {
+    const router = this.#router;
+    return new txn.TxnBuilder(this.#core, undefined, router && ((spec) => router.clientForSpec(spec).core));
+  }
+
+  /**
+   * Runs `fn` as a software transaction (etcd's STM): reads through `tx` are
+   * tracked, writes buffered, and everything committed atomically; on a
+   * conflict `fn` runs again, up to `retries` times.
+   * @example
+   * ```ts
+   * await client.stm(async (tx) => {
+   *   const from = Number(await tx.getString('/bank/alice'));
+   *   const to = Number(await tx.getString('/bank/bob'));
+   *   tx.put('/bank/alice', String(from - 10));
+   *   tx.put('/bank/bob', String(to + 10));
+   * });
+   * ```
+   * @throws {@link ConflictError} when every attempt conflicted.
+   * @throws whatever `fn` throws (nothing is written then).
+   */
+  stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
+    const bind = this.#router?.binder();
+    return stm(bind ? (key) => bind(key).core : this.#core, fn, options);
+  }
+
+  // ---- encryption ------------------------------------------------------
+
+  /**
+   * Rewrites every value under `prefix` that is not encrypted with the
+   * primary key (plaintext values too, with `allowPlaintext`), for key
+   * rotation. Reads pages at one revision; each rewrite is guarded on the
+   * key's mod revision, so a concurrent write is never overwritten, and the
+   * key's lease is kept. Safe to run again after a failure.
+   *
+   * @example
+   * ```ts
+   * const { rewritten } = await client.reencrypt('/secrets/', { onProgress: (p) => console.log(p.scanned) });
+   * ```
+   * @throws {@link ConfigError} when the client has no encryption configured.
+   * @throws {@link DecryptionError} when a value cannot be read with the configured keys (nothing is skipped silently).
+   * @throws {@link ConflictError} when a key kept changing under concurrent writers.
+   */
+  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    if (this.#router) return this.#router.reencrypt(prefix, options);
+    return reencrypt(this.#core, prefix, options);
+  }
+
+  // ---- watch and revisions ---------------------------------------------
+
+  /**
+   * Watches one key. Resolves once etcd confirmed the watch: every later write is delivered.
+   * Survives dropped connections and member restarts without losing or repeating an event.
+   * @example
+   * ```ts
+   * await using watch = await client.watch('/app/mode');
+   * for await (const ev of watch) console.log(ev.type, ev.value.toString(), ev.modRevision);
+   * ```
+   * @throws {@link ValidationError} for an empty key or bad options.
+   * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
+   */
+  watch(key: string, options?: WatchOptions): Promise<Watch> {
+    if (this.#router) return this.#router.on(key, (c) => c.watch(key, options));
+    return (async () => Watch.open(this.#core, { key: this.#core.keys.encode(key) }, options))();
+  }
+
+  /**
+   * Watches every key under `prefix` (see {@link Client.watch}).
+   * @example `const watch = await client.watchPrefix('/jobs/', { fromRevision: checkpoint + 1, types: ['put'] });`
+   * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
+   * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
+   */
+  watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>> {
+    if (this.#router) return this.#router.watchPrefix(prefix, options);
+    return (async () => Watch.open(this.#core, this.#core.keys.prefixRange(prefix, options?.all), options))();
+  }
+
+  /**
+   * Every change of `key` still in etcd's history (puts and deletes), oldest first.
+   * @example `const versions = await client.history('/app/mode'); versions.at(-1)?.deleted;`
+   * @throws {@link CompactedError} when `fromRevision` is compacted.
+   */
+  history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
+    if (this.#router) return this.#router.on(key, (c) => c.history(key, options));
+    return kv.history(this.#core, key, options);
+  }
+
+  /**
+   * A local copy of every key under `prefix`, kept current by a watch; relists by itself after a compaction.
+   * @example
+   * ```ts
+   * await using nodes = await client.mirror('/nodes/');
+   * nodes.get('/nodes/a')?.value;
+   * ```
+   * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
+   */
+  mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
+    if (this.#router) return this.#router.mirror(prefix, options);
+    return Mirror.open(this.#core, prefix, options);
+  }
+
+  // ---- leases and locks ------------------------------------------------
+
+  /**
+   * Grants a lease of `ttlSeconds`. It does not renew itself: call
+   * `keepAlive()` on it for background renewal, or keys put with it vanish
+   * after the TTL.
+   * @example
+   * ```ts
+   * const lease = await client.lease(10);
+   * await client.putWithLease('/workers/w1', 'alive', lease);
+   * ```
+   * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
+   */
+  lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
+    if (this.#router) return this.#router.lease(ttlSeconds, options);
+    return grantLease(this.#core, ttlSeconds, options);
+  }
+
+  /**
+   * Writes `value` under `key` attached to `lease` (a {@link Lease}, a {@link Session} or a hex id):
+   * the key is deleted when the lease ends. Same as `put(key, value, { lease })`.
+   * @example `await client.putWithLease('/services/api/n1', '10.0.0.1:80', session);`
+   * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
+   */
+  putWithLease(key: string, value: Value, lease: LeaseRef, options?: Omit<PutOptions, 'lease'>): Promise<PutResult> {
+    if (this.#router) return this.#router.put(key, value, { ...options, lease });
+    return kv.put(this.#core, key, value, { ...options, lease });
+  }
+
+  /**
+   * Opens a session: a lease kept alive until the session is closed, whose
+   * loss is reported. The base of locks and elections.
+   * @example `await using session = await client.session({ ttl: 10 });`
+   * @throws {@link ValidationError} when `ttl` is not a positive whole number.
+   */
+  session(options?: SessionOptions & LeaseHint): Promise<Session> {
+    if (this.#router) return this.#router.session(options);
+    return openSession(this.#core, options);
+  }
+
+  /**
+   * A distributed mutex named `name`, interoperable with Go's `concurrency.Mutex`
+   * and `etcdctl lock name`. Without `session` it opens its own (of `ttl`
+   * seconds) on first use; close the handle to release it.
+   * @example `await using lock = client.newLock('/locks/report'); await lock.withLock(() => build());`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  newLock(name: string, options?: LockOptions): Mutex {
+    if (this.#router) return this.#router.forName(name, 'lock', options?.session).newLock(name, options);
+    return new Mutex(this.#core, name, options);
+  }
+
+  /**
+   * A distributed read-write lock named `name` (Go's `recipes.RWMutex` keys); writers are not starved.
+   * @example `await using rw = client.newRWLock('/locks/catalog'); await rw.readLock();`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  newRWLock(name: string, options?: RWLockOptions): RWMutex {
+    if (this.#router) return this.#router.forName(name, 'rwlock', options?.session).newRWLock(name, options);
+    return new RWMutex(this.#core, name, options);
+  }
+
+  /**
+   * A leader election named `name`, interoperable with Go's `concurrency.Election` and `etcdctl elect`.
+   * @example `await using e = client.election('/elections/scheduler'); await e.campaign('node-1');`
+   * @throws {@link ValidationError} when `name` is empty.
+   */
+  election(name: string, options?: ElectionOptions): Election {
+    if (this.#router) return this.#router.forName(name, 'election', options?.session).election(name, options);
+    return new Election(this.#core, name, options);
+  }
+
+  // ---- resilience ------------------------------------------------------
+
+  /**
+   * The overall connection state: `connected`, `reconnecting` (a call is
+   * being retried), `disconnected` (every endpoint's circuit is open) or `closed`.
+   * @example `if (client.connectionState !== 'connected') metrics.degraded();`
+   */
+  get connectionState(): ConnectionState {
+    if (this.#router) return this.#router.connectionState;
+    return this.#core.caller.events.state;
+  }
+
+  /**
+   * Calls `listener` on each change of connection state (`connected`,
+   * `reconnecting`, `disconnected`, `closed`) and when an endpoint's circuit
+   * opens (`endpoint-down`) or closes again (`endpoint-up`). Returns a
+   * function that unsubscribes. Listeners run synchronously; exceptions they
+   * throw are ignored.
+   * @example
+   * ```ts
+   * const off = client.onStateChange((e) => console.log(e.type, 'endpoint' in e ? e.endpoint : ''));
+   * // later: off();
+   * ```
+   * @throws TypeError when `listener` is not a function.
+   */
+  onStateChange(listener: (event: ConnectionEvent) => void): () => void {
+    return this.#core.caller.events.subscribe(listener);
+  }
+
+  /**
+   * The same events as {@link Client.onStateChange}, as an async iterable with
+   * a bounded buffer (the oldest events are dropped when the consumer lags).
+   * Ends when `signal` aborts or the client closes.
+   * @example
+   * ```ts
+   * for await (const e of client.stateChanges({ signal })) log.info('etcd', e.type);
+   * ```
+   */
+  stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent> {
+    return this.#core.caller.events.iterate(options);
+  }
+
   // ---- partitions ------------------------------------------------------
 
   /**
@@ -273,6 +550,23 @@ export class Client implements AsyncDisposable {
     if (this.#router) return this.#router.client(prefix);
     if (prefix !== '') throw new ValidationError(`no partition '${prefix}': this client has no partitions`);
     return this;
+  }
+
+  /**
+   * Watches `prefix` in every partition it spans, merged (events of one
+   * partition in revision order, tagged with `partition`), with a resume token
+   * ({@link PartitionedWatch.token}) valid in any process. Also on a client
+   * without partitions (one leg). `fromRevision` and `callback` are refused: resume with `from`.
+   * @example
+   * ```ts
+   * await using watch = await client.watchPartitioned('/registry/', { from: savedToken });
+   * for await (const ev of watch) { await handle(ev); await save(watch.token); }
+   * ```
+   * @throws {@link ValidationError} for a token of another prefix or partition layout.
+   */
+  watchPartitioned(prefix: string, options?: PrefixWatchOptions & PartitionWatchOptions): Promise<PartitionedWatch<WatchEvent>> {
+    if (this.#router) return this.#router.watchPartitioned(prefix, options);
+    return watchWhole(this, prefix, options);
   }
 
   /**
@@ -356,14 +650,18 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
   const { endpoints, dialTimeoutMs } = core.config;
   const deadline = Date.now() + dialTimeoutMs;
   let last: unknown;
-  // Each call goes to one endpoint picked at random; try as many times as there are endpoints.
+  // Each call goes to one endpoint picked at random; try as many times as there
+  // are endpoints, skipping those that already failed.
+  const failed = new Set<string>();
   for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
     const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     const any = signal ? AbortSignal.any([signal, timer]) : timer;
+    const trace: AttemptTrace = { avoid: failed };
     try {
-      await abortable(core.etcd.maintenance.status({ deadline }), any, { op: 'connect' });
+      await abortable(traced(trace, () => core.etcd.maintenance.status({ deadline })), any, { op: 'connect' });
       return;
     } catch (err) {
+      if (trace.endpoint) failed.add(trace.endpoint);
       const mapped = mapError(err, { op: 'connect' });
       if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
       last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;

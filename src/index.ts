@@ -59,12 +59,83 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export { compare, op, TxnBuilder } from './txn/index.js';
+export type {
+  CompareOptions,
+  Operation,
+  PutOp,
+  GetOp,
+  DeleteOp,
+  DeletePrefixOp,
+  TxnOp,
+  PutOpOptions,
+  GetOpOptions,
+  OperationResult,
+  PutOpResult,
+  GetOpResult,
+  DeleteOpResult,
+  TxnOpResult,
+  ResultOf,
+  ResultsOf,
+  TxnResult,
+  CasOptions,
+} from './txn/index.js';
+export type { Isolation, StmOptions, StmResult, StmTx } from './concurrency/stm.js';
+export type {
+  EncryptionKey,
+  EncryptionOptions,
+  EncryptionKeysOptions,
+  EncryptionSettings,
+  CompressionAlgorithm,
+  CompressionOptions,
+  CompressionSettings,
+} from './config/index.js';
+export type { ReencryptOptions, ReencryptResult } from './codec/reencrypt.js';
+export { Watch, Mirror } from './watch/index.js';
+export type {
+  WatchOptions,
+  PrefixWatchOptions,
+  WatchEvent,
+  PutEvent,
+  DeleteEvent,
+  WatchEventType,
+  MirrorOptions,
+  MirrorChange,
+  MirrorResync,
+} from './watch/index.js';
+export type { KeyVersion, HistoryOptions } from './kv/index.js';
+export { Lease, type LeaseState, type LeaseTimeToLive, type TimeToLiveOptions, type LossListener } from './lease/index.js';
+export {
+  Session,
+  LockHandle,
+  Mutex,
+  RWMutex,
+  Election,
+  DEFAULT_SESSION_TTL,
+  type SessionOptions,
+  type SessionChoice,
+  type LockOptions,
+  type RWLockOptions,
+  type ElectionOptions,
+  type WaitOptions,
+} from './concurrency/index.js';
+export {
+  RETRY_DEFAULTS,
+  BREAKER_DEFAULTS,
+  type RetryOptions,
+  type CircuitBreakerOptions,
+  type ConnectionEvent,
+  type ConnectionState,
+  type StateChangesOptions,
+  type CircuitStatus,
+} from './resilience/index.js';
 
 // ---- partitions ----
 export { PartitionUnavailableError } from './errors/index.js';
 export type { Partition } from './config/index.js';
+export { PartitionedWatch } from './partition/index.js';
 export type {
-  PartitionedWatch,
+  LeaseHint,
   PartitionedEvent,
   PartitionHealth,
   PartitionWatchOptions,

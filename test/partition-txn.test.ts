@@ -1,33 +1,10 @@
-/**
- * Transactions on a partitioned client, against real clusters. They need the
- * transaction API (`client.txn()`, `compareAndSwap`, `client.stm()`); until it is present they are skipped.
- */
+/** Transactions on a partitioned client, against real clusters. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Etcd3 } from 'etcd3';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Client, Config, CrossPartitionError } from '../src/index.js';
+import { Client, Config, CrossPartitionError, compare, op } from '../src/index.js';
 
 const EVENTS = '/registry/events/';
-
-type Op = { type: 'put'; key: string; value: string } | { type: 'get'; key: string; prefix?: boolean };
-interface Builder {
-  if(...c: Array<{ key: string; target: 'createRevision'; op: '=='; operand: number }>): Builder;
-  onSuccess(...ops: Op[]): Builder;
-  commit(): Promise<{ succeeded: boolean }>;
-}
-interface StmTx {
-  getString(key: string): Promise<string | undefined>;
-  put(key: string, value: string): void;
-}
-type Transactional = {
-  txn(): Builder;
-  compareAndSwap(key: string, expected: string | undefined, next: string): Promise<boolean>;
-  stm<T>(fn: (tx: StmTx) => Promise<T>): Promise<{ value: T }>;
-};
-const wired = 'txn' in Client.prototype;
-const tx = (client: Client) => client as unknown as Transactional;
-const absent = (key: string) => ({ key, target: 'createRevision' as const, op: '==' as const, operand: 0 });
-const put = (key: string, value: string): Op => ({ type: 'put', key, value });
 
 let main: EtcdHandle;
 let events: EtcdHandle;
@@ -36,7 +13,6 @@ let raw: { main: Etcd3; events: Etcd3 };
 const revisionOf = async (etcd: Etcd3) => Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
 
 beforeAll(async () => {
-  if (!wired) return;
   [main, events] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
   const of = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
   client = await Client.connect(of(main).withPartition(EVENTS, of(events)));
@@ -49,22 +25,22 @@ afterAll(async () => {
   await Promise.all([main?.stop(), events?.stop()]);
 });
 
-describe.runIf(wired)('transactions on a partitioned client', () => {
+describe('transactions on a partitioned client', () => {
   it('run in the one partition their keys live in', async () => {
-    const res = await tx(client).txn().if(absent(`${EVENTS}t1`)).onSuccess(put(`${EVENTS}t1`, 'a'), put(`${EVENTS}t2`, 'b')).commit();
+    const res = await client.txn().if(compare.absent(`${EVENTS}t1`)).onSuccess(op.put(`${EVENTS}t1`, 'a'), op.put(`${EVENTS}t2`, 'b')).commit();
     expect(res.succeeded).toBe(true);
     expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('a');
     expect(await raw.main.get(`${EVENTS}t1`).string()).toBeNull();
-    expect(await tx(client).compareAndSwap(`${EVENTS}t1`, 'a', 'c')).toBe(true);
+    expect(await client.compareAndSwap(`${EVENTS}t1`, 'a', 'c')).toBe(true);
     expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('c');
   });
 
   it('an STM block runs in its keys\' partition; touching another partition fails it before that key is read or written', async () => {
     await client.put(`${EVENTS}n`, '1');
-    await tx(client).stm(async (t) => t.put(`${EVENTS}n`, String(Number(await t.getString(`${EVENTS}n`)) + 1)));
+    await client.stm(async (t) => t.put(`${EVENTS}n`, String(Number(await t.getString(`${EVENTS}n`)) + 1)));
     expect(await raw.events.get(`${EVENTS}n`).string()).toBe('2');
     const before = await revisionOf(raw.main);
-    const spanning = tx(client).stm(async (t) => {
+    const spanning = client.stm(async (t) => {
       const n = await t.getString(`${EVENTS}n`);
       t.put('/registry/pods/n', n ?? '');
     });
@@ -75,9 +51,9 @@ describe.runIf(wired)('transactions on a partitioned client', () => {
 
   it('spanning partitions are refused before any request reaches either cluster', async () => {
     const before = await Promise.all([revisionOf(raw.main), revisionOf(raw.events)]);
-    const spanning = tx(client).txn().if(absent('/registry/pods/x')).onSuccess(put('/registry/pods/x', '1'), put(`${EVENTS}x`, '2'));
+    const spanning = client.txn().if(compare.absent('/registry/pods/x')).onSuccess(op.put('/registry/pods/x', '1'), op.put(`${EVENTS}x`, '2'));
     await expect(spanning.commit()).rejects.toBeInstanceOf(CrossPartitionError);
-    const prefixRead = tx(client).txn().onSuccess(put('/registry/pods/y', '1'), { type: 'get', key: '/registry/', prefix: true });
+    const prefixRead = client.txn().onSuccess(op.put('/registry/pods/y', '1'), op.getPrefix('/registry/'));
     await expect(prefixRead.commit()).rejects.toMatchObject({ code: 'CROSS_PARTITION' });
     expect(await Promise.all([revisionOf(raw.main), revisionOf(raw.events)])).toEqual(before);
     expect(await raw.main.get('/registry/pods/x').string()).toBeNull();

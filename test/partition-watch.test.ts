@@ -1,32 +1,18 @@
-/**
- * Spanning watches against real clusters. They need `Client.watchPartitioned`,
- * which is wired once the watch API is present; until then they are skipped.
- */
+/** Spanning watches against real clusters. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Client, Config } from '../src/index.js';
+import { Client, Config, PartitionedWatch, ValidationError, type PartitionedEvent, type WatchEvent } from '../src/index.js';
 
 const EVENTS = '/registry/events/';
 
-interface Ev {
-  readonly key: string;
-  readonly modRevision: number;
-  readonly partition: string;
-}
-interface SpanningWatch extends AsyncIterable<Ev> {
-  readonly token: string;
-  close(): Promise<void>;
-}
-type Watchable = { watchPartitioned(prefix: string, options?: { from?: string }): Promise<SpanningWatch> };
-const wired = 'watchPartitioned' in Client.prototype;
-const watchOf = (client: Client) => client as unknown as Watchable;
+type SpanningWatch = PartitionedWatch<WatchEvent>;
+type Ev = PartitionedEvent<WatchEvent>;
 
 let main: EtcdHandle;
 let events: EtcdHandle;
 let config: Config;
 
 beforeAll(async () => {
-  if (!wired) return;
   [main, events] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
   const of = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
   config = of(main).withPartition(EVENTS, of(events));
@@ -52,14 +38,14 @@ async function take(watch: SpanningWatch, n: number): Promise<Ev[]> {
   return out;
 }
 
-describe.runIf(wired)('a watch spanning partitions', () => {
+describe('a watch spanning partitions', () => {
   it('receives every write of every partition; resumed from its token in a new client it misses and repeats nothing', async () => {
     const written: string[] = [];
     const seen: string[] = [];
     let token: string;
     {
       await using client = await Client.connect(config);
-      const watch = await watchOf(client).watchPartitioned('/registry/');
+      const watch = await client.watchPartitioned('/registry/');
       await client.bulkPut({ '/registry/pods/a': '1', '/registry/pods/b': '2', '/registry/pods/c': '3' }, { atomic: true });
       written.push('/registry/pods/a', '/registry/pods/b', '/registry/pods/c');
       // Stop between two events of one transaction: the token must say so.
@@ -74,7 +60,7 @@ describe.runIf(wired)('a watch spanning partitions', () => {
       written.push(`${EVENTS}e1`, '/registry/pods/d', `${EVENTS}e2`, '/registry/pods/a');
     }
     await using client = await Client.connect(config);
-    const resumed = await watchOf(client).watchPartitioned('/registry/', { from: token });
+    const resumed = await client.watchPartitioned('/registry/', { from: token });
     for (const ev of await take(resumed, written.length - seen.length)) {
       expect(ev.partition).toBe(client.partitionOf(ev.key));
       seen.push(ev.key);
@@ -86,5 +72,33 @@ describe.runIf(wired)('a watch spanning partitions', () => {
     expect([...seen].sort()).toEqual([...written].sort());
     // Per partition, in the order written.
     expect(seen.filter((k) => k.startsWith(EVENTS))).toEqual([`${EVENTS}e1`, `${EVENTS}e2`]);
+  });
+});
+
+describe('watchPrefix and watch on a partitioned client', () => {
+  it('a spanning watchPrefix is the merged watch with a token; within one partition it is that cluster\'s own watch', async () => {
+    await using client = await Client.connect(config);
+    await expect(client.watchPrefix('/registry/', { fromRevision: 1 })).rejects.toBeInstanceOf(ValidationError);
+    const spanning = await client.watchPrefix('/registry/');
+    expect(spanning).toBeInstanceOf(PartitionedWatch);
+    const inEvents = await client.watchPrefix(`${EVENTS}ns1/`);
+    expect(inEvents).not.toBeInstanceOf(PartitionedWatch);
+    const oneKey = await client.watch(`${EVENTS}ns1/k`);
+    await client.put('/registry/pods/w', '1');
+    await client.put(`${EVENTS}ns1/k`, '2');
+    const merged = await take(spanning as SpanningWatch, 2);
+    // No order across partitions: compare as a set.
+    expect(new Set(merged.map((e) => `${e.partition}|${e.key}`))).toEqual(new Set(['|/registry/pods/w', `${EVENTS}|${EVENTS}ns1/k`]));
+    const token = (spanning as SpanningWatch).token;
+    expect(typeof token).toBe('string');
+    await spanning.close();
+    // The single-partition watches see the write: they were opened on the events cluster.
+    for (const w of [inEvents, oneKey]) {
+      const it = w[Symbol.asyncIterator]();
+      const first = await Promise.race([it.next(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no event in 10 s')), 10_000))]);
+      expect(first.value?.key).toBe(`${EVENTS}ns1/k`);
+      expect(first.value?.modRevision).toBe((await client.partition(EVENTS).revision()));
+      await w.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { CallOptions } from '../core/call.js';
 import { createEtcd3 } from '../core/connection.js';
 import { revision } from '../core/ids.js';
 import { mapError } from '../errors/index.js';
+import type { CircuitStatus, ConnectionState } from '../resilience/index.js';
 
 /** What one endpoint reports about itself. */
 export interface EndpointStatus {
@@ -27,6 +28,13 @@ export interface EndpointStatus {
   readonly errors?: readonly string[];
   /** Why the endpoint is unreachable. */
   readonly error?: string;
+  /**
+   * The client's circuit breaker for this endpoint: `open` while calls skip
+   * it after repeated connection failures, `half-open` while one call tests it.
+   */
+  readonly circuit: CircuitStatus;
+  /** How long the status request took, in ms (also when it failed). */
+  readonly latencyMs: number;
 }
 
 /** A one-line summary of {@link EndpointStatus} across endpoints. */
@@ -40,6 +48,10 @@ export interface Health {
   /** The leader's member id (hex), when one is known. */
   readonly leader?: string;
   readonly statuses: readonly EndpointStatus[];
+  /** The client's overall connection state (see {@link Client.onStateChange}). */
+  readonly connection: ConnectionState;
+  /** Endpoints whose circuit is open (skipped by calls). */
+  readonly openCircuits: number;
 }
 
 const hex = (id: string) => BigInt(id).toString(16);
@@ -58,15 +70,25 @@ export function endpointClient(core: Core, endpoint: string): Etcd3 {
 }
 const endpointClients = new WeakMap<Core, Map<string, Etcd3>>();
 
-/** Asks every configured endpoint for its status, in parallel; unreachable ones are reported, not thrown. */
+/**
+ * Asks every configured endpoint for its status, in parallel, once each and
+ * bypassing the circuit breakers (so a recovered endpoint shows as reachable
+ * before its circuit closes); unreachable ones are reported, not thrown.
+ */
 export async function status(core: Core, options: CallOptions = {}): Promise<EndpointStatus[]> {
+  const circuits = core.caller.guards.states();
   return Promise.all(
     core.config.endpoints.map(async (endpoint): Promise<EndpointStatus> => {
+      const circuit = circuits.get(endpoint) ?? 'closed';
+      const started = performance.now();
+      const latencyMs = () => Math.round((performance.now() - started) * 10) / 10;
       try {
         const etcd = endpointClient(core, endpoint);
+        // A member without a leader still answers, and says so (leader '0').
         const res = await core.caller.run('read', { op: 'status' }, (grpc) => etcd.maintenance.status(grpc), {
           ...options,
           retry: false,
+          requireLeader: false,
         });
         const memberId = hex(res.header.member_id);
         const leader = hex(res.leader);
@@ -81,9 +103,11 @@ export async function status(core: Core, options: CallOptions = {}): Promise<End
           raftTerm: revision(res.raftTerm),
           raftIndex: revision(res.raftIndex),
           errors: res.errors ?? [],
+          circuit,
+          latencyMs: latencyMs(),
         };
       } catch (err) {
-        return { endpoint, reachable: false, error: mapError(err, { op: 'status' }).message };
+        return { endpoint, reachable: false, error: mapError(err, { op: 'status' }).message, circuit, latencyMs: latencyMs() };
       }
     }),
   );
@@ -99,5 +123,7 @@ export async function health(core: Core, options: CallOptions = {}): Promise<Hea
     reachable: up.length,
     ...(leader ? { leader } : {}),
     statuses,
+    connection: core.caller.events.state,
+    openCircuits: statuses.filter((s) => s.circuit === 'open').length,
   };
 }

@@ -2,7 +2,24 @@ import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveTLS, type ResolvedTLS, type TLSOptions } from './tls.js';
+import {
+  compression,
+  keyRing,
+  singleKey,
+  type CompressionOptions,
+  type CompressionSettings,
+  type EncryptionKey,
+  type EncryptionKeysOptions,
+  type EncryptionOptions,
+  type EncryptionSettings,
+} from './encryption.js';
 import { endpoint, nonEmptyString, positiveInt, show } from './validate.js';
+import {
+  resolveBreaker,
+  resolveRetry,
+  type CircuitBreakerOptions,
+  type RetryOptions,
+} from '../resilience/options.js';
 import type { Partition } from './partition.js';
 
 /** User name and password for etcd's built-in authentication. */
@@ -21,6 +38,10 @@ interface ConfigState {
   readonly namespace: string;
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
+  readonly encryption: EncryptionSettings | undefined;
+  readonly compression: CompressionSettings | undefined;
+  readonly retry: RetryOptions | false;
+  readonly circuitBreaker: CircuitBreakerOptions;
   readonly partitions: readonly Partition[];
 }
 
@@ -57,6 +78,10 @@ export class Config {
       namespace: DEFAULTS.namespace,
       maxTxnOps: DEFAULTS.maxTxnOps,
       maxRequestBytes: DEFAULTS.maxRequestBytes,
+      encryption: undefined,
+      compression: undefined,
+      retry: DEFAULTS.retry,
+      circuitBreaker: DEFAULTS.circuitBreaker,
       partitions: Object.freeze([]),
     });
   }
@@ -122,6 +147,14 @@ export class Config {
   get maxRequestBytes(): number {
     return this.#state.maxRequestBytes;
   }
+  /** Encryption keys and options, when encryption is configured. */
+  get encryption(): EncryptionSettings | undefined {
+    return this.#state.encryption;
+  }
+  /** Compression settings, when compression is configured. */
+  get compression(): CompressionSettings | undefined {
+    return this.#state.compression;
+  }
 
   /**
    * The etcd endpoints to use, as `host:port` or `http(s)://host:port`.
@@ -178,6 +211,83 @@ export class Config {
     return this.#with({ maxRequestBytes: positiveInt('maxRequestBytes', n, 'bytes') });
   }
 
+  /**
+   * Encrypt every value with AES-256-GCM under this key (stored under key id
+   * `'default'`). Values written before encryption was turned on fail to read
+   * with {@link DecryptionError} unless `allowPlaintext` is set.
+   * Replaces any keys set before.
+   *
+   * @example `Config.fromEnv().withEncryption(process.env.ETCDKIT_KEY!)` (64 hex digits or 44 base64 characters)
+   * @throws {@link ConfigError} when the key is not exactly 32 bytes.
+   */
+  withEncryption(key: EncryptionKey, options?: EncryptionOptions): Config {
+    return this.#with({ encryption: singleKey(key, options) });
+  }
+
+  /**
+   * Encrypt with the `primary` key; decrypt with any of `keys` (each value
+   * records the id of the key that sealed it). For key rotation: see
+   * {@link Client.reencrypt}. Replaces any keys set before.
+   *
+   * @example
+   * ```ts
+   * config.withEncryptionKeys({ primary: 'k2', keys: { k1: oldKeyHex, k2: newKeyHex } });
+   * ```
+   * @throws {@link ConfigError} for a key that is not 32 bytes, a bad key id, or a primary not among the keys.
+   */
+  withEncryptionKeys(options: EncryptionKeysOptions): Config {
+    return this.#with({ encryption: keyRing(options) });
+  }
+
+  /**
+   * Compress values longer than `threshold` bytes (before encrypting them)
+   * when that makes them smaller. Readers need compression configured (any
+   * settings) or encryption to read such values.
+   *
+   * @example `config.withCompression({ threshold: 4096, algorithm: 'brotli' })`
+   * @throws {@link ConfigError} for a negative threshold or an unknown algorithm.
+   */
+  withCompression(options?: CompressionOptions): Config {
+    return this.#with({ compression: compression(options) });
+  }
+
+  /** How calls are retried; `false` when retries are off. */
+  get retry(): RetryOptions | false {
+    return this.#state.retry;
+  }
+  /** The per-endpoint circuit breaker settings. */
+  get circuitBreaker(): CircuitBreakerOptions {
+    return this.#state.circuitBreaker;
+  }
+
+  /**
+   * How calls are retried, or `false` to try every call once. Reads (get,
+   * list, count, members...) are retried on transient failures (unreachable
+   * endpoint, deadline, no leader); writes only when the request provably
+   * never reached a server. Delays grow exponentially from `initialDelayMs`
+   * to `maxDelayMs`, with jitter. Missing fields keep their defaults.
+   * Each attempt has the full per-request timeout.
+   * @default { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 }
+   * @example `Config.defaults().withRetry({ maxAttempts: 10, maxDelayMs: 5000 })`
+   * @throws {@link ConfigError} for a non-integer or out-of-range field.
+   */
+  withRetry(options: Partial<RetryOptions> | false): Config {
+    return this.#with({ retry: resolveRetry(options) });
+  }
+
+  /**
+   * The circuit breaker kept for each endpoint: after `threshold` consecutive
+   * connection-level failures (unreachable, deadline, no leader) the endpoint
+   * is skipped and calls go to the others; after `halfOpenAfterMs` one call
+   * tests it again, and a success puts it back in use.
+   * @default { threshold: 3, halfOpenAfterMs: 5000 }
+   * @example `Config.defaults().withCircuitBreaker({ threshold: 2, halfOpenAfterMs: 1000 })`
+   * @throws {@link ConfigError} for a non-integer or out-of-range field.
+   */
+  withCircuitBreaker(options: Partial<CircuitBreakerOptions>): Config {
+    return this.#with({ circuitBreaker: resolveBreaker(options) });
+  }
+
   /** Partitions added with {@link Config.withPartition}, in the order added; this config itself serves every other key. */
   get partitions(): readonly Partition[] {
     return this.#state.partitions;
@@ -220,6 +330,14 @@ export class Config {
       namespace: s.namespace,
       maxTxnOps: s.maxTxnOps,
       maxRequestBytes: s.maxRequestBytes,
+      encryption: s.encryption && {
+        primary: s.encryption.primary,
+        keyIds: [...s.encryption.keys.keys()],
+        allowPlaintext: s.encryption.allowPlaintext,
+      },
+      compression: s.compression,
+      retry: s.retry,
+      circuitBreaker: s.circuitBreaker,
       partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
     };
   }

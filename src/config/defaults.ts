@@ -1,3 +1,5 @@
+import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from '../resilience/options.js';
+
 /** The values {@link Config.defaults} starts from. */
 export const DEFAULTS = Object.freeze({
   /** @default ['http://localhost:2379'] */
@@ -12,4 +14,8 @@ export const DEFAULTS = Object.freeze({
   maxRequestBytes: 1.5 * 1024 * 1024,
   /** Key prefix applied to every key. @default '' */
   namespace: '',
+  /** Retries: attempts (first included) and backoff bounds. @default { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 } */
+  retry: RETRY_DEFAULTS,
+  /** Per-endpoint circuit breaker. @default { threshold: 3, halfOpenAfterMs: 5000 } */
+  circuitBreaker: BREAKER_DEFAULTS,
 });

@@ -2,3 +2,13 @@ export { Config, type AuthOptions } from './config.js';
 export type { Partition } from './partition.js';
 export { DEFAULTS } from './defaults.js';
 export type { TLSOptions, ResolvedTLS } from './tls.js';
+export {
+  DEFAULT_KEY_ID,
+  type EncryptionKey,
+  type EncryptionOptions,
+  type EncryptionKeysOptions,
+  type EncryptionSettings,
+  type CompressionAlgorithm,
+  type CompressionOptions,
+  type CompressionSettings,
+} from './encryption.js';

@@ -1,20 +1,47 @@
-import type { CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
+import type { CallOptions as GrpcCallOptions, Interceptor } from '@grpc/grpc-js';
+import { InterceptingCall } from '@grpc/grpc-js';
 import { ExponentialBackoff, handleWhen, retry, type IPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
-import { CancelledError, ClosedError, EtcdKitError, mapError, type ErrorContext } from '../errors/index.js';
+import { AmbiguousWriteError, CancelledError, ClosedError, EtcdKitError, mapError, type ErrorContext } from '../errors/index.js';
+import { mayHaveApplied, neverSent, retryableRead } from '../resilience/classify.js';
+import { ConnectionEvents } from '../resilience/events.js';
+import { EndpointGuards, traced, type AttemptTrace } from '../resilience/guards.js';
 
 /** Options every call that can block accepts. */
 export interface CallOptions {
   /** Aborts the call; it then rejects with {@link CancelledError}. */
   signal?: AbortSignal;
-  /** Overrides the configured per-request timeout for this call. */
+  /** Overrides the configured per-request timeout for this call (each attempt gets this long). */
   timeoutMs?: number;
 }
 
 /** {@link CallOptions} plus what internal callers may ask of the call layer. */
-export interface RunOptions extends CallOptions {
+export interface RunOptions<T = unknown> extends CallOptions {
   /** Set to false for a call that must be tried once only (e.g. a per-endpoint probe). */
   retry?: boolean;
+  /**
+   * Ask etcd to refuse the call when the member has no leader (etcd's
+   * `hasleader` metadata): the refusal comes before the request reaches raft,
+   * so the call can go to another member, writes included. Set to false for
+   * calls a leaderless member should still answer (status). @default true
+   */
+  requireLeader?: boolean;
+  /**
+   * For a write only: called when the write may or may not have been applied
+   * (it reached a server and its reply was lost). Re-read what the write
+   * guards and return the definite result, or `undefined` to leave it
+   * ambiguous ({@link AmbiguousWriteError}). If it throws, the call rejects
+   * with the {@link AmbiguousWriteError}.
+   *
+   * Safe recipes: a compare-and-swap on `mod_revision == r` writing a value
+   * that identifies the writer (a token, a lease): the key shows that value →
+   * applied; the key's mod revision moved past `r` without it → definitely
+   * not applied (the compare can never hold again); still at `r` → unknown
+   * (the lost request may still commit: resending the identical CAS is safe,
+   * as at most one of the two can apply). A lock key created only if absent
+   * and holding the session's lease: it exists with that lease → acquired.
+   */
+  resolveAmbiguous?: (error: AmbiguousWriteError) => Promise<T | undefined>;
 }
 
 /**
@@ -26,28 +53,64 @@ export type CallKind = 'read' | 'write';
 /** The gRPC options handed to each attempt: its deadline. */
 export type Attempt<T> = (grpc: GrpcCallOptions) => Promise<T>;
 
-const transient = handleWhen((err) => err instanceof EtcdKitError && err.retryable);
+// etcd's unary interceptor refuses a call carrying `hasleader: true` when the
+// member has no leader, before the handler runs (server/etcdserver/api/v3rpc/interceptor.go).
+const requireLeader: Interceptor = (options, nextCall) =>
+  new InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      metadata.set('hasleader', 'true');
+      next(metadata, listener);
+    },
+  });
+
+/** What one run learnt from its last failed attempt. */
+interface Failure {
+  raw: unknown;
+  mapped: EtcdKitError;
+  trace: AttemptTrace;
+}
 
 /**
  * Runs calls to etcd: one deadline per attempt, cancellation, error mapping,
- * and retries of reads on transient failures.
+ * per-endpoint circuit breakers, and retries with exponential backoff and
+ * jitter — of reads on transient failures, of writes only when the request
+ * provably never reached a server. A write that may have been applied fails
+ * with {@link AmbiguousWriteError} and is never repeated.
  */
 export class Caller {
   readonly #timeoutMs: number;
-  readonly #readPolicy: IPolicy;
+  readonly #policies: Readonly<Record<CallKind, IPolicy>> | undefined;
+  /** The raw error behind each mapped error of a failed attempt, for the retry decision. */
+  readonly #raw = new WeakMap<EtcdKitError, unknown>();
+  /** Connection state and its listeners. */
+  readonly events = new ConnectionEvents();
+  /** The per-endpoint circuit breakers of the main connection. */
+  readonly guards: EndpointGuards;
   #closed = false;
 
   constructor(config: Config) {
     this.#timeoutMs = config.timeoutMs;
-    this.#readPolicy = retry(transient, {
-      maxAttempts: 3,
-      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
+    const r = config.retry;
+    if (r !== false && r.maxAttempts > 1) {
+      const backoff = new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs });
+      this.#policies = {
+        read: this.#makePolicy('read', backoff, r.maxAttempts),
+        write: this.#makePolicy('write', backoff, r.maxAttempts),
+      };
+    }
+    this.guards = new EndpointGuards(config.endpoints, config.circuitBreaker, {
+      down: (endpoint, error) => {
+        this.events.emit({ type: 'endpoint-down', endpoint, ...(error ? { error: mapError(error, { op: 'call' }) } : {}) });
+        if (this.guards.allOpen()) this.events.transition({ type: 'disconnected' });
+      },
+      up: (endpoint) => this.events.emit({ type: 'endpoint-up', endpoint }),
     });
   }
 
   /** Refuses every later call with {@link ClosedError}. */
   close(): void {
     this.#closed = true;
+    this.events.transition({ type: 'closed' });
   }
 
   get closed(): boolean {
@@ -55,20 +118,70 @@ export class Caller {
   }
 
   /** Runs `attempt` under the policy for `kind`, mapping any failure to an {@link EtcdKitError}. */
-  run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions = {}): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const once = async () => {
+  run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions<T> = {}): Promise<T> {
+    const observed = options.retry !== false;
+    let last: Failure | undefined;
+    // Endpoints that failed earlier attempts are skipped while others remain.
+    const failed = new Set<string>();
+    const once = async (): Promise<T> => {
+      if (last?.trace.endpoint) failed.add(last.trace.endpoint);
+      last = undefined;
       this.#check(ctx, options.signal);
+      const trace: AttemptTrace = { avoid: failed };
       try {
-        return await abortable(attempt({ deadline: Date.now() + timeoutMs }), options.signal, ctx);
-      } catch (err) {
-        throw mapError(err, ctx);
+        const result = await abortable(traced(trace, () => attempt(this.#grpcOptions(options))), options.signal, ctx);
+        if (observed) this.events.transition({ type: 'connected' });
+        return result;
+      } catch (raw) {
+        if (options.signal?.aborted) throw cancelled(ctx, options.signal);
+        last = { raw, mapped: mapError(raw, ctx), trace };
+        this.#raw.set(last.mapped, raw);
+        throw last.mapped;
       }
     };
-    if (kind === 'write' || options.retry === false) return once();
-    return this.#readPolicy.execute(once, options.signal).catch((err: unknown) => {
-      throw options.signal?.aborted ? cancelled(ctx, options.signal) : mapError(err, ctx);
+    const policy = options.retry === false ? undefined : this.#policies?.[kind];
+    const run = policy ? policy.execute(once, options.signal) : once();
+    return run.catch((err: unknown) => {
+      if (options.signal?.aborted) throw cancelled(ctx, options.signal);
+      if (kind === 'write' && last && err === last.mapped) return this.#settleWrite(ctx, last, options);
+      throw mapError(err, ctx);
     });
+  }
+
+  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader' | 'retry'>): GrpcCallOptions {
+    const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
+    return options.requireLeader === false ? { deadline } : { deadline, interceptors: [requireLeader] };
+  }
+
+  // Which failures are retried: a read's transient ones; a write's only when
+  // nothing was sent. Each retry is announced as `reconnecting`. Built once
+  // per kind; the raw error behind each mapped one is looked up in `#raw`.
+  #makePolicy(kind: CallKind, backoff: ExponentialBackoff<unknown>, maxAttempts: number): IPolicy {
+    const shouldRetry = (err: Error): boolean => {
+      if (!(err instanceof EtcdKitError) || !this.#raw.has(err)) return false;
+      const again = kind === 'read' ? retryableRead(err) : neverSent(this.#raw.get(err));
+      if (again) this.events.transition({ type: 'reconnecting', error: err });
+      return again;
+    };
+    return retry(handleWhen(shouldRetry), { maxAttempts: maxAttempts - 1, backoff });
+  }
+
+  async #settleWrite<T>(ctx: ErrorContext, last: Failure, options: RunOptions<T>): Promise<T> {
+    if (neverSent(last.raw) || !mayHaveApplied(last.mapped)) throw last.mapped;
+    const where = ctx.key === undefined ? ctx.op : `${ctx.op} '${ctx.key}'`;
+    const ambiguous = new AmbiguousWriteError(
+      `${where}: the request may have been applied (${last.mapped.message}); read the key to find out`,
+      { cause: last.mapped },
+    );
+    if (!options.resolveAmbiguous) throw ambiguous;
+    let resolved: T | undefined;
+    try {
+      resolved = await options.resolveAmbiguous(ambiguous);
+    } catch {
+      throw ambiguous;
+    }
+    if (resolved === undefined) throw ambiguous;
+    return resolved;
   }
 
   #check(ctx: ErrorContext, signal: AbortSignal | undefined): void {

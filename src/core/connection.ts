@@ -1,24 +1,42 @@
 import { createSecureContext } from 'node:tls';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { Etcd3, type IOptions } from 'etcd3';
-import { noop } from 'cockatiel';
+import { noop, type IPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
+
+/** The fault-handling policy etcd3 runs each call to one endpoint through. */
+export type HostPolicy = (endpoint: string) => IPolicy;
 
 /**
  * Builds the wrapped etcd3 client. etcd3's own fault handling (a blind global
- * retry that re-sends writes, and a per-host breaker) is switched off: every
- * call goes through etcdkit's call layer instead.
+ * retry that re-sends writes, and a per-host breaker that counts any
+ * "recoverable" error) is replaced: there is no global policy, since every call
+ * goes through etcdkit's call layer, and each host runs `hostPolicy` (the
+ * client's per-endpoint circuit breakers; none for single-endpoint probes).
  */
-export function createEtcd3(config: Config, endpoints: readonly string[] = config.endpoints): Etcd3 {
+export function createEtcd3(
+  config: Config,
+  endpoints: readonly string[] = config.endpoints,
+  hostPolicy: HostPolicy = () => noop,
+): Etcd3 {
   const tls = config.tls;
+  const hosts = endpoints.map((e) => (tls ? e.replace(/^http:/, 'https:') : e));
   const options: IOptions = {
-    hosts: endpoints.map((e) => (tls ? e.replace(/^http:/, 'https:') : e)),
+    hosts,
     auth: config.auth && { username: config.auth.username, password: config.auth.password },
-    faultHandling: { global: noop, host: () => noop },
+    faultHandling: { global: noop, host: (host) => hostPolicy(endpoints[hosts.indexOf(host)] ?? host) },
     grpcOptions: {
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
+      // A member that stops answering without closing its connection (hung,
+      // partitioned) is found by these pings: no ack within the timeout closes
+      // the connection and fails its calls. etcd refuses pings more frequent
+      // than every 5 s (--grpc-keepalive-min-time) with GOAWAY "too_many_pings".
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
       'grpc.keepalive_permit_without_calls': 1,
+      // grpc-js backs off reconnection up to 120 s by default: a member that
+      // comes back would be ignored that long. Cap it so it is found quickly.
+      'grpc.initial_reconnect_backoff_ms': 250,
+      'grpc.max_reconnect_backoff_ms': 2_000,
     },
   };
   if (tls && !tls.insecureSkipVerify) {

@@ -37,6 +37,9 @@ const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['duplicate key given in txn request', ValidationError],
   ['no leader', UnavailableError],
   ['leader changed', UnavailableError],
+  ['too many requests', UnavailableError],
+  ['raft proposal dropped', UnavailableError],
+  ['server stopped', UnavailableError],
   ['request timed out', TimeoutError],
   ['not capable', ServerError],
 ];
@@ -70,6 +73,9 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   }
   if (isBrokenCircuitError(err)) {
     return new UnavailableError(`${where}: every endpoint's circuit is open`, { cause });
+  }
+  if (err instanceof Error && err.name === 'EndpointSkipped') {
+    return new UnavailableError(`${where}: no endpoint could take the call (${text})`, { cause });
   }
   if (isTaskCancelledError(err)) return new TimeoutError(message, { cause });
   for (const [needle, ctor] of byMessage) {

@@ -2,7 +2,7 @@ import type { Config } from '../config/index.js';
 import { TxnTooLargeError } from '../errors/index.js';
 
 /** Room left in each transaction request for its own framing. */
-const TXN_OVERHEAD = 1024;
+export const TXN_OVERHEAD = 1024;
 
 /**
  * Splits `items` into runs that each fit one transaction: at most

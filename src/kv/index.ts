@@ -4,5 +4,6 @@ export { bulkPut, bulkDelete, pairs, type Entries, type BulkOptions, type BulkPu
 export { list, listWithValues, iterate, getRange, count, deletePrefix, type ListOptions, type PrefixOptions } from './prefix.js';
 export { scan, countRange, type ScanOptions, type Page } from './scan.js';
 export { toKeyValue, type KeyValue, type LeaseRef } from './types.js';
-export { chunkForTxn, runChunks } from './chunk.js';
+export { chunkForTxn, runChunks, TXN_OVERHEAD } from './chunk.js';
 export { checkPutSize, OP_OVERHEAD } from './limits.js';
+export { history, type KeyVersion, type HistoryOptions } from './history.js';

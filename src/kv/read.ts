@@ -2,6 +2,7 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { KeyNotFoundError, ValidationError } from '../errors/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
+import { enrichCompacted } from '../watch/raw.js';
 
 /** Options of point reads. */
 export interface ReadOptions extends CallOptions {
@@ -18,12 +19,11 @@ export function checkRevision(revision: number | undefined): void {
 export async function find(core: Core, key: string, options: ReadOptions = {}): Promise<KeyValue | undefined> {
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
-  const res = await core.caller.run(
-    'read',
-    { op: 'get', key },
-    (grpc) => core.etcd.kv.range({ key: raw, revision: options.revision, limit: 1 }, grpc),
-    options,
-  );
+  const res = await core.caller
+    .run('read', { op: 'get', key }, (grpc) => core.etcd.kv.range({ key: raw, revision: options.revision, limit: 1 }, grpc), options)
+    .catch(async (err: unknown) => {
+      throw await enrichCompacted(core, err, raw);
+    });
   const kv = res.kvs[0];
   return kv && toKeyValue(core, kv);
 }

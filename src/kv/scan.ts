@@ -5,6 +5,7 @@ import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { checkRevision } from './read.js';
+import { enrichCompacted } from '../watch/raw.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions {
@@ -69,7 +70,7 @@ export async function* scan(
       res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), options);
     } catch (err) {
       const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
-      if (smaller === undefined) throw err;
+      if (smaller === undefined) throw await enrichCompacted(core, err, range.key);
       pageSize = smaller;
       continue;
     }

@@ -4,6 +4,7 @@ import { PartialWriteError } from '../errors/index.js';
 import { encodePut, pairs, type BulkOptions, type BulkPutOptions, type BulkResult, type Entries } from '../kv/index.js';
 import type { Partitions } from './fanout.js';
 import { crossPartition, inPartitionOf, partitionLabel } from './wrap.js';
+import { checkHome } from './routed.js';
 
 /**
  * Writes each partition's share of `entries` through its own client. Every
@@ -16,6 +17,7 @@ export async function bulkPut(parts: Partitions, entries: Entries, options: Bulk
     const p = parts.table.partitionOf(key);
     groups.set(p, (groups.get(p) ?? new Map<string, Value>()).set(key, value));
   }
+  for (const p of groups.keys()) checkHome(p, options.lease, 'bulkPut');
   if (groups.size > 1) {
     if (options.atomic) throw crossPartition('an atomic bulkPut', keysOf(groups));
     // A single client checks its whole input first; do the same across clients.

@@ -5,3 +5,4 @@ export { encodeToken, decodeToken, type Cursor, type RevisionVector } from './to
 export { partitionLabel, inPartition } from './wrap.js';
 export { samePartition, partitionBinder } from './guard.js';
 export { spanOfSpec, type KeyedSpec, type KeyedOperation, type KeyedComparison } from './spec.js';
+export { checkHome, remember, watchWhole, type LeaseHint } from './routed.js';

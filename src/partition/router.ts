@@ -13,6 +13,12 @@ import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } f
 import { partitionBinder, samePartition } from './guard.js';
 import { spanOfSpec, type KeyedSpec } from './spec.js';
 import { inPartitionOf, partitionLabel } from './wrap.js';
+import { checkHome, remember, reencryptAll, watchSource, withoutHint, type LeaseHint } from './routed.js';
+import type { Lease } from '../lease/index.js';
+import type { Session, SessionOptions } from '../concurrency/index.js';
+import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent } from '../watch/index.js';
+import type { ReencryptOptions, ReencryptResult } from '../codec/reencrypt.js';
+import type { ConnectionState } from '../resilience/index.js';
 
 /** Health of one partition's cluster. */
 export interface PartitionHealth {
@@ -102,8 +108,10 @@ export class Router implements fanout.Partitions {
    * @throws {@link CrossPartitionError} when its keys or prefixes span partitions; nothing is sent.
    */
   clientForSpec(spec: KeyedSpec, op = 'a transaction'): Client {
-    const { keys, prefixes } = spanOfSpec(spec);
-    return this.clientFor(keys, op, prefixes);
+    const { keys, prefixes, leases } = spanOfSpec(spec);
+    const partition = this.assertSamePartition(keys, op, prefixes);
+    for (const { key, lease } of leases) checkHome(partition, lease as object, `key '${key}'`);
+    return this.client(partition);
   }
 
   /**
@@ -118,7 +126,7 @@ export class Router implements fanout.Partitions {
 
   // ---- single key: the owning partition ----
   put(key: string, value: Value, options?: kv.PutOptions): Promise<kv.PutResult> {
-    return this.on(key, (c) => c.put(key, value, options));
+    return this.on(key, (c, p) => (checkHome(p, options?.lease, `key '${key}'`), c.put(key, value, options)));
   }
   get(key: string, options?: kv.ReadOptions): Promise<Buffer> {
     return this.on(key, (c) => c.get(key, options));
@@ -159,23 +167,71 @@ export class Router implements fanout.Partitions {
     return fanout.deletePrefix(this, prefix, options);
   }
 
+  /** The partitions holding keys under `prefix`, each with the prefix narrowed to it (one starts with the other). */
+  legsOf(prefix: string, options: kv.PrefixOptions = {}): { partition: string; prefix: string; client: Client }[] {
+    const partitions = [...new Set(fanout.segmentsOf(this, prefix, options).map((s) => s.partition))];
+    return partitions.map((p) => ({ partition: p, prefix: p.length > prefix.length ? p : prefix, client: this.client(p) }));
+  }
+
   /**
    * Watches `prefix` in every partition it spans, merged; see {@link PartitionedWatch}.
    * `sourceOf` gives each partition's watchable side (its `Client`).
    */
-  async watchPrefix<E extends SourceEvent>(
+  async watchMerged<E extends SourceEvent>(
     prefix: string,
     sourceOf: (client: Client) => EventSource<E>,
     options: PartitionWatchOptions & kv.PrefixOptions = {},
   ): Promise<PartitionedWatch<E>> {
-    const segments = fanout.segmentsOf(this, prefix, options);
-    const legs: WatchLeg<E>[] = [...new Set(segments.map((s) => s.partition))].map((partition) => ({
-      partition,
-      // the narrower of the two prefixes: one starts with the other
-      prefix: partition.length > prefix.length ? partition : prefix,
-      source: sourceOf(this.client(partition)),
-    }));
+    const legs: WatchLeg<E>[] = this.legsOf(prefix, options).map((l) => ({ ...l, source: sourceOf(l.client) }));
     return PartitionedWatch.open(prefix, legs, (key) => this.table.partitionOf(key), options.from);
+  }
+
+  /** A prefix watch: the owning partition's own watch when the prefix lies in one partition, else merged. */
+  async watchPrefix(prefix: string, options: PrefixWatchOptions = {}): Promise<Watch | PartitionedWatch<WatchEvent>> {
+    const legs = this.legsOf(prefix, options);
+    if (legs.length === 1) return inPartitionOf(legs[0]!.partition, () => legs[0]!.client.watchPrefix(prefix, options));
+    return this.watchPartitioned(prefix, options);
+  }
+
+  /** Always the merged watch (with a token), even within one partition. */
+  async watchPartitioned(prefix: string, options: PrefixWatchOptions & PartitionWatchOptions = {}): Promise<PartitionedWatch<WatchEvent>> {
+    const { from, ...rest } = options;
+    const sourceOf = watchSource(rest, this.legsOf(prefix, options).length);
+    return this.watchMerged(prefix, sourceOf, { ...(from === undefined ? {} : { from }), ...(options.all ? { all: true } : {}) });
+  }
+
+  /** A mirror needs one cluster's revisions to relist and resume: refused over partitions. */
+  mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
+    return this.onPrefix(prefix, 'a mirror', (c) => c.mirror(prefix, options));
+  }
+
+  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    return (async () => reencryptAll(this.legsOf(prefix, options), options))();
+  }
+
+  // ---- leases and recipes ----
+  async lease(ttl: number, options?: CallOptions & LeaseHint): Promise<Lease> {
+    const [hint, rest] = withoutHint(options);
+    const p = hint === undefined ? '' : this.table.partitionOf(hint);
+    return remember(p, await inPartitionOf(p, () => this.client(p).lease(ttl, rest)));
+  }
+
+  async session(options?: SessionOptions & LeaseHint): Promise<Session> {
+    const [hint, rest] = withoutHint(options);
+    const p = hint === undefined ? '' : this.table.partitionOf(hint);
+    return remember(p, await inPartitionOf(p, () => this.client(p).session(rest)));
+  }
+
+  /**
+   * The client of the partition holding a recipe's keys (`name/…`), checking
+   * that a given session lives there too. Synchronous, like the recipes' constructors.
+   * @throws {@link CrossPartitionError} when `name/` spans partitions or the session is another partition's.
+   */
+  forName(name: string, what: string, session?: object): Client {
+    if (typeof name !== 'string' || name === '') return this.client(''); // which refuses the name
+    const partition = this.assertSamePartition([], `${what} '${name}'`, [`${name}/`]);
+    checkHome(partition, session, `${what} '${name}'`);
+    return this.client(partition);
   }
 
   // ---- cluster ----
@@ -189,7 +245,7 @@ export class Router implements fanout.Partitions {
     );
   }
 
-  /** Healthy when every partition is; `statuses` lists every endpoint of every partition. */
+  /** Healthy when every partition is; `statuses` lists every endpoint of every partition; `connection` is the worst. */
   async health(options?: CallOptions): Promise<Health> {
     const all = await this.partitionHealth(options);
     return {
@@ -197,7 +253,14 @@ export class Router implements fanout.Partitions {
       endpoints: all.reduce((n, p) => n + p.health.endpoints, 0),
       reachable: all.reduce((n, p) => n + p.health.reachable, 0),
       statuses: all.flatMap((p) => p.health.statuses),
+      connection: worst(all.map((p) => p.health.connection)),
+      openCircuits: all.reduce((n, p) => n + p.health.openCircuits, 0),
     };
+  }
+
+  /** The worst connection state of any partition's client. */
+  get connectionState(): ConnectionState {
+    return worst([...this.#clients.values()].map((c) => c.connectionState));
   }
 
   async members(options?: CallOptions): Promise<Member[]> {
@@ -219,8 +282,22 @@ export class Router implements fanout.Partitions {
   }
 
   /** Runs `fn` on the client of `key`'s partition, naming the partition in what it throws (for single-key features: CAS, leases on a key…). */
-  async on<T>(key: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  async on<T>(key: string, fn: (client: Client, partition: string) => Promise<T>): Promise<T> {
     const partition = this.table.partitionOf(key);
+    return inPartitionOf(partition, () => fn(this.client(partition), partition));
+  }
+
+  /**
+   * Runs `fn` on the client of the one partition holding every key under `prefix`.
+   * @throws {@link CrossPartitionError} when the prefix spans partitions.
+   */
+  async onPrefix<T>(prefix: string, op: string, fn: (client: Client) => Promise<T>): Promise<T> {
+    const partition = this.assertSamePartition([], op, [prefix]);
     return inPartitionOf(partition, () => fn(this.client(partition)));
   }
+}
+
+const SEVERITY: readonly ConnectionState[] = ['connected', 'reconnecting', 'disconnected', 'closed'];
+function worst(states: readonly ConnectionState[]): ConnectionState {
+  return states.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'connected');
 }

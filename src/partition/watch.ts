@@ -62,11 +62,15 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
   #onClose!: () => void;
   /** Settles on close, so a pending `next()` ends even if a source never answers its own close. */
   readonly #whenClosed = new Promise<undefined>((resolve) => (this.#onClose = () => resolve(undefined)));
+  #settle!: (err?: unknown) => void;
+  readonly #done = new Promise<void>((resolve, reject) => (this.#settle = (err) => (err === undefined ? resolve() : reject(err))));
 
   private constructor(prefix: string, owner: (key: string) => string, legs: Live<E>[]) {
     this.#prefix = prefix;
     this.#owner = owner;
     this.#legs = legs;
+    // Users who never look at `done` must not get an unhandled rejection.
+    this.#done.catch(() => undefined);
   }
 
   /**
@@ -109,10 +113,16 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
     return encodeToken({ prefix: this.#prefix, cursors: new Map(this.#legs.map((l) => [l.leg.partition, l.cursor])) });
   }
 
+  /** Settles when the watch ends: resolves on {@link PartitionedWatch.close}, rejects with the error that ended it. */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
   /** Stops every partition's watch; iteration then ends. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#settle();
     this.#onClose();
     await Promise.allSettled(this.#legs.map(async (l) => l.stream.close()));
   }
@@ -139,8 +149,10 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
       if (this.#closed || step === undefined) return { done: true, value: undefined };
       step.live.pending = undefined;
       if (step.error !== undefined) {
+        const err = inPartition(step.live.leg.partition, step.error);
+        this.#settle(err);
         await this.close();
-        throw inPartition(step.live.leg.partition, step.error);
+        throw err;
       }
       if (step.result!.done) {
         step.live.ended = true;

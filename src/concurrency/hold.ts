@@ -1,0 +1,247 @@
+import type { Core } from '../core/core.js';
+import type { CallOptions } from '../core/call.js';
+import { ClosedError, LockLostError, type EtcdKitError } from '../errors/index.js';
+import { LossSignal, type LossListener } from '../lease/index.js';
+import type { Comparison } from '../txn/compare.js';
+import { SessionHolder, type SessionChoice } from './holder.js';
+import { LocalTurn } from './local.js';
+import { guardKey, keyGone } from './guard.js';
+import { createdAt, deleteQuietly, writeTxn } from './ops.js';
+import type { Session } from './session.js';
+import { Stop, type WaitOptions } from './stop.js';
+
+/** A key won by an acquisition: the caller's key, the etcd key and its create revision (the fencing token). */
+export interface Claimed {
+  readonly key: string;
+  readonly etcdKey: Buffer;
+  readonly rev: number;
+  /** Frees the key's claim within this process. */
+  readonly unclaim: () => void;
+}
+
+interface Hold extends Claimed {
+  readonly session: Session;
+  readonly loss: LossSignal;
+  unsubscribe(): void;
+  lost?: LockLostError;
+}
+
+/**
+ * What every lock handle shares: one held key at a time (callers of one
+ * handle take turns locally), loss reporting from the session, fencing, and
+ * release. Subclasses say how a key is claimed.
+ */
+export abstract class LockHandle implements AsyncDisposable {
+  /** The lock's name: the prefix of its keys (without the client's namespace). */
+  readonly name: string;
+  /** @hidden */
+  protected readonly core: Core;
+  /** @hidden */
+  protected readonly sessions: SessionHolder;
+  readonly #turn = new LocalTurn();
+  readonly #listeners = new Set<LossListener>();
+  readonly #closed = new AbortController();
+  #loss = new LossSignal();
+  #hold: Hold | undefined;
+  #last: { key: string; rev: number } | undefined;
+  #closing: Promise<void> | undefined;
+
+  protected constructor(core: Core, kind: string, name: string, choice: SessionChoice = {}) {
+    core.keys.encode(name, `${kind} name`);
+    this.core = core;
+    this.name = name;
+    this.sessions = new SessionHolder(core, `${kind} '${name}'`, choice);
+    core.resources.add(this);
+  }
+
+  /** True while this handle holds the lock and its session is alive. */
+  isHeld(): boolean {
+    const hold = this.#hold;
+    return hold !== undefined && hold.lost === undefined && hold.session.active;
+  }
+
+  /**
+   * The create revision of the lock key while held: a number that grows with
+   * every acquisition, to pass to the resource you protect so it can refuse
+   * writes from an older holder. `undefined` when not held.
+   */
+  get fencingToken(): number | undefined {
+    return this.isHeld() ? this.#hold!.rev : undefined;
+  }
+
+  /**
+   * A transaction condition that holds only while this handle's last
+   * acquisition is still the lock's key (`createRevision(key) == token`).
+   * Put it in the transaction that writes what the lock protects: once the
+   * lock is lost or released, the write is refused.
+   * @throws {@link LockLostError} when the lock was never acquired through this handle.
+   */
+  isOwner(): Comparison {
+    const last = this.#last;
+    if (!last) throw new LockLostError(`'${this.name}' was never locked through this handle: no fencing token yet`);
+    return { key: last.key, target: 'createRevision', op: '==', operand: last.rev };
+  }
+
+  /** @hidden The current acquisition, while held. */
+  protected get holding(): (Claimed & { readonly session: Session }) | undefined {
+    return this.isHeld() ? this.#hold : undefined;
+  }
+
+  /** @hidden A signal aborted (with {@link ClosedError}) when the handle closes. */
+  protected get closedSignal(): AbortSignal {
+    return this.#closed.signal;
+  }
+
+  /** Resolves with a {@link LockLostError} if the current (or next) acquisition is lost; never rejects. */
+  get lost(): Promise<EtcdKitError> {
+    return this.#loss.promise;
+  }
+
+  /**
+   * Calls `listener` each time a held lock is lost (its session's lease
+   * expired or was revoked). @returns a function that removes it.
+   */
+  onLost(listener: LossListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Releases the lock. Does nothing when not held.
+   * @throws {@link LockLostError} when the lock had been lost while held: the
+   * work done under it may not have been exclusive.
+   */
+  async unlock(options: CallOptions = {}): Promise<void> {
+    const hold = this.#hold;
+    if (!hold) return;
+    this.#release(hold);
+    try {
+      if (hold.lost) await deleteQuietly(this.core, hold.etcdKey);
+      else if (!(await this.#deleteKey(hold, options))) this.#lose(hold, keyGone(hold));
+    } catch (err) {
+      // The key stays until the lease ends: end the lease rather than block others for a whole TTL.
+      this.sessions.discard(hold.session);
+      throw err;
+    } finally {
+      this.#turn.give();
+    }
+    if (hold.lost) throw hold.lost;
+  }
+
+  /** Releases the lock if held, and revokes the handle's own session. Idempotent; never rejects. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed.abort(new ClosedError(`'${this.name}': closed`));
+      this.core.resources.delete(this);
+      const hold = this.#hold;
+      if (hold) {
+        this.#release(hold);
+        await deleteQuietly(this.core, hold.etcdKey);
+      }
+      await this.sessions.close();
+    })();
+    return this.#closing;
+  }
+
+  /** Same as {@link LockHandle.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @hidden Acquires, waiting as long as needed (bounded by `options`). */
+  protected async blocking(
+    op: string,
+    options: WaitOptions,
+    claim: (session: Session, stop: Stop) => Promise<Claimed>,
+  ): Promise<void> {
+    const stop = new Stop(`${op} '${this.name}'`, options);
+    stop.link(this.#closed.signal, () => this.#closed.signal.reason as EtcdKitError);
+    try {
+      await this.#turn.take(stop.signal);
+      try {
+        const { session, result } = await this.sessions.run(stop.signal, async (session) => {
+          const off = session.onLost((r) => stop.abort(lostWhileWaiting(this.name, r)));
+          try {
+            return await claim(session, stop);
+          } finally {
+            off();
+          }
+        });
+        this.#held(session, result);
+      } catch (err) {
+        this.#turn.give();
+        throw err;
+      }
+    } catch (err) {
+      throw stop.explain(err);
+    } finally {
+      stop.dispose();
+    }
+  }
+
+  /** @hidden Acquires only if free now; `claim` resolves `undefined` when it is not. */
+  protected async trying(
+    options: CallOptions,
+    claim: (session: Session) => Promise<Claimed | undefined>,
+  ): Promise<boolean> {
+    if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
+    if (!this.#turn.tryTake()) return false;
+    try {
+      const { session, result: claimed } = await this.sessions.run(options.signal, claim);
+      if (!claimed) {
+        this.#turn.give();
+        return false;
+      }
+      this.#held(session, claimed);
+      return true;
+    } catch (err) {
+      this.#turn.give();
+      throw err;
+    }
+  }
+
+  /** Deletes the held key if it is still this acquisition's; false when it was already gone. */
+  async #deleteKey(hold: Claimed, options: CallOptions): Promise<boolean> {
+    const req = { compare: [createdAt(hold.etcdKey, hold.rev)], success: [{ request_delete_range: { key: hold.etcdKey } }] };
+    return (await writeTxn(this.core, 'unlock', hold.key, req, options)).succeeded;
+  }
+
+  #held(session: Session, claimed: Claimed): void {
+    const loss = this.#loss;
+    const hold: Hold = { ...claimed, session, loss, unsubscribe: () => {} };
+    const offSession = session.onLost((reason) => this.#lose(hold, reason));
+    const offGuard = guardKey(this.core, claimed, (reason) => this.#lose(hold, reason));
+    hold.unsubscribe = () => {
+      offSession();
+      offGuard();
+    };
+    this.#hold = hold;
+    this.#last = { key: claimed.key, rev: claimed.rev };
+  }
+
+  #lose(hold: Hold, reason: EtcdKitError): void {
+    if (hold.lost) return;
+    hold.lost = new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason });
+    hold.loss.fire(hold.lost);
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(hold.lost);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  #release(hold: Hold): void {
+    this.#hold = undefined;
+    hold.unsubscribe();
+    hold.unclaim();
+    if (hold.loss === this.#loss) this.#loss = new LossSignal();
+  }
+}
+
+function lostWhileWaiting(name: string, reason: EtcdKitError): LockLostError {
+  return new LockLostError(`'${name}': the session was lost while waiting for the lock`, { cause: reason });
+}

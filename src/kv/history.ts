@@ -1,0 +1,118 @@
+import type { IWatchResponse } from 'etcd3';
+import type { Core } from '../core/core.js';
+import { abortable, type CallOptions } from '../core/call.js';
+import { headerRevision, revision } from '../core/ids.js';
+import { CompactedError, TimeoutError, mapError } from '../errors/index.js';
+import { attach, cancelError, dropStream, type RawStream } from '../watch/raw.js';
+import { toWatchEvent, type WatchEvent } from '../watch/types.js';
+import { checkRevision } from './read.js';
+
+/** One past state of a key, as returned by {@link Client.history}. */
+export interface KeyVersion {
+  /** The key, without the client's namespace. */
+  readonly key: string;
+  /** The value written (decoded through the value pipeline); empty for a deletion. */
+  readonly value: Buffer;
+  /** The revision of this change. */
+  readonly modRevision: number;
+  /** The revision at which this incarnation of the key was created; 0 for a deletion. */
+  readonly createRevision: number;
+  /** The key's version after the change (1 on creation, reset after a deletion); 0 for a deletion. */
+  readonly version: number;
+  /** True when this change deleted the key. */
+  readonly deleted: boolean;
+}
+
+/** Options of {@link Client.history}. */
+export interface HistoryOptions extends CallOptions {
+  /** Oldest revision to include. Default: the oldest still kept (the compaction point). */
+  fromRevision?: number;
+}
+
+// etcd sends a catching-up watcher at most this many revisions per response
+// (mvcc watchBatchMaxRevs); a response with fewer revisions covers everything
+// up to its header revision.
+const MAX_BATCH_REVISIONS = 1000;
+
+/** What is known before the history watch starts: the current revision and the key's last change. */
+interface Target {
+  readonly end: number;
+  readonly lastChange: number | undefined;
+}
+
+function toVersion(ev: WatchEvent): KeyVersion {
+  const { key, value, modRevision, createRevision, version } = ev;
+  return { key, value, modRevision, createRevision, version, deleted: ev.type === 'delete' };
+}
+
+function distinctRevisions(res: IWatchResponse): number {
+  return new Set(res.events.map((e) => String(e.kv.mod_revision))).size;
+}
+
+/**
+ * Every change of `key` still in etcd's history, oldest first: a watch from
+ * the start revision up to the revision current when the call began.
+ */
+export async function history(core: Core, key: string, options: HistoryOptions = {}): Promise<KeyVersion[]> {
+  const raw = core.keys.encode(key);
+  checkRevision(options.fromRevision);
+  const now = await core.caller.run('read', { op: 'history', key }, (grpc) => core.etcd.kv.range({ key: raw, limit: 1 }, grpc), options);
+  const kv = now.kvs[0];
+  const target: Target = { end: headerRevision(now), lastChange: kv && revision(kv.mod_revision) };
+  let from = options.fromRevision ?? 1;
+  const timeoutMs = options.timeoutMs ?? core.config.timeoutMs;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (from > target.end) return [];
+    try {
+      const work = collect(core, raw, from, target, Math.max(1, deadline - Date.now()));
+      return await abortable(work, options.signal, { op: 'history', key });
+    } catch (err) {
+      // Without an explicit start, "oldest still kept" is the compaction point: start there.
+      if (err instanceof CompactedError && options.fromRevision === undefined && err.compactRevision > from) {
+        from = err.compactRevision;
+        continue;
+      }
+      throw mapError(err, { op: 'history', key });
+    }
+  }
+}
+
+function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutMs: number): Promise<KeyVersion[]> {
+  const out: KeyVersion[] = [];
+  let createdAt = 0;
+  let stream: RawStream | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const finished = new Promise<KeyVersion[]>((resolve, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
+    const onResponse = (s: RawStream, res: IWatchResponse) => {
+      stream = s;
+      if (res.canceled) return reject(cancelError(res, from, createdAt));
+      if (res.created) return void (createdAt = headerRevision(res));
+      for (const ev of res.events) {
+        const event = toWatchEvent(core, ev);
+        if (event.modRevision > target.end) return resolve(out);
+        out.push(toVersion(event));
+        if (target.lastChange !== undefined && event.modRevision >= target.lastChange) return resolve(out);
+      }
+      const complete = res.events.length === 0 || distinctRevisions(res) < MAX_BATCH_REVISIONS;
+      if (complete && headerRevision(res) >= target.end) resolve(out);
+    };
+    attach(core, { key: raw, start_revision: from }, { onResponse, onBroken: (_s, err) => reject(err) }, timeoutMs).then(
+      (a) => {
+        stream = a.stream;
+        // A key absent now may have no event in the window, and then nothing arrives: ask for
+        // progress. Only after a few of etcd's 100 ms catch-up passes, as etcd before 3.4.24
+        // could answer a progress request ahead of catch-up events.
+        if (target.lastChange === undefined) ticker = setInterval(() => stream?.write({ progress_request: {} }), 500);
+      },
+      reject,
+    );
+  });
+  return finished.finally(() => {
+    clearInterval(ticker);
+    clearTimeout(timer);
+    dropStream(stream);
+  });
+}

@@ -1,0 +1,96 @@
+import type { EtcdKitError } from '../errors/index.js';
+
+/**
+ * The client's overall connection state.
+ * - `connected`: the last call reached the cluster.
+ * - `reconnecting`: a call failed on a transient error and is being retried.
+ * - `disconnected`: every endpoint's circuit is open; calls fail fast until one is tested again.
+ * - `closed`: {@link Client.close} was called.
+ */
+export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected' | 'closed';
+
+/** What {@link Client.onStateChange} reports: a change of overall state, or of one endpoint. */
+export type ConnectionEvent =
+  | { readonly type: 'connected'; readonly at: number }
+  | { readonly type: 'reconnecting'; readonly at: number; readonly error: EtcdKitError }
+  | { readonly type: 'disconnected'; readonly at: number; readonly error?: EtcdKitError }
+  | { readonly type: 'closed'; readonly at: number }
+  /** The endpoint's circuit opened: calls go to the other endpoints. */
+  | { readonly type: 'endpoint-down'; readonly at: number; readonly endpoint: string; readonly error?: EtcdKitError }
+  /** A test call to the endpoint succeeded: its circuit closed and it takes calls again. */
+  | { readonly type: 'endpoint-up'; readonly at: number; readonly endpoint: string };
+
+/** Options of {@link Client.stateChanges}. */
+export interface StateChangesOptions {
+  /** Ends the iteration. */
+  signal?: AbortSignal;
+  /** Events kept for a slow consumer; the oldest are dropped beyond it. @default 100 */
+  bufferSize?: number;
+}
+
+type Listener = (event: ConnectionEvent) => void;
+type Unstamped = ConnectionEvent extends infer E ? (E extends ConnectionEvent ? Omit<E, 'at'> : never) : never;
+
+/** Keeps the overall state and tells listeners about changes. Listeners that throw are ignored. */
+export class ConnectionEvents {
+  readonly #listeners = new Set<Listener>();
+  #state: ConnectionState = 'connected';
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Calls `listener` on every later event; returns a function that stops that. */
+  subscribe(listener: Listener): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const entry: Listener = (e) => listener(e);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** Moves to `state` (no event when already there; nothing leaves `closed`). */
+  transition(event: Unstamped & { type: ConnectionState }): void {
+    if (this.#state === 'closed' || this.#state === event.type) return;
+    this.#state = event.type;
+    this.emit(event);
+  }
+
+  emit(event: Unstamped): void {
+    const stamped = Object.freeze({ ...event, at: Date.now() }) as ConnectionEvent;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(stamped);
+      } catch {
+        // A listener's failure must not break the call that triggered the event.
+      }
+    }
+  }
+
+  /** The events as an async iterable with a bounded buffer (oldest dropped). */
+  async *iterate(options: StateChangesOptions = {}): AsyncGenerator<ConnectionEvent, void, undefined> {
+    const size = options.bufferSize ?? 100;
+    if (!Number.isInteger(size) || size < 1) throw new TypeError(`bufferSize must be a positive whole number, got ${size}`);
+    const buffer: ConnectionEvent[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.subscribe((e) => {
+      buffer.push(e);
+      if (buffer.length > size) buffer.shift();
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      for (;;) {
+        while (buffer.length > 0) yield buffer.shift()!;
+        if (options.signal?.aborted || this.#state === 'closed') return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

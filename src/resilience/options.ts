@@ -1,0 +1,65 @@
+import { ConfigError } from '../errors/index.js';
+import { show } from '../config/validate.js';
+
+/** How calls are retried. See {@link Config.withRetry}. */
+export interface RetryOptions {
+  /** Attempts per call, the first included (1 = never retry). @default 6 */
+  readonly maxAttempts: number;
+  /** Backoff before the first retry, in ms; later delays grow exponentially, with jitter. @default 100 */
+  readonly initialDelayMs: number;
+  /** Longest backoff between two attempts, in ms. @default 2000 */
+  readonly maxDelayMs: number;
+}
+
+/** The per-endpoint circuit breaker. See {@link Config.withCircuitBreaker}. */
+export interface CircuitBreakerOptions {
+  /** Consecutive connection-level failures of one endpoint that open its circuit. @default 3 */
+  readonly threshold: number;
+  /** How long an open circuit stays open before one call may test the endpoint again, in ms. @default 5000 */
+  readonly halfOpenAfterMs: number;
+}
+
+/** The retry defaults: up to 6 attempts, backoff from 100 ms doubling up to 2 s, with jitter. */
+export const RETRY_DEFAULTS: RetryOptions = Object.freeze({ maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
+
+/** The circuit breaker defaults: open after 3 consecutive failures, test again after 5 s. */
+export const BREAKER_DEFAULTS: CircuitBreakerOptions = Object.freeze({ threshold: 3, halfOpenAfterMs: 5000 });
+
+function whole(field: string, value: unknown, min: number, unit: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    const floor = min === 0 ? 'a non-negative' : min === 1 ? 'a positive' : `at least ${min}, a`;
+    throw new ConfigError(field, `must be ${floor} whole number of ${unit}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function object(field: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object') throw new ConfigError(field, `must be an object, got ${show(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/** Checks retry options, filling what is missing from {@link RETRY_DEFAULTS}. */
+export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptions | false {
+  if (options === false) return false;
+  const o = object('retry', options);
+  const maxAttempts = whole('retry.maxAttempts', o.maxAttempts ?? RETRY_DEFAULTS.maxAttempts, 1, 'attempts');
+  const initialDelayMs = whole('retry.initialDelayMs', o.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs, 0, 'milliseconds');
+  const maxDelayMs = whole('retry.maxDelayMs', o.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, 0, 'milliseconds');
+  if (maxDelayMs < initialDelayMs) {
+    throw new ConfigError('retry.maxDelayMs', `must not be below initialDelayMs (${initialDelayMs}), got ${maxDelayMs}`);
+  }
+  return Object.freeze({ maxAttempts, initialDelayMs, maxDelayMs });
+}
+
+/** Checks circuit breaker options, filling what is missing from {@link BREAKER_DEFAULTS}. */
+export function resolveBreaker(options: Partial<CircuitBreakerOptions>): CircuitBreakerOptions {
+  const o = object('circuitBreaker', options);
+  const threshold = whole('circuitBreaker.threshold', o.threshold ?? BREAKER_DEFAULTS.threshold, 1, 'failures');
+  const halfOpenAfterMs = whole(
+    'circuitBreaker.halfOpenAfterMs',
+    o.halfOpenAfterMs ?? BREAKER_DEFAULTS.halfOpenAfterMs,
+    1,
+    'milliseconds',
+  );
+  return Object.freeze({ threshold, halfOpenAfterMs });
+}

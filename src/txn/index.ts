@@ -1,0 +1,23 @@
+export { compare, type Comparison, type CompareOp, type CompareTarget, type CompareOptions } from './compare.js';
+export {
+  op,
+  type Operation,
+  type PutOp,
+  type GetOp,
+  type DeleteOp,
+  type DeletePrefixOp,
+  type TxnOp,
+  type PutOpOptions,
+  type GetOpOptions,
+  type OperationResult,
+  type PutOpResult,
+  type GetOpResult,
+  type DeleteOpResult,
+  type TxnOpResult,
+  type ResultOf,
+  type ResultsOf,
+} from './ops.js';
+export { TxnBuilder, commitTxn, type TxnResult } from './builder.js';
+export { compareAndSwap, putIfAbsent, type CasOptions } from './cas.js';
+export { encodeTxn, encodeComparison, type TxnSpec } from './wire.js';
+export { checkTxn } from './check.js';

@@ -1,0 +1,63 @@
+import type { IWatchCreateRequest } from 'etcd3';
+import { ValidationError } from '../errors/index.js';
+import type { WatchEvent, WatchEventType } from './types.js';
+
+/** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
+export interface WatchOptions {
+  /**
+   * Deliver every change from this revision on (inclusive), replaying history.
+   * Default: changes made after the watch is created.
+   */
+  fromRevision?: number;
+  /** Attach the key's previous value to each event as `previous`. @default false */
+  prevKV?: boolean;
+  /** Only these kinds of events (filtered by the server). @default ['put', 'delete'] */
+  types?: readonly WatchEventType[];
+  /** Closes the watch; iteration then throws {@link CancelledError}. */
+  signal?: AbortSignal;
+  /**
+   * Receive events through this function instead of iterating. It is awaited
+   * before the next event is delivered; if it throws, the watch fails with that
+   * error (see {@link Watch.done}).
+   */
+  callback?: (event: WatchEvent) => void | Promise<void>;
+  /**
+   * Events held for a slow consumer. Once this many are waiting, the watch stops
+   * reading its stream (etcd holds the rest) until the consumer has taken half
+   * of them; it can exceed the bound by the events of one server response.
+   * @default 1000
+   */
+  bufferSize?: number;
+}
+
+/** Options of {@link Client.watchPrefix}. */
+export interface PrefixWatchOptions extends WatchOptions {
+  /** Required to watch the empty prefix (every key of the namespace). */
+  all?: boolean;
+}
+
+export const DEFAULT_BUFFER = 1000;
+
+export function validate(options: WatchOptions): void {
+  const { fromRevision, bufferSize, types, callback } = options;
+  if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision <= 0)) {
+    throw new ValidationError(`fromRevision must be a positive whole number, got ${fromRevision}`);
+  }
+  if (bufferSize !== undefined && (!Number.isSafeInteger(bufferSize) || bufferSize < 1)) {
+    throw new ValidationError(`bufferSize must be a positive whole number, got ${bufferSize}`);
+  }
+  for (const t of types ?? []) {
+    if (t !== 'put' && t !== 'delete') throw new ValidationError(`types must hold 'put' or 'delete', got ${String(t)}`);
+  }
+  if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
+}
+
+export function createRequest(range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions): IWatchCreateRequest {
+  const types = options.types ?? ['put', 'delete'];
+  const filters: Array<'Noput' | 'Nodelete'> = [];
+  if (!types.includes('put')) filters.push('Noput');
+  if (!types.includes('delete')) filters.push('Nodelete');
+  const rangeEnd = range.rangeEnd ? { range_end: range.rangeEnd } : {};
+  return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, fragment: true, filters };
+}
+

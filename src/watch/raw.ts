@@ -1,0 +1,147 @@
+import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
+import type { Core } from '../core/core.js';
+import { headerRevision, revision } from '../core/ids.js';
+import { CompactedError, mapError, TimeoutError, type EtcdKitError } from '../errors/index.js';
+
+/** The raw gRPC duplex stream etcd3 hands out, with the Node stream methods it has at run time. */
+export interface RawStream {
+  write(item: { create_request?: IWatchCreateRequest; progress_request?: Record<string, never> }): void;
+  cancel(): void;
+  pause(): void;
+  resume(): void;
+  on(event: 'data', fn: (res: IWatchResponse) => void): this;
+  on(event: 'error', fn: (err: Error) => void): this;
+  on(event: 'end', fn: () => void): this;
+  removeAllListeners(): this;
+}
+
+/** What an attached watcher reports after its `created` response. */
+export interface StreamHandlers {
+  onResponse(stream: RawStream, res: IWatchResponse): void;
+  onBroken(stream: RawStream, err: unknown): void;
+}
+
+/** A watcher created on its own stream. */
+export interface Attached {
+  readonly stream: RawStream;
+  readonly created: IWatchResponse;
+}
+
+/**
+ * Opens a stream and creates one watcher on it; resolves on the server's
+ * `created` response. Each watch owns its stream, so pausing it (backpressure)
+ * or losing it never affects another watch.
+ */
+export async function attach(
+  core: Core,
+  request: IWatchCreateRequest,
+  handlers: StreamHandlers,
+  timeoutMs: number,
+): Promise<Attached> {
+  const stream = (await core.etcd.watchClient.watch()) as unknown as RawStream;
+  return new Promise<Attached>((resolve, reject) => {
+    let created = false;
+    const timer = setTimeout(() => {
+      stream.removeAllListeners();
+      stream.on('error', () => undefined);
+      stream.cancel();
+      reject(new TimeoutError(`watch: not created within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const broken = (err: unknown) => {
+      clearTimeout(timer);
+      if (created) handlers.onBroken(stream, err);
+      else reject(err);
+    };
+    stream.on('data', (res) => {
+      if (!created && res.created) {
+        created = true;
+        clearTimeout(timer);
+        resolve({ stream, created: res });
+      }
+      handlers.onResponse(stream, res);
+    });
+    stream.on('error', broken);
+    stream.on('end', () => broken(new Error('watch stream ended')));
+    stream.write({ create_request: request });
+  });
+}
+
+/** Ends a stream without letting its late errors surface. */
+export function dropStream(stream: RawStream | undefined): void {
+  if (!stream) return;
+  stream.removeAllListeners();
+  stream.on('error', () => undefined);
+  stream.cancel();
+}
+
+/**
+ * The {@link CompactedError} a canceled response describes, or the mapped
+ * cancel reason. etcd leaves the header of a compaction cancel empty, so the
+ * current revision comes from the watcher's `created` response.
+ */
+export function cancelError(res: IWatchResponse, from: number, createdAt: number): EtcdKitError {
+  const compact = revision(res.compact_revision || 0);
+  if (compact > 0) {
+    const current = Math.max(headerRevision(res), createdAt);
+    return new CompactedError(
+      `watch: revision ${from} has been compacted (history starts at ${compact}, current revision ${current})`,
+      compact,
+      current,
+    );
+  }
+  return mapError(new Error(res.cancel_reason || 'watch canceled by the server'), { op: 'watch' });
+}
+
+// etcd3 keeps the auth token in its pool; a token issued before a server
+// restart is refused afterwards, so it must be dropped to get a new one.
+interface AuthInternals {
+  pool?: { authenticator?: { invalidateMetadata(): void } };
+}
+
+/** Forgets the cached auth token so the next stream authenticates again. */
+export function forgetToken(core: Core): void {
+  (core.etcd as unknown as AuthInternals).pool?.authenticator?.invalidateMetadata();
+}
+
+/**
+ * The revision the keyspace is compacted to, and the current revision, found
+ * by creating a watcher at revision 1 on `rawKey` (etcd answers a watch below
+ * the compaction point with the compact revision). 0 when unknown.
+ */
+export async function compactionOf(core: Core, rawKey: Buffer, timeoutMs = 2000): Promise<{ compactRevision: number; currentRevision: number }> {
+  let stream: RawStream | undefined;
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve({ compactRevision: 0, currentRevision: 0 }), timeoutMs);
+      let current = 0;
+      const done = (res: IWatchResponse) => {
+        clearTimeout(timer);
+        resolve({ compactRevision: revision(res.compact_revision || 0), currentRevision: Math.max(current, headerRevision(res)) });
+      };
+      attach(core, { key: rawKey, start_revision: 1 }, {
+        onResponse: (s, res) => {
+          stream = s;
+          if (res.created) current = headerRevision(res);
+          if (res.canceled) done(res);
+        },
+        onBroken: (_s, err) => reject(err),
+      }, timeoutMs).then((a) => (stream = a.stream), reject);
+    });
+  } catch {
+    return { compactRevision: 0, currentRevision: 0 };
+  } finally {
+    dropStream(stream);
+  }
+}
+
+/**
+ * A {@link CompactedError} from a read carries no revisions (the server's
+ * error has none): look them up so the caller knows where history starts.
+ */
+export async function enrichCompacted(core: Core, err: unknown, rawKey: Buffer): Promise<unknown> {
+  if (!(err instanceof CompactedError) || err.compactRevision > 0) return err;
+  const { compactRevision, currentRevision } = await compactionOf(core, rawKey);
+  if (compactRevision === 0) return err;
+  const message = `${err.message} (history starts at ${compactRevision}, current revision ${currentRevision})`;
+  return new CompactedError(message, compactRevision, currentRevision, { cause: err.cause });
+}

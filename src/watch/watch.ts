@@ -1,0 +1,345 @@
+import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
+import type { Core } from '../core/core.js';
+import { headerRevision } from '../core/ids.js';
+import {
+  AuthError,
+  CancelledError,
+  ClosedError,
+  CompactedError,
+  EtcdKitError,
+  PermissionDeniedError,
+  ValidationError,
+  mapError,
+} from '../errors/index.js';
+import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
+import { toWatchEvent, type WatchEvent } from './types.js';
+import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 3000;
+
+/** Permanent failures: reconnecting would meet them again. */
+function permanent(err: EtcdKitError): boolean {
+  return (
+    err instanceof PermissionDeniedError ||
+    err instanceof ValidationError ||
+    err instanceof ClosedError ||
+    err instanceof CompactedError
+  );
+}
+
+/**
+ * A stream of changes to a key or a prefix, in revision order, that survives
+ * dropped connections and restarted members: it resumes from the revision
+ * after the last event it received, so no event is lost or repeated.
+ *
+ * Iterate it with `for await` (leaving the loop closes it) or pass a
+ * `callback`: not both.
+ *
+ * @example
+ * ```ts
+ * await using watch = await client.watchPrefix('/jobs/', { fromRevision: checkpoint + 1 });
+ * for await (const ev of watch) {
+ *   if (ev.type === 'put') schedule(ev.key, ev.value);
+ *   checkpoint = ev.modRevision;
+ * }
+ * ```
+ */
+export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
+  readonly #core: Core;
+  readonly #request: IWatchCreateRequest;
+  readonly #bound: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
+  readonly #buffer: WatchEvent[] = [];
+  #next: number;
+  #watchId = '';
+  #createdAt = 0;
+  #stream: RawStream | undefined;
+  readonly #dropped = new WeakSet<RawStream>();
+  #fragments: IWatchResponse['events'] = [];
+  #paused = false;
+  #attempt = 0;
+  #authFailures = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #wake: (() => void) | undefined;
+  #consumer: 'iterator' | 'callback' | undefined;
+  #failure: unknown;
+  #stopped = false;
+  readonly #done: Promise<void>;
+  #settle!: (err?: unknown) => void;
+
+  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions) {
+    this.#core = core;
+    this.#request = request;
+    this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
+    this.#signal = options.signal;
+    this.#next = options.fromRevision ?? 0;
+    this.#done = new Promise<void>((resolve, reject) => {
+      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    // Callback users who never look at `done` must not get an unhandled rejection.
+    this.#done.catch(() => undefined);
+  }
+
+  /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
+  static async open(core: Core, range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions = {}): Promise<Watch> {
+    validate(options);
+    if (core.caller.closed) throw new ClosedError('watch: the client is closed');
+    if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
+    const watch = new Watch(core, createRequest(range, options), options);
+    core.resources.add(watch);
+    options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
+    try {
+      await watch.#first();
+    } catch (err) {
+      await watch.close();
+      throw err;
+    }
+    if (options.callback) watch.#pump(options.callback);
+    return watch;
+  }
+
+  /**
+   * The revision up to which this watch has received every change: the last
+   * event's `modRevision`, or later when the server reported progress.
+   */
+  get revision(): number {
+    return this.#next - 1;
+  }
+
+  /**
+   * Events received and not yet consumed. Stays near `bufferSize`: past it the
+   * watch stops reading until the consumer catches up.
+   */
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
+  /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  /** Stops the watch and releases its stream. Idempotent. */
+  async close(): Promise<void> {
+    this.#stop(undefined);
+  }
+
+  /** Same as {@link Watch.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * The events, in revision order. One consumer only: a second iteration, or
+   * iterating a watch that has a callback, rejects with {@link ValidationError}.
+   * Leaving the loop closes the watch; a failure (for instance
+   * {@link CompactedError}) is thrown after the events received before it.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    if (this.#consumer) {
+      const why = this.#consumer === 'callback' ? 'it has a callback' : 'it is already being iterated';
+      return refuse(new ValidationError(`a watch can be consumed once: ${why}`));
+    }
+    this.#consumer = 'iterator';
+    return this.#events();
+  }
+
+  async *#events(): AsyncGenerator<WatchEvent> {
+    try {
+      for (;;) {
+        if (this.#stopped && this.#failure === undefined) return;
+        const ev = this.#buffer.shift();
+        if (ev) {
+          this.#maybeResume();
+          yield ev;
+          continue;
+        }
+        if (this.#failure !== undefined) throw this.#failure;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    } finally {
+      this.#stop(undefined);
+    }
+  }
+
+  #pump(callback: (event: WatchEvent) => void | Promise<void>): void {
+    this.#consumer = 'callback';
+    const events = this.#events();
+    void (async () => {
+      try {
+        for (let r = await events.next(); !r.done; r = await events.next()) await callback(r.value);
+      } catch (err) {
+        // Record the callback's error before the iterator's cleanup closes the watch.
+        this.#fail(err);
+        await events.return(undefined);
+      }
+    })();
+  }
+
+  /** The first creation: transient failures are retried within the request timeout. */
+  async #first(): Promise<void> {
+    const deadline = Date.now() + this.#core.config.timeoutMs;
+    for (;;) {
+      try {
+        // Settles early when the watch is aborted or fails while being created.
+        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done]);
+        if (this.#failure !== undefined) throw this.#failure;
+        return;
+      } catch (err) {
+        const mapped = mapError(err, { op: 'watch' });
+        if (this.#failure !== undefined) throw this.#failure;
+        const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
+        if (mapped instanceof AuthError) forgetToken(this.#core);
+        const delay = this.#delay();
+        if (!again || permanent(mapped) || Date.now() + delay >= deadline) throw mapped;
+        this.#attempt++;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  async #attach(timeoutMs: number): Promise<void> {
+    const from = this.#next;
+    const request = from > 0 ? { ...this.#request, start_revision: from } : this.#request;
+    const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
+    const { stream } = await attach(this.#core, request, handlers, timeoutMs);
+    if (this.#stopped) return dropStream(stream);
+    if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
+    this.#stream = stream;
+    this.#paused = false;
+    this.#attempt = 0;
+    this.#authFailures = 0;
+    if (this.#buffer.length >= this.#bound) this.#pause();
+  }
+
+  readonly #onResponse = (stream: RawStream, res: IWatchResponse): void => {
+    if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
+    if (res.canceled) return this.#canceled(stream, cancelError(res, this.#next, this.#createdAt));
+    if (res.created) {
+      this.#watchId = String(res.watch_id);
+      this.#createdAt = headerRevision(res);
+      this.#fragments = []; // a revision cut short by a broken stream is sent again whole
+      // Without a start revision, the server watches from the revision after the one in its header.
+      if (this.#next === 0) this.#next = headerRevision(res) + 1;
+      return;
+    }
+    if (res.events.length === 0) {
+      // A progress notification for this watcher: every change up to the header revision was sent.
+      if (String(res.watch_id) === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
+      return;
+    }
+    // A revision too large for one message comes in fragments: deliver it whole or not at all.
+    this.#fragments.push(...res.events);
+    if (res.fragment) return;
+    const events = this.#fragments;
+    this.#fragments = [];
+    this.#deliver(events);
+  };
+
+  #deliver(events: IWatchResponse['events']): void {
+    const from = this.#next;
+    let last = from - 1;
+    try {
+      for (const raw of events) {
+        const ev = toWatchEvent(this.#core, raw);
+        if (ev.modRevision < from) continue; // already delivered before a reconnect
+        this.#buffer.push(ev);
+        last = ev.modRevision;
+      }
+    } catch (err) {
+      return this.#fail(mapError(err, { op: 'watch' }));
+    }
+    this.#next = Math.max(from, last + 1);
+    if (this.#buffer.length >= this.#bound) this.#pause();
+    this.#wakeUp();
+  }
+
+  /** etcd cancels a watcher for compaction, but also when a restarted member refused the auth token. */
+  #canceled(stream: RawStream, err: EtcdKitError): void {
+    if (permanent(err) || !(err instanceof AuthError || err.retryable)) return this.#fail(err);
+    this.#stream ??= stream;
+    this.#onBroken(stream, err);
+  }
+
+  readonly #onBroken = (stream: RawStream, err: unknown): void => {
+    if (this.#stopped || stream !== this.#stream) return;
+    this.#dropped.add(stream);
+    dropStream(stream);
+    this.#stream = undefined;
+    this.#retryAfter(err);
+  };
+
+  /** Decides whether a failed (re)connection is worth another try, and schedules it. */
+  #retryAfter(err: unknown): void {
+    const mapped = mapError(err, { op: 'watch' });
+    if (mapped instanceof AuthError) {
+      // A restarted member forgets tokens: get a new one, but do not loop on a wrong password.
+      if (this.#authFailures++ > 1) return this.#fail(mapped);
+      forgetToken(this.#core);
+    } else if (permanent(mapped)) {
+      return this.#fail(mapped);
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
+        if (!this.#stopped) this.#retryAfter(e);
+      });
+    }, this.#delay());
+    this.#attempt++;
+  }
+
+  #delay(): number {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.#attempt);
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  #pause(): void {
+    if (this.#paused || !this.#stream) return;
+    this.#paused = true;
+    this.#stream.pause();
+  }
+
+  #maybeResume(): void {
+    if (!this.#paused || this.#buffer.length > this.#bound / 2) return;
+    this.#paused = false;
+    this.#stream?.resume();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Ends the watch with an error; events already received are still delivered first. */
+  #fail(err: unknown): void {
+    if (this.#stopped) return;
+    this.#failure = err;
+    this.#halt();
+    this.#settle(err);
+  }
+
+  #stop(err: unknown): void {
+    if (err !== undefined) return this.#fail(err);
+    if (this.#stopped) return;
+    this.#buffer.length = 0;
+    this.#halt();
+    this.#settle();
+  }
+
+  #halt(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    dropStream(this.#stream);
+    this.#stream = undefined;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#core.resources.delete(this);
+    this.#wakeUp();
+  }
+}
+
+function refuse(err: Error): AsyncIterator<WatchEvent> {
+  return { next: () => Promise.reject(err) };
+}
