@@ -377,7 +377,10 @@ export class Client implements AsyncDisposable {
   }
 
   /**
-   * Watches every key under `prefix` (see {@link Client.watch}).
+   * Watches every key under `prefix` (see {@link Client.watch}). Always a
+   * {@link Watch}, except on a partitioned client for a prefix spanning
+   * partitions: then a {@link PartitionedWatch} (merged, with a resume `token`;
+   * `fromRevision` and `callback` refused).
    * @example `const watch = await client.watchPrefix('/jobs/', { fromRevision: checkpoint + 1, types: ['put'] });`
    * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
@@ -399,6 +402,7 @@ export class Client implements AsyncDisposable {
 
   /**
    * A local copy of every key under `prefix`, kept current by a watch; relists by itself after a compaction.
+   * On a partitioned client the prefix must lie in one partition ({@link CrossPartitionError} otherwise).
    * @example
    * ```ts
    * await using nodes = await client.mirror('/nodes/');
@@ -423,6 +427,8 @@ export class Client implements AsyncDisposable {
    * await client.putWithLease('/workers/w1', 'alive', lease);
    * ```
    * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
+   * On a partitioned client the lease is granted in the cluster of `partitionOf`'s
+   * partition (default partition without it); keys of other partitions cannot use it ({@link CrossPartitionError}).
    */
   lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
     if (this.#router) return this.#router.lease(ttlSeconds, options);
@@ -445,6 +451,7 @@ export class Client implements AsyncDisposable {
    * loss is reported. The base of locks and elections.
    * @example `await using session = await client.session({ ttl: 10 });`
    * @throws {@link ValidationError} when `ttl` is not a positive whole number.
+   * On a partitioned client, `partitionOf` picks the cluster as for {@link Client.lease}.
    */
   session(options?: SessionOptions & LeaseHint): Promise<Session> {
     if (this.#router) return this.#router.session(options);
@@ -457,6 +464,7 @@ export class Client implements AsyncDisposable {
    * seconds) on first use; close the handle to release it.
    * @example `await using lock = client.newLock('/locks/report'); await lock.withLock(() => build());`
    * @throws {@link ValidationError} when `name` is empty.
+   * @throws {@link CrossPartitionError} (partitioned client) when `name/` spans partitions or `session` is another partition's.
    */
   newLock(name: string, options?: LockOptions): Mutex {
     if (this.#router) return this.#router.forName(name, 'lock', options?.session).newLock(name, options);

@@ -3,6 +3,7 @@ import type { ReencryptOptions, ReencryptResult } from '../codec/reencrypt.js';
 import { ConfigError, CrossPartitionError, ValidationError } from '../errors/index.js';
 import type { LeaseRef, PrefixOptions } from '../kv/index.js';
 import type { PrefixWatchOptions, WatchEvent } from '../watch/index.js';
+import type { ConnectionState } from '../resilience/index.js';
 import { PartitionedWatch, type EventSource } from './watch.js';
 import type { PartitionWatchOptions } from './router.js';
 import { partitionLabel } from './wrap.js';
@@ -116,4 +117,10 @@ export async function watchWhole(
   const { from, ...rest } = options;
   const leg = { partition: '', prefix, source: watchSource(rest, 1)(client) };
   return PartitionedWatch.open(prefix, [leg], () => '', from);
+}
+
+const SEVERITY: readonly ConnectionState[] = ['connected', 'reconnecting', 'disconnected', 'closed'];
+/** The worst of several clients' connection states. */
+export function worst(states: readonly ConnectionState[]): ConnectionState {
+  return states.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'connected');
 }

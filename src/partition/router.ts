@@ -13,7 +13,7 @@ import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } f
 import { partitionBinder, samePartition } from './guard.js';
 import { spanOfSpec, type KeyedSpec } from './spec.js';
 import { inPartitionOf, partitionLabel } from './wrap.js';
-import { checkHome, remember, reencryptAll, watchSource, withoutHint, type LeaseHint } from './routed.js';
+import { checkHome, remember, reencryptAll, watchSource, withoutHint, worst, type LeaseHint } from './routed.js';
 import type { Lease } from '../lease/index.js';
 import type { Session, SessionOptions } from '../concurrency/index.js';
 import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent } from '../watch/index.js';
@@ -295,9 +295,4 @@ export class Router implements fanout.Partitions {
     const partition = this.assertSamePartition([], op, [prefix]);
     return inPartitionOf(partition, () => fn(this.client(partition)));
   }
-}
-
-const SEVERITY: readonly ConnectionState[] = ['connected', 'reconnecting', 'disconnected', 'closed'];
-function worst(states: readonly ConnectionState[]): ConnectionState {
-  return states.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'connected');
 }
