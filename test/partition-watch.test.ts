@@ -102,3 +102,19 @@ describe('watchPrefix and watch on a partitioned client', () => {
     }
   });
 });
+
+describe('watchPartitioned on a client without partitions', () => {
+  it('is one merged leg with a token that resumes after what was delivered', async () => {
+    await using plain = await Client.connect(Config.defaults().withEndpoints(...main.endpoints).withTimeout(2000));
+    await expect(plain.watchPartitioned('')).rejects.toBeInstanceOf(ValidationError);
+    const first = await plain.watchPartitioned('/solo/');
+    await plain.bulkPut({ '/solo/a': '1', '/solo/b': '2' }, { atomic: true });
+    expect((await take(first, 1)).map((e) => [e.key, e.partition])).toEqual([['/solo/a', '']]);
+    const token = first.token;
+    await first.close();
+    await expect(first.done).resolves.toBeUndefined();
+    await using resumed = await plain.watchPartitioned('/solo/', { from: token });
+    await plain.put('/solo/c', '3');
+    expect((await take(resumed, 2)).map((e) => e.key)).toEqual(['/solo/b', '/solo/c']);
+  });
+});
