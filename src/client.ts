@@ -7,6 +7,7 @@ import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, Validat
 import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
+import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
 import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
@@ -269,6 +270,36 @@ export class Client implements AsyncDisposable {
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
     if (this.#router) return this.#router.deletePrefix(prefix, options);
     return kv.deletePrefix(this.#core, prefix, options);
+  }
+
+  // ---- snapshot --------------------------------------------------------
+
+  /**
+   * Streams a snapshot of the backend database (as `etcdctl snapshot save`
+   * writes it) from one member, chunk by chunk; memory stays bounded by one
+   * chunk. Breaking out of the loop or aborting cancels the transfer.
+   * @example
+   * ```ts
+   * for await (const chunk of client.snapshot()) await file.write(chunk.data);
+   * ```
+   * @throws {@link CancelledError} when `signal` aborts.
+   */
+  snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk> {
+    return admin.snapshot(this.#core, options);
+  }
+
+  /**
+   * Writes a snapshot into `destination` (which is ended), checks the
+   * server's SHA-256 trailer, and returns the size and SHA-256 of what was written.
+   * @example
+   * ```ts
+   * const { bytes, sha256 } = await client.snapshotTo(createWriteStream('backup.db'));
+   * ```
+   * @throws {@link ServerError} when the trailer does not match the data.
+   * @throws {@link CancelledError} when `signal` aborts.
+   */
+  snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
+    return admin.snapshotTo(this.#core, destination, options);
   }
 
   // ---- transactions ----------------------------------------------------

@@ -59,6 +59,13 @@ export {
   type ErrorCode,
   type EtcdKitErrorOptions,
 } from './errors/index.js';
+export type {
+  SnapshotChunk,
+  SnapshotOptions,
+  SnapshotProgress,
+  SnapshotResult,
+  SnapshotToOptions,
+} from './admin/index.js';
 export { compare, op, TxnBuilder } from './txn/index.js';
 export type {
   CompareOptions,

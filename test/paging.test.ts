@@ -32,6 +32,27 @@ describe('paged reads', () => {
     expect(await client.count('k/')).toBe(20_000); // one added, one deleted
   });
 
+  it('pages adaptively by default (larger pages after the first), still in order', async () => {
+    // The test above changed the data: key(19_999) deleted, 'k/999999-new' added.
+    const expected = [...Array.from({ length: 19_999 }, (_, i) => key(i)), 'k/999999-new'];
+    const seen: string[] = [];
+    for await (const kv of client.iterate('k/')) seen.push(kv.key);
+    expect(seen).toEqual(expected);
+    expect(await client.list('k/')).toEqual(expected);
+  });
+
+  it('stops early without an unhandled rejection from the page fetched ahead', async () => {
+    const controller = new AbortController();
+    let n = 0;
+    for await (const _ of client.iterate('k/', { pageSize: 100, signal: controller.signal })) {
+      if (++n === 150) {
+        controller.abort(); // the page after the one being read is already requested
+        break;
+      }
+    }
+    expect(n).toBe(150);
+  });
+
   it('list and listWithValues page the same way', async () => {
     const keys = await client.list('k/', { pageSize: 333 });
     expect(keys).toHaveLength(20_000);

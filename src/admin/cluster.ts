@@ -9,8 +9,11 @@ export interface Member {
   readonly id: string;
   /** Empty for a member that has not started yet. */
   readonly name: string;
+  /** URLs the other members reach this member at. */
   readonly peerURLs: readonly string[];
+  /** URLs clients reach this member at. */
   readonly clientURLs: readonly string[];
+  /** True for a learner: a non-voting member catching up with the log. */
   readonly isLearner: boolean;
 }
 

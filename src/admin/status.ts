@@ -22,7 +22,9 @@ export interface EndpointStatus {
   readonly leader?: string;
   /** True when this member is the leader. */
   readonly isLeader?: boolean;
+  /** The Raft term the member is in (grows with every leader election). */
   readonly raftTerm?: number;
+  /** The member's Raft log index (grows with every committed entry). */
   readonly raftIndex?: number;
   /** Alarms and errors the member reports (e.g. `NOSPACE`). */
   readonly errors?: readonly string[];
@@ -47,6 +49,7 @@ export interface Health {
   readonly reachable: number;
   /** The leader's member id (hex), when one is known. */
   readonly leader?: string;
+  /** The status of every configured endpoint, as {@link Client.status} returns it. */
   readonly statuses: readonly EndpointStatus[];
   /** The client's overall connection state (see {@link Client.onStateChange}). */
   readonly connection: ConnectionState;

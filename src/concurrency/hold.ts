@@ -46,6 +46,7 @@ export abstract class LockHandle implements AsyncDisposable {
   #last: { key: string; rev: number } | undefined;
   #closing: Promise<void> | undefined;
 
+  /** @hidden */
   protected constructor(core: Core, kind: string, name: string, choice: SessionChoice = {}) {
     core.keys.encode(name, `${kind} name`);
     this.core = core;

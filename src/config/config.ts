@@ -24,7 +24,9 @@ import type { Partition } from './partition.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
+  /** The etcd user name. */
   readonly username: string;
+  /** The user's password (hidden by {@link Config.toJSON}). */
   readonly password: string;
 }
 

@@ -25,8 +25,11 @@ export interface EncryptionKeysOptions extends EncryptionOptions {
 
 /** Encryption settings as held by a Config: keys are `KeyObject`s, never exposed as bytes. */
 export interface EncryptionSettings {
+  /** The id of the key that encrypts new values. */
   readonly primary: string;
+  /** Every key that may decrypt, by id (the primary included). */
   readonly keys: ReadonlyMap<string, KeyObject>;
+  /** True when values stored unencrypted are read as they are instead of failing. */
   readonly allowPlaintext: boolean;
 }
 
@@ -43,7 +46,9 @@ export interface CompressionOptions {
 
 /** Compression settings as held by a Config. */
 export interface CompressionSettings {
+  /** Values longer than this many bytes are compressed (when that makes them smaller). */
   readonly threshold: number;
+  /** The compression algorithm. */
   readonly algorithm: CompressionAlgorithm;
 }
 

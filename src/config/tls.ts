@@ -20,9 +20,13 @@ export interface TLSOptions {
 
 /** TLS material with every file read. */
 export interface ResolvedTLS {
+  /** The CA certificate (PEM), when one was given. */
   readonly ca?: Buffer;
+  /** The client certificate (PEM), for mutual TLS. */
   readonly cert?: Buffer;
+  /** The client private key (PEM), for mutual TLS. */
   readonly key?: Buffer;
+  /** True when the server certificate is not verified (tests only). */
   readonly insecureSkipVerify: boolean;
 }
 

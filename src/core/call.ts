@@ -80,6 +80,7 @@ interface Failure {
 export class Caller {
   readonly #timeoutMs: number;
   readonly #policies: Readonly<Record<CallKind, IPolicy>> | undefined;
+  readonly #multiEndpoint: boolean;
   /** The raw error behind each mapped error of a failed attempt, for the retry decision. */
   readonly #raw = new WeakMap<EtcdKitError, unknown>();
   /** Connection state and its listeners. */
@@ -98,6 +99,7 @@ export class Caller {
         write: this.#makePolicy('write', backoff, r.maxAttempts),
       };
     }
+    this.#multiEndpoint = config.endpoints.length > 1;
     this.guards = new EndpointGuards(config.endpoints, config.circuitBreaker, {
       down: (endpoint, error) => {
         this.events.emit({ type: 'endpoint-down', endpoint, ...(error ? { error: mapError(error, { op: 'call' }) } : {}) });
@@ -129,7 +131,10 @@ export class Caller {
       this.#check(ctx, options.signal);
       const trace: AttemptTrace = { avoid: failed };
       try {
-        const result = await abortable(traced(trace, () => attempt(this.#grpcOptions(options))), options.signal, ctx);
+        const send = () => attempt(this.#grpcOptions(options));
+        // The trace (AsyncLocalStorage) only matters when there is another endpoint to
+        // fail over to; on Node 20 entering it turns on promise hooks for the whole process.
+        const result = await abortable(this.#multiEndpoint ? traced(trace, send) : send(), options.signal, ctx);
         if (observed) this.events.transition({ type: 'connected' });
         return result;
       } catch (raw) {

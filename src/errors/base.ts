@@ -47,6 +47,8 @@ export interface EtcdKitErrorOptions {
  * ```
  */
 export abstract class EtcdKitError extends Error {
+  /** The error's class name, e.g. `'KeyNotFoundError'` (shown by `console.log` and in stack traces). */
+  declare readonly name: string;
   /** A stable, machine-readable code. */
   abstract readonly code: ErrorCode;
   /**

@@ -49,7 +49,12 @@ export class TxnTooLargeError extends ValidationError {
     /** Approximate request size in bytes. */
     readonly bytes: number,
     /** The limits that were exceeded. */
-    readonly limits: { maxTxnOps: number; maxRequestBytes: number },
+    readonly limits: {
+      /** The configured `maxTxnOps`. */
+      maxTxnOps: number;
+      /** The configured `maxRequestBytes`. */
+      maxRequestBytes: number;
+    },
   ) {
     super(
       `transaction of ${ops} operations and ~${bytes} bytes exceeds the limits ` +
@@ -63,6 +68,7 @@ export class KeyNotFoundError extends EtcdKitError {
   override readonly name = 'KeyNotFoundError' as const;
   readonly code = 'KEY_NOT_FOUND' as const;
   constructor(
+    /** The key that was asked for (without the client's namespace). */
     readonly key: string,
     options?: EtcdKitErrorOptions,
   ) {

@@ -59,8 +59,12 @@ export class Keyspace {
   }
 
   #join(key: string): Buffer {
-    if (this.#prefix.length === 0) return Buffer.from(key, 'utf8');
-    const body = Buffer.from(key, 'utf8');
-    return Buffer.concat([this.#prefix, body], this.#prefix.length + body.length);
+    const n = this.#prefix.length;
+    if (n === 0) return Buffer.from(key, 'utf8');
+    // One allocation: encoding the key apart and concatenating would copy it twice.
+    const out = Buffer.allocUnsafe(n + Buffer.byteLength(key, 'utf8'));
+    this.#prefix.copy(out, 0);
+    out.write(key, n, 'utf8');
+    return out;
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Config } from '../config/index.js';
 import { TxnTooLargeError } from '../errors/index.js';
 import { chunkForTxn, runChunks } from './chunk.js';
-import { smallerPage } from './scan.js';
+import { nextPageSize, smallerPage } from './scan.js';
 
 const config = Config.defaults().withMaxTxnOps(3).withMaxRequestBytes(1024 + 100);
 
@@ -58,5 +58,17 @@ describe('smallerPage', () => {
   it('halves when sizes are not given, and ignores other errors', () => {
     expect(smallerPage(new Error('Received message larger than max'), 10)).toBe(5);
     expect(smallerPage(new Error('other'), 10)).toBeUndefined();
+  });
+});
+
+describe('nextPageSize', () => {
+  const kv = (valueBytes: number) => ({ key: Buffer.alloc(20), value: Buffer.alloc(valueBytes) }) as never;
+  it('aims at about 2 MiB per page', () => {
+    expect(nextPageSize(Array.from({ length: 10 }, () => kv(64 * 1024 - 52)))).toBe(32);
+  });
+  it('stays between 1 and 10,000 keys', () => {
+    expect(nextPageSize([kv(0)])).toBe(10_000);
+    expect(nextPageSize([kv(8 * 1024 * 1024)])).toBe(1);
+    expect(nextPageSize([])).toBe(10_000);
   });
 });

@@ -1,3 +1,4 @@
+import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { KeyNotFoundError, ValidationError } from '../errors/index.js';
@@ -16,7 +17,8 @@ export function checkRevision(revision: number | undefined): void {
   }
 }
 
-export async function find(core: Core, key: string, options: ReadOptions = {}): Promise<KeyValue | undefined> {
+/** The stored key-value of `key`, as etcd3 returns it (value still encoded). */
+async function readOne(core: Core, key: string, options: ReadOptions): Promise<IKeyValue | undefined> {
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
   const res = await core.caller
@@ -24,14 +26,19 @@ export async function find(core: Core, key: string, options: ReadOptions = {}): 
     .catch(async (err: unknown) => {
       throw await enrichCompacted(core, err, raw);
     });
-  const kv = res.kvs[0];
+  return res.kvs[0];
+}
+
+export async function find(core: Core, key: string, options: ReadOptions = {}): Promise<KeyValue | undefined> {
+  const kv = await readOne(core, key, options);
   return kv && toKeyValue(core, kv);
 }
 
 export async function get(core: Core, key: string, options: ReadOptions = {}): Promise<Buffer> {
-  const kv = await find(core, key, options);
+  // Only the value is wanted: skip decoding the key and the metadata find() builds.
+  const kv = await readOne(core, key, options);
   if (!kv) throw new KeyNotFoundError(key);
-  return kv.value;
+  return core.codec.decode(kv.key, kv.value, key);
 }
 
 export async function exists(core: Core, key: string, options: CallOptions = {}): Promise<boolean> {

@@ -12,7 +12,9 @@ export interface ScanOptions extends CallOptions {
   /**
    * Keys per request. A page whose reply would exceed gRPC's 4 MiB receive
    * limit is fetched again in halves, so large values never break a listing.
-   * @default 1000
+   * By default the first page has 1,000 keys and later pages are sized to
+   * about 2 MiB each (at most 10,000 keys), from the sizes already read.
+   * @default 1000, then adaptive
    */
   pageSize?: number;
   /** Read the range as it was at this revision. Default: the revision of the first page. */
@@ -26,6 +28,14 @@ export interface Page {
 }
 
 const DEFAULT_PAGE = 1000;
+/**
+ * Bytes aimed at per page when the caller gave no page size. etcd walks its
+ * index over the whole rest of the range to count it on every limited
+ * request, so few large pages cost the server far less than many small ones;
+ * 2 MiB stays well under gRPC's 4 MiB limit and keeps memory bounded.
+ */
+const PAGE_BYTES = 2 * 1024 * 1024;
+const MAX_PAGE = 10_000;
 
 /**
  * When a reply exceeded gRPC's receive limit, the page size that should fit:
@@ -40,9 +50,21 @@ export function smallerPage(err: unknown, pageSize: number): number | undefined 
   return Math.max(1, Math.min(Math.ceil(pageSize / 2), Math.floor((pageSize * max * 0.8) / got)));
 }
 
+/** The page size that should bring about {@link PAGE_BYTES}, judging by the page just read. */
+export function nextPageSize(kvs: readonly IKeyValue[]): number {
+  let bytes = 0;
+  for (const kv of kvs) bytes += kv.key.length + (kv.value?.length ?? 0) + 32; // + revisions, version, lease
+  const perKey = bytes / Math.max(1, kvs.length);
+  return Math.max(1, Math.min(MAX_PAGE, Math.floor(PAGE_BYTES / perKey)));
+}
+
+type Fetched = { kvs: IKeyValue[]; more: boolean; revision: number };
+
 /**
  * Reads `range` page by page, every page at the same revision, so the pages
- * together form a consistent snapshot while memory stays bounded by one page.
+ * together form a consistent snapshot while memory stays bounded by two
+ * pages: the next page is requested as soon as one arrives, so the server
+ * works while the caller consumes.
  */
 export async function* scan(
   core: Core,
@@ -50,35 +72,39 @@ export async function* scan(
   range: RawRange,
   options: ScanOptions & { keysOnly?: boolean } = {},
 ): AsyncGenerator<Page> {
+  const fixed = options.pageSize !== undefined;
   let pageSize = options.pageSize ?? DEFAULT_PAGE;
   if (!Number.isSafeInteger(pageSize) || pageSize <= 0) {
     throw new ValidationError(`pageSize must be a positive whole number, got ${pageSize}`);
   }
   checkRevision(options.revision);
-  let start = range.key;
   let pinned = options.revision;
-  for (;;) {
-    const request = {
-      key: start,
-      range_end: range.rangeEnd,
-      limit: pageSize,
-      revision: pinned,
-      keys_only: options.keysOnly === true,
-    };
-    let res;
-    try {
-      res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), options);
-    } catch (err) {
-      const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
-      if (smaller === undefined) throw await enrichCompacted(core, err, range.key);
-      pageSize = smaller;
-      continue;
+  const fetch = async (start: Buffer): Promise<Fetched> => {
+    for (;;) {
+      const request = { key: start, range_end: range.rangeEnd, limit: pageSize, revision: pinned, keys_only: options.keysOnly === true };
+      try {
+        const res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), options);
+        return { kvs: res.kvs, more: res.more, revision: pinned ?? revision(res.header.revision) };
+      } catch (err) {
+        const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
+        if (smaller === undefined) throw await enrichCompacted(core, err, range.key);
+        pageSize = smaller;
+      }
     }
-    pinned ??= revision(res.header.revision);
-    const last = res.kvs[res.kvs.length - 1];
-    yield { kvs: res.kvs, revision: pinned };
-    if (!res.more || !last) return;
-    start = keyAfter(last.key);
+  };
+  let next: Promise<Fetched> | undefined = fetch(range.key);
+  while (next) {
+    const page: Fetched = await next;
+    pinned = page.revision;
+    const last = page.kvs[page.kvs.length - 1];
+    next = undefined;
+    if (page.more && last) {
+      if (!fixed) pageSize = Math.min(pageSize * 4, nextPageSize(page.kvs));
+      next = fetch(keyAfter(last.key));
+      // Awaited on the next turn; if the caller stops early, its failure must not go unhandled.
+      next.catch(() => undefined);
+    }
+    yield { kvs: page.kvs, revision: pinned };
   }
 }
 

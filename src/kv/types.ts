@@ -19,7 +19,12 @@ export interface KeyValue {
 }
 
 /** A lease given by id (hex string) or as a handle that has one. */
-export type LeaseRef = string | { readonly id: string };
+export type LeaseRef =
+  | string
+  | {
+      /** The lease id (hex). */
+      readonly id: string;
+    };
 
 /** Builds a {@link KeyValue} from a raw etcd3 key-value, decoding key and value. */
 export function toKeyValue(core: Core, kv: IKeyValue): KeyValue {

@@ -11,14 +11,54 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected' | 'c
 
 /** What {@link Client.onStateChange} reports: a change of overall state, or of one endpoint. */
 export type ConnectionEvent =
-  | { readonly type: 'connected'; readonly at: number }
-  | { readonly type: 'reconnecting'; readonly at: number; readonly error: EtcdKitError }
-  | { readonly type: 'disconnected'; readonly at: number; readonly error?: EtcdKitError }
-  | { readonly type: 'closed'; readonly at: number }
+  | {
+      /** What happened. */
+      readonly type: 'connected';
+      /** When it happened (`Date.now()` milliseconds). */
+      readonly at: number;
+    }
+  | {
+      /** What happened. */
+      readonly type: 'reconnecting';
+      /** When it happened (`Date.now()` milliseconds). */
+      readonly at: number;
+      /** The failure behind the change. */
+      readonly error: EtcdKitError;
+    }
+  | {
+      /** What happened. */
+      readonly type: 'disconnected';
+      /** When it happened (`Date.now()` milliseconds). */
+      readonly at: number;
+      /** The failure behind the change. */
+      readonly error?: EtcdKitError;
+    }
+  | {
+      /** What happened. */
+      readonly type: 'closed';
+      /** When it happened (`Date.now()` milliseconds). */
+      readonly at: number;
+    }
   /** The endpoint's circuit opened: calls go to the other endpoints. */
-  | { readonly type: 'endpoint-down'; readonly at: number; readonly endpoint: string; readonly error?: EtcdKitError }
+  | {
+      /** What happened. */
+      readonly type: 'endpoint-down';
+      /** When it happened (`Date.now()` milliseconds). */
+      readonly at: number;
+      /** The endpoint concerned. */
+      readonly endpoint: string;
+      /** The failure behind the change. */
+      readonly error?: EtcdKitError;
+    }
   /** A test call to the endpoint succeeded: its circuit closed and it takes calls again. */
-  | { readonly type: 'endpoint-up'; readonly at: number; readonly endpoint: string };
+  | {
+      /** What happened. */
+      readonly type: 'endpoint-up';
+      /** When it happened (`Date.now()` milliseconds). */
+      readonly at: number;
+      /** The endpoint concerned. */
+      readonly endpoint: string;
+    };
 
 /** Options of {@link Client.stateChanges}. */
 export interface StateChangesOptions {

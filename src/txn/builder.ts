@@ -8,8 +8,22 @@ import { decodeResults, encodeTxn, type TxnSpec } from './wire.js';
 
 /** What a committed transaction returns: the branch that ran and its results, position by position. */
 export type TxnResult<S extends readonly Operation[] = readonly Operation[], F extends readonly Operation[] = readonly Operation[]> =
-  | { readonly succeeded: true; readonly revision: number; readonly results: ResultsOf<S> }
-  | { readonly succeeded: false; readonly revision: number; readonly results: ResultsOf<F> };
+  | {
+      /** True: every comparison held and `onSuccess` ran. */
+      readonly succeeded: true;
+      /** The cluster revision after the transaction. */
+      readonly revision: number;
+      /** The results of `onSuccess`, position by position. */
+      readonly results: ResultsOf<S>;
+    }
+  | {
+      /** False: a comparison failed and `onFailure` ran. */
+      readonly succeeded: false;
+      /** The cluster revision after the transaction. */
+      readonly revision: number;
+      /** The results of `onFailure`, position by position. */
+      readonly results: ResultsOf<F>;
+    };
 
 /**
  * Sends one transaction. Everything is checked first (comparisons, sizes,

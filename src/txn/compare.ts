@@ -19,7 +19,9 @@ export interface Comparison {
   readonly key: string;
   /** Compare every key starting with `key` (all must satisfy the condition). */
   readonly prefix?: boolean;
+  /** What is compared: the value or one of the key's counters. */
   readonly target: CompareTarget;
+  /** How the target is compared with `operand`. */
   readonly op: CompareOp;
   /**
    * A number for `version`, `createRevision` and `modRevision`; a hex lease

@@ -8,6 +8,7 @@ import type { WatchEvent } from './types.js';
 
 /** Reported by a {@link Mirror} after it relisted its prefix because its history was compacted away. */
 export interface MirrorResync {
+  /** The kind of change: the mirror listed the prefix again. */
   readonly type: 'resync';
   /** The revision of the new listing; the mirror resumed watching after it. */
   readonly revision: number;

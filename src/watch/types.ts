@@ -19,7 +19,9 @@ interface EventBase {
 
 /** A key was written. `value` is decoded through the value pipeline. */
 export interface PutEvent extends EventBase {
+  /** The kind of change. */
   readonly type: 'put';
+  /** The value written, decoded through the value pipeline. */
   readonly value: Buffer;
   /** The lease id (hex) the key is attached to, or `undefined`. */
   readonly lease: string | undefined;
@@ -27,7 +29,9 @@ export interface PutEvent extends EventBase {
 
 /** A key was deleted (explicitly, by a range delete or by lease expiry). `value` is empty. */
 export interface DeleteEvent extends EventBase {
+  /** The kind of change. */
   readonly type: 'delete';
+  /** Always empty: a deleted key has no value (see `previous` with `prevKV`). */
   readonly value: Buffer;
 }
 

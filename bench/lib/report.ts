@@ -1,0 +1,112 @@
+import type { BenchResults, ScenarioResult } from './results.js';
+import { fmt } from './stats.js';
+
+const mem = (r: ScenarioResult, side: 'etcdkit' | 'raw') => {
+  const peak = r[side].peakMiB;
+  return peak ? `${fmt(peak.median)} MiB` : '';
+};
+
+const cpu = (r: ScenarioResult) => `${fmt(r.etcdkit.cpuMicros)} / ${fmt(r.raw.cpuMicros)}`;
+
+const verdict = (r: ScenarioResult) => r.targets.map((t) => `${t.met ? 'met' : 'MISSED'}: ${t.target} (${t.figure})`).join('; ');
+
+/** The results as a plain-text table for the terminal. */
+export function textTable(results: BenchResults): string {
+  const head = ['scenario', 'unit', 'etcdkit', 'raw', 'ratio', 'paired', 'CPU µs/unit etcdkit / raw', 'peak mem etcdkit / raw', 'targets'];
+  const rows = results.scenarios.map((r) => [
+    r.name,
+    r.unit,
+    fmt(r.etcdkit.median),
+    fmt(r.raw.median),
+    `${fmt(r.ratio)}×`,
+    `${fmt(r.pairedRatio)}×`,
+    cpu(r),
+    r.etcdkit.peakMiB ? `${mem(r, 'etcdkit')} / ${mem(r, 'raw')}` : '',
+    verdict(r),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function markdownTable(results: BenchResults): string {
+  const rows = results.scenarios.map((r) =>
+    [
+      `\`${r.name}\``,
+      r.title,
+      `${fmt(r.etcdkit.median)} ${r.unit}`,
+      `${fmt(r.raw.median)} ${r.unit}`,
+      `**${fmt(r.ratio)}×**`,
+      `${fmt(r.pairedRatio)}×`,
+      cpu(r),
+      r.targets.map((t) => `${t.met ? '✅' : '❌'} ${t.target}: ${t.figure}`).join('<br>') || '—',
+    ].join(' | '),
+  );
+  return ['| scenario | what | etcdkit | raw etcd3 | ratio | paired ratio | client CPU µs per op/key, etcdkit / raw | target |', '|---|---|--:|--:|--:|--:|--:|---|', ...rows.map((r) => `| ${r} |`)].join('\n');
+}
+
+function memoryTable(results: BenchResults): string {
+  const rows = results.scenarios.filter((r) => r.etcdkit.peakMiB || r.raw.peakMiB);
+  if (rows.length === 0) return '';
+  return [
+    '### Peak memory growth',
+    '',
+    '| scenario | etcdkit | raw etcd3 |',
+    '|---|--:|--:|',
+    ...rows.map((r) => `| \`${r.name}\` (${r.labels.etcdkit} / ${r.labels.raw}) | ${mem(r, 'etcdkit')} | ${mem(r, 'raw')} |`),
+    '',
+  ].join('\n');
+}
+
+function samples(results: BenchResults): string {
+  const rows = results.scenarios.map((r) => {
+    const s = (xs: number[]) => xs.map((v) => fmt(v)).join(', ');
+    return `| \`${r.name}\` | ${r.labels.etcdkit}: ${s(r.etcdkit.samples)}<br>${r.labels.raw}: ${s(r.raw.samples)} | ${fmt(r.pairedRatio)}× |`;
+  });
+  return ['| scenario | each round | median of per-round ratios |', '|---|---|--:|', ...rows].join('\n');
+}
+
+/** docs/benchmarks.md for a full run. */
+export function markdown(results: BenchResults): string {
+  const m = results.machine;
+  return `# Benchmarks
+
+etcdkit against the raw \`etcd3\` client it wraps: each scenario runs both sides in the same process,
+against the same etcd, interleaved over ${results.scenarios[0]?.rounds ?? 'several'} rounds (alternating which side goes first),
+after an untimed warm-up. Figures are medians over the rounds; the ratio is etcdkit ÷ raw (of the medians, which the
+targets are judged on); the paired ratio is the median of each round's ratio, steadier when the machine's load drifts.
+
+![etcdkit ÷ raw etcd3, per scenario](benchmarks.svg)
+
+${markdownTable(results)}
+
+${memoryTable(results)}
+## How it was measured
+
+- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-minute load average at the start: ${m.loadAverage.toFixed(2)}.
+- etcd ${results.etcd.version} (${results.etcd.source === 'binary' ? 'a local single-member etcd on loopback, data in a temp dir' : results.etcd.source}).
+- Run on ${results.date} in ${Math.round(results.seconds)} s.
+- Put and get: closed loops of 1 or 64 concurrent callers for a fixed time per round, over 1,000 keys of 1 KiB.
+- Bulk load: etcdkit \`bulkPut\` of 10,000 keys of 256 B (chunks that fit \`--max-txn-ops\`, 4 in flight) against
+  a sequential \`put\` loop, and against a sequential loop of hand-built 128-put transactions.
+- Iterate: each side runs in a fresh child process; peak memory growth is the highest RSS seen (sampled every 2 ms and
+  the kernel's high-water mark) minus the RSS just before the read. The raw side needs
+  \`grpc.max_receive_message_length\` raised to read a large prefix at all. etcdkit reads pages at one pinned revision
+  (1,000 keys, then about 2 MiB each), asking for the next page while the current one is consumed. RSS growth counts
+  garbage not yet collected too: etcdkit's levels off as the prefix grows, the raw side's grows with the prefix.
+- Count: a count-only range over 10,000 keys, one caller.
+- Client CPU is the benchmark process's user + system time while one side ran, per unit of work (the child's own for
+  iterate): it shows what the client costs even when a busy machine blurs the rates.
+- The raw side uses etcd3's default options (its retry and circuit-breaker policies included), as users do.
+
+Numbers from a shared or small machine are noisy: compare ratios, not absolute rates, and rerun before concluding.
+
+Reproduce: \`${results.command}\` (add \`--json results.json\` for machine-readable results).
+
+<details><summary>Every round</summary>
+
+${samples(results)}
+
+</details>
+`;
+}

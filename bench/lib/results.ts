@@ -1,0 +1,62 @@
+/** The JSON the harness writes with `--json` (and renders into docs/benchmarks.md). */
+
+/** One side's figures over the timed rounds. */
+export interface SideResult {
+  /** Median rate over the rounds, in the scenario's unit. */
+  readonly median: number;
+  /** Each round's rate, in round order. */
+  readonly samples: number[];
+  /**
+   * Median client CPU time per unit of work, in microseconds: far less
+   * sensitive to a busy machine than the rate.
+   */
+  readonly cpuMicros: number;
+  /** Peak memory growth in MiB, when the side measures it. */
+  readonly peakMiB?: { readonly median: number; readonly samples: number[] };
+}
+
+/** A target and whether this run met it. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly met: boolean;
+  readonly figure: string;
+}
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly labels: { readonly etcdkit: string; readonly raw: string };
+  readonly rounds: number;
+  readonly etcdkit: SideResult;
+  readonly raw: SideResult;
+  /** median(etcdkit) / median(raw). */
+  readonly ratio: number;
+  /**
+   * The median of each round's etcdkit/raw ratio. Both sides of a round run
+   * back to back, so on a machine whose load drifts this is the steadier figure.
+   */
+  readonly pairedRatio: number;
+  readonly targets: TargetCheck[];
+}
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly os: string;
+  readonly node: string;
+  /** 1-minute load average when the run started: anything near `cores` means a busy machine. */
+  readonly loadAverage: number;
+}
+
+export interface BenchResults {
+  readonly version: 1;
+  readonly date: string;
+  readonly quick: boolean;
+  readonly command: string;
+  readonly seconds: number;
+  readonly machine: Machine;
+  readonly etcd: { readonly source: string; readonly version: string };
+  readonly scenarios: ScenarioResult[];
+}

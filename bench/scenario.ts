@@ -1,0 +1,98 @@
+import type { Etcd3 } from 'etcd3';
+import type { Client } from '../src/index.js';
+
+/** What every scenario gets in `setup` and in each round. */
+export interface BenchContext {
+  /** An etcdkit client of the benchmark etcd. */
+  readonly etcdkit: Client;
+  /** A plain etcd3 client of the same etcd, with etcd3's default options (what users write by hand). */
+  readonly raw: Etcd3;
+  /** Endpoints of the benchmark etcd (for scenarios that run a child process). */
+  readonly endpoints: readonly string[];
+  /** A key prefix of this scenario's own; the harness deletes everything under it afterwards. */
+  readonly prefix: string;
+  /** True for `--quick` (CI-sized): scenarios shrink their work. */
+  readonly quick: boolean;
+}
+
+/** One timed run of one side. */
+export interface Round {
+  /** 0-based round number; -1 for the untimed warm-up. */
+  readonly index: number;
+  /** How long a time-bounded side should run for, in ms (shorter with `--quick` and for the warm-up). */
+  readonly durationMs: number;
+  readonly ctx: BenchContext;
+}
+
+/** What one side measured in one round. */
+export interface Measurement {
+  /** Units of work done (operations, keys, bytes...). The rate is `work / seconds`. */
+  readonly work: number;
+  readonly seconds: number;
+  /** Peak memory growth over the side's own baseline, in MiB, when the side measures it. */
+  readonly peakMiB?: number;
+  /**
+   * CPU time the client spent (user + system). The harness measures it around
+   * each side; a side that runs elsewhere (a child process) reports its own.
+   */
+  readonly cpuSeconds?: number;
+}
+
+/** Targets the harness checks and reports (never enforced: shared machines are noisy). */
+export interface Targets {
+  /** median(etcdkit) / median(raw) must be at least this. */
+  readonly minRatio?: number;
+  /** The median peak memory growth of the etcdkit side must stay under this, in MiB. */
+  readonly maxEtcdkitPeakMiB?: number;
+}
+
+/**
+ * A benchmark: the same job done with etcdkit and with its raw equivalent,
+ * run interleaved (alternating which side goes first) over several rounds
+ * against the same etcd, in the same process.
+ */
+export interface Scenario {
+  /** Short, unique, kebab-case: used by `--only` and in the JSON. */
+  readonly name: string;
+  /** One line for the table and the docs. */
+  readonly title: string;
+  /** The unit of `work / seconds`, e.g. `ops/s`, `keys/s`, `MB/s`. */
+  readonly unit: string;
+  /** What each side is, for the docs. @default { etcdkit: 'etcdkit', raw: 'etcd3' } */
+  readonly labels?: { readonly etcdkit: string; readonly raw: string };
+  readonly targets?: Targets;
+  /** Rounds override (e.g. for slow scenarios). */
+  readonly rounds?: { readonly full: number; readonly quick: number };
+  /** Skip the untimed warm-up of each side (for scenarios whose setup already warms up, or that are slow). */
+  readonly noWarmup?: boolean;
+  setup?(ctx: BenchContext): Promise<void>;
+  etcdkit(round: Round): Promise<Measurement>;
+  raw(round: Round): Promise<Measurement>;
+  teardown?(ctx: BenchContext): Promise<void>;
+}
+
+/** Times `fn`, which returns the work it did. */
+export async function timed(fn: () => Promise<number>): Promise<Measurement> {
+  const start = process.hrtime.bigint();
+  const work = await fn();
+  return { work, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+/**
+ * Runs `op` from `concurrency` workers until `durationMs` has passed;
+ * the work is the number of operations completed.
+ */
+export async function closedLoop(concurrency: number, durationMs: number, op: (i: number) => Promise<unknown>): Promise<Measurement> {
+  let done = 0;
+  return timed(async () => {
+    const deadline = performance.now() + durationMs;
+    const worker = async (w: number) => {
+      for (let i = w; performance.now() < deadline; i += concurrency) {
+        await op(i);
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+    return done;
+  });
+}

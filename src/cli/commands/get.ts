@@ -1,0 +1,41 @@
+import { KeyNotFoundError } from '../../index.js';
+import { showValue, valueForHumans, wholeNumber } from '../format.js';
+import type { Command } from '../types.js';
+
+/** `get <key> [--rev N]`: a value with the cluster revision and the key's counters. */
+export const get: Command = {
+  name: 'get',
+  usage: '<key> [--rev N]',
+  summary: "a key's value, the cluster revision, and the key's create/mod revision and version",
+  args: [1, 1],
+  options: { rev: { type: 'string', value: 'N', description: 'read the key as it was at revision N' } },
+  async run({ client, out, args, flags, signal }) {
+    const key = args[0]!;
+    const revision = wholeNumber('--rev', flags.rev);
+    const [kv, clusterRevision] = await Promise.all([client.find(key, { revision, signal }), client.revision({ signal })]);
+    if (!kv) throw new KeyNotFoundError(revision ? `${key} (at revision ${revision})` : key);
+    if (out.json) {
+      return out.data({
+        key: kv.key,
+        ...showValue(kv.value),
+        clusterRevision,
+        createRevision: kv.createRevision,
+        modRevision: kv.modRevision,
+        version: kv.version,
+        lease: kv.lease ?? null,
+        ...(revision ? { readAt: revision } : {}),
+      });
+    }
+    const rows: [string, string][] = [
+      ['Key', kv.key],
+      ['Value', valueForHumans(kv.value)],
+      ['Cluster revision', String(clusterRevision)],
+      ['Create revision', String(kv.createRevision)],
+      ['Mod revision', String(kv.modRevision)],
+      ['Version', String(kv.version)],
+      ['Lease', kv.lease ?? 'none'],
+    ];
+    if (revision) rows.push(['Read at revision', String(revision)]);
+    for (const [name, value] of rows) await out.line(`${out.paint('bold', `${name}:`.padEnd(18))}${value}`);
+  },
+};

@@ -1,0 +1,61 @@
+import type { KeyValue } from '../index.js';
+import { UsageError } from './types.js';
+
+/** `20480` → `20.0 KiB`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A value as text when it is printable UTF-8, otherwise as base64. */
+export interface ShownValue {
+  readonly encoding: 'utf8' | 'base64';
+  readonly value: string;
+}
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+// eslint-disable-next-line no-control-regex
+const binary = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export function showValue(bytes: Buffer): ShownValue {
+  try {
+    const text = strict.decode(bytes);
+    if (!binary.test(text)) return { encoding: 'utf8', value: text };
+  } catch {
+    // not UTF-8: fall through to base64
+  }
+  return { encoding: 'base64', value: bytes.toString('base64') };
+}
+
+/** How a value reads on a terminal: text as is, binary as an escaped preview. */
+export function valueForHumans(bytes: Buffer): string {
+  const shown = showValue(bytes);
+  if (shown.encoding === 'utf8') return shown.value;
+  const preview = JSON.stringify(bytes.subarray(0, 200).toString('latin1')).slice(1, -1);
+  return `<${bytes.length} bytes of binary data; --json gives base64> ${preview}${bytes.length > 200 ? '…' : ''}`;
+}
+
+/** A key's metadata without its value, for listings. */
+export function keyInfo(kv: KeyValue): Record<string, unknown> {
+  return {
+    key: kv.key,
+    createRevision: kv.createRevision,
+    modRevision: kv.modRevision,
+    version: kv.version,
+    lease: kv.lease ?? null,
+  };
+}
+
+/** Parses a positive whole number given on the command line. */
+export function wholeNumber(what: string, text: string | boolean | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${what} must be a positive whole number, got '${text}'`);
+  return n;
+}

@@ -1,0 +1,103 @@
+import { Client, EtcdKitError } from '../index.js';
+import { commandWord, parseLine } from './args.js';
+import { commands, findCommand } from './commands.js';
+import { configFrom } from './connect.js';
+import { commandHelp, overview } from './help.js';
+import { Output, type OutStream } from './output.js';
+import { UsageError, type Command, type Env } from './types.js';
+
+/** Where the CLI reads its environment and writes its output; defaults to the process'. */
+export interface RunIO {
+  stdout?: OutStream;
+  stderr?: OutStream;
+  env?: Env;
+  /** Aborting stops the running command (the bin wires Ctrl-C to it). */
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and resolves to the
+ * exit code: 0 on success, 1 on an error, 2 on a wrong command line, 130
+ * when cancelled. Never throws.
+ */
+export async function run(argv: readonly string[], io: RunIO = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const json = argv.includes('--json');
+  const color = !env.NO_COLOR;
+  const out = new Output(stdout, { json, color });
+  const err = new Output(stderr, { json, color });
+  try {
+    return await dispatch(argv, { out, err, env, signal: io.signal ?? new AbortController().signal, cwd: io.cwd ?? process.cwd() });
+  } catch (error) {
+    return report(err, error);
+  }
+}
+
+interface Streams {
+  out: Output;
+  err: Output;
+  env: Env;
+  signal: AbortSignal;
+  cwd: string;
+}
+
+async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
+  const { word } = commandWord(argv);
+  if (word === undefined) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      await s.out.line(overview(commands));
+      return 0;
+    }
+    await s.err.line(overview(commands));
+    return 2;
+  }
+  if (word === 'help') {
+    const target = parseLine(argv).args[0];
+    await s.out.line(target ? commandHelp(findOrFail(target)) : overview(commands));
+    return 0;
+  }
+  const command = findOrFail(word);
+  const line = parseLine(argv, command.options);
+  if (line.flags.help) {
+    await s.out.line(commandHelp(command));
+    return 0;
+  }
+  const [min, max] = command.args;
+  if (line.args.length < min || line.args.length > max) {
+    const count = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    throw new UsageError(`${command.name} takes ${count} argument(s): etcdkit ${command.name} ${command.usage}`);
+  }
+  const config = configFrom(line.flags, s.env);
+  const client = await Client.connect(config, { signal: s.signal });
+  try {
+    const code = await command.run({ ...s, args: line.args, rest: line.rest, flags: line.flags, client });
+    return code ?? 0;
+  } finally {
+    await client.close();
+  }
+}
+
+function findOrFail(name: string): Command {
+  const command = findCommand(name);
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  return command;
+}
+
+/** One line on stderr: the error code and message (JSON with --json). */
+async function report(err: Output, error: unknown): Promise<number> {
+  const usage = error instanceof UsageError;
+  const code = usage ? 'USAGE' : error instanceof EtcdKitError ? error.code : 'ERROR';
+  // One line, whatever the underlying library put in the message.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+  if (err.json) {
+    await err.data({ error: { code, message } });
+  } else {
+    const hint = usage ? ' (see etcdkit --help)' : '';
+    await err.line(`etcdkit: ${err.paint('red', code)}: ${message}${hint}`);
+  }
+  if (usage) return 2;
+  return error instanceof EtcdKitError && error.code === 'CANCELLED' ? 130 : 1;
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError, ClosedError, type Client } from '../src/index.js';
+import { connect } from './helpers.js';
+
+let client: Client;
+beforeAll(async () => {
+  client = await connect();
+});
+afterAll(() => client.close());
+
+/** Collects everything written into one Buffer. */
+function sink(): Writable & { bytes: () => Buffer } {
+  const parts: Buffer[] = [];
+  const w = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      parts.push(chunk);
+      done();
+    },
+  });
+  return Object.assign(w, { bytes: () => Buffer.concat(parts) });
+}
+
+describe('snapshot', () => {
+  it('streams the database followed by its SHA-256 trailer', async () => {
+    const chunks: Buffer[] = [];
+    let last = { received: 0, remaining: -1 };
+    for await (const chunk of client.snapshot()) {
+      chunks.push(chunk.data);
+      last = chunk;
+    }
+    const all = Buffer.concat(chunks);
+    expect(last).toMatchObject({ received: all.length, remaining: 0 });
+    const body = all.subarray(0, all.length - 32);
+    expect(createHash('sha256').update(body).digest()).toEqual(all.subarray(all.length - 32));
+  });
+
+  it('snapshotTo writes, reports progress up to the total, and hashes what it wrote', async () => {
+    const out = sink();
+    const seen: number[] = [];
+    const result = await client.snapshotTo(out, { onProgress: (p) => seen.push(p.received / p.total) });
+    expect(result.bytes).toBe(out.bytes().length);
+    expect(result.sha256).toBe(createHash('sha256').update(out.bytes()).digest('hex'));
+    expect(result.verified).toBe(true);
+    expect(seen.at(-1)).toBe(1);
+  });
+
+  it('stopping early cancels the stream and leaves no handle behind', async () => {
+    for await (const chunk of client.snapshot()) {
+      expect(chunk.data.length).toBeGreaterThan(0);
+      break;
+    }
+    expect(client.core.resources.size).toBe(0);
+  });
+
+  it('rejects with CancelledError when aborted, and ClosedError once the client is closed', async () => {
+    const aborted = AbortSignal.abort();
+    await expect(client.snapshotTo(sink(), { signal: aborted })).rejects.toBeInstanceOf(CancelledError);
+    const other = await connect();
+    await other.close();
+    const iterate = async () => {
+      for await (const _ of other.snapshot()) void _;
+    };
+    await expect(iterate()).rejects.toBeInstanceOf(ClosedError);
+  });
+});
