@@ -283,8 +283,10 @@ export class Client implements AsyncDisposable {
    * for await (const chunk of client.snapshot()) await file.write(chunk.data);
    * ```
    * @throws {@link CancelledError} when `signal` aborts.
+   * @throws {@link CrossPartitionError} on a partitioned client (each cluster has its own database: use `client.partition(prefix).snapshot()`).
    */
   snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk> {
+    if (this.#router) return this.#router.perClusterStream('snapshot');
     return admin.snapshot(this.#core, options);
   }
 
@@ -299,6 +301,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CancelledError} when `signal` aborts.
    */
   snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
+    if (this.#router) return this.#router.perCluster('snapshotTo');
     return admin.snapshotTo(this.#core, destination, options);
   }
 

@@ -97,6 +97,9 @@ describe('routing', () => {
     expect((await client.listWithValues(EVENTS, { revision })).get(`${EVENTS}old`)?.toString()).toBe('1');
     await expect(client.list('/registry/', { revision })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.revision()).rejects.toBeInstanceOf(CrossPartitionError);
+    await expect(client.compact(revision)).rejects.toBeInstanceOf(CrossPartitionError);
+    // A snapshot is one cluster's database: refused too, on the first read.
+    await expect(client.snapshot()[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(CrossPartitionError);
     expect(await client.partition(EVENTS).revision()).toBe(await revisionOf(raw.events));
   });
 

@@ -24,7 +24,9 @@ import type { ConnectionState } from '../resilience/index.js';
 export interface PartitionHealth {
   /** The partition's prefix; `''` for the default partition. */
   readonly partition: string;
+  /** The partition cluster's endpoints. */
   readonly endpoints: readonly string[];
+  /** Its health, as {@link Client.health} reports it for one cluster. */
   readonly health: Health;
 }
 
@@ -274,6 +276,12 @@ export class Router implements fanout.Partitions {
       `${op} needs one cluster, but this client spans ${this.#clients.size} partitions, each with its own revisions; ` +
         `call it on one partition: client.partition(prefix).${op}(…)`,
     );
+  }
+
+  /** {@link Router.perCluster} for a call that returns a stream: it fails on the first read. */
+  async *perClusterStream(op: string): AsyncGenerator<never> {
+    await this.perCluster(op);
+    yield* [];
   }
 
   /** Closes every partition's client. */

@@ -4,12 +4,15 @@ import { inPartition, partitionLabel } from './wrap.js';
 
 /** What the merge needs of an event: its key and revision. */
 export interface SourceEvent {
+  /** The key changed. */
   readonly key: string;
+  /** The revision of the change, in its own cluster. */
   readonly modRevision: number;
 }
 
 /** A stream of events of one cluster, in revision order. */
 export interface EventStream<E> extends AsyncIterable<E> {
+  /** Stops the stream. */
   close(): unknown;
 }
 
@@ -31,7 +34,10 @@ export interface WatchLeg<E> {
 }
 
 /** An event of a spanning watch, tagged with the partition it comes from. */
-export type PartitionedEvent<E> = E & { readonly partition: string };
+export type PartitionedEvent<E> = E & {
+  /** The prefix of the partition the event comes from (`''`: the default). */
+  readonly partition: string;
+};
 
 interface Live<E> {
   readonly leg: WatchLeg<E>;
@@ -74,6 +80,7 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
   }
 
   /**
+   * @internal Use {@link Client.watchPrefix} or {@link Client.watchPartitioned}.
    * Opens one watch per leg: from the cursors of `from` (a token), or from
    * each cluster's next revision. `owner` says which partition owns a key, so
    * a cluster's keys that belong to a more specific partition are dropped.
@@ -127,10 +134,12 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
     await Promise.allSettled(this.#legs.map(async (l) => l.stream.close()));
   }
 
+  /** Same as {@link PartitionedWatch.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
+  /** The merged events, each tagged with its partition; leaving the loop closes the watch. */
   [Symbol.asyncIterator](): AsyncIterator<PartitionedEvent<E>> {
     return {
       next: () => this.#next(),
