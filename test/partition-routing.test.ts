@@ -4,33 +4,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
-import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Client, Config, CrossPartitionError, op } from '../src/index.js';
+import type { Etcd3 } from 'etcd3';
+import { Client, CrossPartitionError, op } from '../src/index.js';
+import { EVENTS, configOf, twoClusters, type TwoClusters } from './partition-clusters.js';
 
-const EVENTS = '/registry/events/';
 const k1 = randomBytes(32).toString('hex');
 const k2 = randomBytes(32).toString('hex');
 
-let main: EtcdHandle;
-let events: EtcdHandle;
+let setup: TwoClusters;
 let client: Client;
-let raw: { main: Etcd3; events: Etcd3 };
-const of = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
+let raw: TwoClusters['raw'];
 /** Keys under `prefix` in one cluster, read with a plain etcd3 client. */
 const keysIn = (etcd: Etcd3, prefix: string) => etcd.getAll().prefix(prefix).keys();
 
 beforeAll(async () => {
-  [main, events] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
-  client = await Client.connect(of(main).withPartition(EVENTS, of(events).withEncryptionKeys({ primary: 'k1', keys: { k1 } })));
-  raw = { main: new Etcd3({ hosts: main.endpoints }), events: new Etcd3({ hosts: events.endpoints }) };
+  setup = await twoClusters((events) => events.withEncryptionKeys({ primary: 'k1', keys: { k1 } }));
+  ({ client, raw } = setup);
 });
-afterAll(async () => {
-  await client?.close();
-  raw?.main.close();
-  raw?.events.close();
-  await Promise.all([main?.stop(), events?.stop()]);
-});
+afterAll(() => setup?.close());
 
 describe('recipes on a partitioned client', () => {
   it('a lock named inside a partition lands in that partition\'s cluster', async () => {
@@ -98,7 +89,7 @@ describe('history, mirror and reencrypt on a partitioned client', () => {
     await client.deletePrefix('/registry/');
     await client.bulkPut({ [`${EVENTS}r1`]: 'a', [`${EVENTS}r2`]: 'b', '/registry/pods/p': 'plain' });
     await using rotated = await Client.connect(
-      of(main).withPartition(EVENTS, of(events).withEncryptionKeys({ primary: 'k2', keys: { k1, k2 } })),
+      configOf(setup.main).withPartition(EVENTS, configOf(setup.events).withEncryptionKeys({ primary: 'k2', keys: { k1, k2 } })),
     );
     const result = await rotated.reencrypt('/registry/');
     expect(result).toEqual({ scanned: 2, rewritten: 2, skipped: 0 });

@@ -1,29 +1,19 @@
 /** Transactions on a partitioned client, against real clusters. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
-import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Client, Config, CrossPartitionError, compare, op } from '../src/index.js';
+import type { Etcd3 } from 'etcd3';
+import { CrossPartitionError, compare, op, type Client } from '../src/index.js';
+import { EVENTS, twoClusters, type TwoClusters } from './partition-clusters.js';
 
-const EVENTS = '/registry/events/';
-
-let main: EtcdHandle;
-let events: EtcdHandle;
+let setup: TwoClusters;
 let client: Client;
-let raw: { main: Etcd3; events: Etcd3 };
+let raw: TwoClusters['raw'];
 const revisionOf = async (etcd: Etcd3) => Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
 
 beforeAll(async () => {
-  [main, events] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
-  const of = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
-  client = await Client.connect(of(main).withPartition(EVENTS, of(events)));
-  raw = { main: new Etcd3({ hosts: main.endpoints }), events: new Etcd3({ hosts: events.endpoints }) };
+  setup = await twoClusters();
+  ({ client, raw } = setup);
 });
-afterAll(async () => {
-  await client?.close();
-  raw?.main.close();
-  raw?.events.close();
-  await Promise.all([main?.stop(), events?.stop()]);
-});
+afterAll(() => setup?.close());
 
 describe('transactions on a partitioned client', () => {
   it('run in the one partition their keys live in', async () => {
