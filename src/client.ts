@@ -11,11 +11,12 @@ import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions 
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
 import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
+import { PartitionedWatch, Router, watchWhole, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from './partition/index.js';
 import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
 import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
-import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchOptions } from './watch/index.js';
+import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchEvent, type WatchOptions } from './watch/index.js';
 import { grantLease, type Lease } from './lease/index.js';
 import {
   Election,
@@ -65,9 +66,12 @@ export interface ConnectOptions {
 export class Client implements AsyncDisposable {
   readonly #core: Core;
   #closing: Promise<void> | undefined;
+  /** Set when the config has partitions: every key operation then goes through it. */
+  readonly #router: Router | undefined;
 
-  private constructor(core: Core) {
+  private constructor(core: Core, router?: Router) {
     this.#core = core;
+    this.#router = router;
   }
 
   /**
@@ -78,6 +82,10 @@ export class Client implements AsyncDisposable {
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
+    if (config.partitions.length > 0) {
+      const router = await Router.connect(config, (c) => Client.connect(c, options));
+      return new Client(router.core, router);
+    }
     const caller = new Caller(config);
     const etcd = createEtcd3(config, config.endpoints, (endpoint) => caller.guards.policy(endpoint));
     const core: Core = {
@@ -116,6 +124,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValueTooLargeError} when the encoded value exceeds `maxRequestBytes`.
    */
   put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
+    if (this.#router) return this.#router.put(key, value, options);
     return kv.put(this.#core, key, value, options);
   }
 
@@ -125,6 +134,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link KeyNotFoundError} when the key does not exist.
    */
   get(key: string, options?: ReadOptions): Promise<Buffer> {
+    if (this.#router) return this.#router.get(key, options);
     return kv.get(this.#core, key, options);
   }
 
@@ -157,6 +167,7 @@ export class Client implements AsyncDisposable {
    * @example `const kv = await client.find('/app/mode'); kv?.modRevision;`
    */
   find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
+    if (this.#router) return this.#router.find(key, options);
     return kv.find(this.#core, key, options);
   }
 
@@ -165,6 +176,7 @@ export class Client implements AsyncDisposable {
    * @example `if (await client.exists('/app/lock')) { ... }`
    */
   exists(key: string, options?: CallOptions): Promise<boolean> {
+    if (this.#router) return this.#router.exists(key, options);
     return kv.exists(this.#core, key, options);
   }
 
@@ -173,6 +185,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.delete('/app/mode');`
    */
   delete(key: string, options?: CallOptions): Promise<number> {
+    if (this.#router) return this.#router.delete(key, options);
     return kv.del(this.#core, key, options);
   }
 
@@ -187,6 +200,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link PartialWriteError} when a chunk fails after others were applied.
    */
   bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
+    if (this.#router) return this.#router.bulkPut(entries, options);
     return kv.bulkPut(this.#core, entries, options);
   }
 
@@ -195,6 +209,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.bulkDelete(['/users/alice', '/users/bob']);`
    */
   bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
+    if (this.#router) return this.#router.bulkDelete(keys, options);
     return kv.bulkDelete(this.#core, keys, options);
   }
 
@@ -203,6 +218,7 @@ export class Client implements AsyncDisposable {
    * @example `const users = await client.list('/users/');`
    */
   list(prefix: string, options?: ListOptions): Promise<string[]> {
+    if (this.#router) return this.#router.list(prefix, options);
     return kv.list(this.#core, prefix, options);
   }
 
@@ -211,6 +227,7 @@ export class Client implements AsyncDisposable {
    * @example `for (const [key, value] of await client.listWithValues('/users/')) { ... }`
    */
   listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
+    if (this.#router) return this.#router.listWithValues(prefix, options);
     return kv.listWithValues(this.#core, prefix, options);
   }
 
@@ -223,6 +240,7 @@ export class Client implements AsyncDisposable {
    * ```
    */
   iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
+    if (this.#router) return this.#router.iterate(prefix, options);
     return kv.iterate(this.#core, prefix, options);
   }
 
@@ -231,6 +249,7 @@ export class Client implements AsyncDisposable {
    * @example `const page = await client.getRange('/users/a', '/users/m');`
    */
   getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
+    if (this.#router) return this.#router.getRange(start, end, options);
     return kv.getRange(this.#core, start, end, options);
   }
 
@@ -239,6 +258,7 @@ export class Client implements AsyncDisposable {
    * @example `const n = await client.count('/users/');`
    */
   count(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+    if (this.#router) return this.#router.count(prefix, options);
     return kv.count(this.#core, prefix, options);
   }
 
@@ -248,6 +268,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.deletePrefix('/tmp/');`
    */
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+    if (this.#router) return this.#router.deletePrefix(prefix, options);
     return kv.deletePrefix(this.#core, prefix, options);
   }
 
@@ -262,8 +283,10 @@ export class Client implements AsyncDisposable {
    * for await (const chunk of client.snapshot()) await file.write(chunk.data);
    * ```
    * @throws {@link CancelledError} when `signal` aborts.
+   * @throws {@link CrossPartitionError} on a partitioned client (each cluster has its own database: use `client.partition(prefix).snapshot()`).
    */
   snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk> {
+    if (this.#router) return this.#router.perClusterStream('snapshot');
     return admin.snapshot(this.#core, options);
   }
 
@@ -278,6 +301,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CancelledError} when `signal` aborts.
    */
   snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
+    if (this.#router) return this.#router.perCluster('snapshotTo');
     return admin.snapshotTo(this.#core, destination, options);
   }
 
@@ -297,6 +321,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link AmbiguousWriteError} / {@link TimeoutError} when the reply of the write is lost: read the key to find out.
    */
   compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
+    if (this.#router) return this.#router.on(key, (c) => c.compareAndSwap(key, expected, next, options));
     return txn.compareAndSwap(this.#core, key, expected, next, options);
   }
 
@@ -306,6 +331,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for an empty key or a bad value.
    */
   putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
+    if (this.#router) return this.#router.on(key, (c) => c.putIfAbsent(key, value, options));
     return txn.putIfAbsent(this.#core, key, value, options);
   }
 
@@ -319,7 +345,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link TxnTooLargeError} (at `commit`) over `maxTxnOps` or `maxRequestBytes`; nothing is sent.
    */
   txn(): TxnBuilder {
-    return new txn.TxnBuilder(this.#core);
+    const router = this.#router;
+    return new txn.TxnBuilder(this.#core, undefined, router && ((spec) => router.clientForSpec(spec).core));
   }
 
   /**
@@ -339,7 +366,8 @@ export class Client implements AsyncDisposable {
    * @throws whatever `fn` throws (nothing is written then).
    */
   stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
-    return stm(this.#core, fn, options);
+    const bind = this.#router?.binder();
+    return stm(bind ? (key) => bind(key).core : this.#core, fn, options);
   }
 
   // ---- encryption ------------------------------------------------------
@@ -360,6 +388,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ConflictError} when a key kept changing under concurrent writers.
    */
   reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    if (this.#router) return this.#router.reencrypt(prefix, options);
     return reencrypt(this.#core, prefix, options);
   }
 
@@ -377,16 +406,21 @@ export class Client implements AsyncDisposable {
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
    */
   watch(key: string, options?: WatchOptions): Promise<Watch> {
+    if (this.#router) return this.#router.on(key, (c) => c.watch(key, options));
     return (async () => Watch.open(this.#core, { key: this.#core.keys.encode(key) }, options))();
   }
 
   /**
-   * Watches every key under `prefix` (see {@link Client.watch}).
+   * Watches every key under `prefix` (see {@link Client.watch}). Always a
+   * {@link Watch}, except on a partitioned client for a prefix spanning
+   * partitions: then a {@link PartitionedWatch} (merged, with a resume `token`;
+   * `fromRevision` and `callback` refused).
    * @example `const watch = await client.watchPrefix('/jobs/', { fromRevision: checkpoint + 1, types: ['put'] });`
    * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
    */
-  watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch> {
+  watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>> {
+    if (this.#router) return this.#router.watchPrefix(prefix, options);
     return (async () => Watch.open(this.#core, this.#core.keys.prefixRange(prefix, options?.all), options))();
   }
 
@@ -396,11 +430,13 @@ export class Client implements AsyncDisposable {
    * @throws {@link CompactedError} when `fromRevision` is compacted.
    */
   history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
+    if (this.#router) return this.#router.on(key, (c) => c.history(key, options));
     return kv.history(this.#core, key, options);
   }
 
   /**
    * A local copy of every key under `prefix`, kept current by a watch; relists by itself after a compaction.
+   * On a partitioned client the prefix must lie in one partition ({@link CrossPartitionError} otherwise).
    * @example
    * ```ts
    * await using nodes = await client.mirror('/nodes/');
@@ -409,6 +445,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
    */
   mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
+    if (this.#router) return this.#router.mirror(prefix, options);
     return Mirror.open(this.#core, prefix, options);
   }
 
@@ -424,8 +461,11 @@ export class Client implements AsyncDisposable {
    * await client.putWithLease('/workers/w1', 'alive', lease);
    * ```
    * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
+   * On a partitioned client the lease is granted in the cluster of `partitionOf`'s
+   * partition (default partition without it); keys of other partitions cannot use it ({@link CrossPartitionError}).
    */
-  lease(ttlSeconds: number, options?: CallOptions): Promise<Lease> {
+  lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
+    if (this.#router) return this.#router.lease(ttlSeconds, options);
     return grantLease(this.#core, ttlSeconds, options);
   }
 
@@ -436,6 +476,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
    */
   putWithLease(key: string, value: Value, lease: LeaseRef, options?: Omit<PutOptions, 'lease'>): Promise<PutResult> {
+    if (this.#router) return this.#router.put(key, value, { ...options, lease });
     return kv.put(this.#core, key, value, { ...options, lease });
   }
 
@@ -444,8 +485,10 @@ export class Client implements AsyncDisposable {
    * loss is reported. The base of locks and elections.
    * @example `await using session = await client.session({ ttl: 10 });`
    * @throws {@link ValidationError} when `ttl` is not a positive whole number.
+   * On a partitioned client, `partitionOf` picks the cluster as for {@link Client.lease}.
    */
-  session(options?: SessionOptions): Promise<Session> {
+  session(options?: SessionOptions & LeaseHint): Promise<Session> {
+    if (this.#router) return this.#router.session(options);
     return openSession(this.#core, options);
   }
 
@@ -455,8 +498,10 @@ export class Client implements AsyncDisposable {
    * seconds) on first use; close the handle to release it.
    * @example `await using lock = client.newLock('/locks/report'); await lock.withLock(() => build());`
    * @throws {@link ValidationError} when `name` is empty.
+   * @throws {@link CrossPartitionError} (partitioned client) when `name/` spans partitions or `session` is another partition's.
    */
   newLock(name: string, options?: LockOptions): Mutex {
+    if (this.#router) return this.#router.forName(name, 'lock', options?.session).newLock(name, options);
     return new Mutex(this.#core, name, options);
   }
 
@@ -466,6 +511,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `name` is empty.
    */
   newRWLock(name: string, options?: RWLockOptions): RWMutex {
+    if (this.#router) return this.#router.forName(name, 'rwlock', options?.session).newRWLock(name, options);
     return new RWMutex(this.#core, name, options);
   }
 
@@ -475,6 +521,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `name` is empty.
    */
   election(name: string, options?: ElectionOptions): Election {
+    if (this.#router) return this.#router.forName(name, 'election', options?.session).election(name, options);
     return new Election(this.#core, name, options);
   }
 
@@ -486,6 +533,7 @@ export class Client implements AsyncDisposable {
    * @example `if (client.connectionState !== 'connected') metrics.degraded();`
    */
   get connectionState(): ConnectionState {
+    if (this.#router) return this.#router.connectionState;
     return this.#core.caller.events.state;
   }
 
@@ -519,6 +567,59 @@ export class Client implements AsyncDisposable {
     return this.#core.caller.events.iterate(options);
   }
 
+  // ---- partitions ------------------------------------------------------
+
+  /**
+   * The prefix of the partition that owns `key` (longest matching prefix of
+   * {@link Config.withPartition}), or `''` for the default partition.
+   * @example `client.partitionOf('/registry/events/default/e1'); // '/registry/events/'`
+   * @throws {@link ValidationError} when `key` is not a string.
+   */
+  partitionOf(key: string): string {
+    if (this.#router) return this.#router.partitionOf(key);
+    if (typeof key !== 'string') throw new ValidationError(`key must be a string, got ${typeof key}`);
+    return '';
+  }
+
+  /**
+   * The client of one partition (`''`: the default), for what needs one
+   * cluster: its revision, compaction, or keys you know live there.
+   * Closed with this client. On an unpartitioned client, `partition('')` is the client itself.
+   * @example `await client.partition('/registry/events/').compact(rev);`
+   * @throws {@link ValidationError} when no partition has that prefix.
+   */
+  partition(prefix: string): Client {
+    if (this.#router) return this.#router.client(prefix);
+    if (prefix !== '') throw new ValidationError(`no partition '${prefix}': this client has no partitions`);
+    return this;
+  }
+
+  /**
+   * Watches `prefix` in every partition it spans, merged (events of one
+   * partition in revision order, tagged with `partition`), with a resume token
+   * ({@link PartitionedWatch.token}) valid in any process. Also on a client
+   * without partitions (one leg). `fromRevision` and `callback` are refused: resume with `from`.
+   * @example
+   * ```ts
+   * await using watch = await client.watchPartitioned('/registry/', { from: savedToken });
+   * for await (const ev of watch) { await handle(ev); await save(watch.token); }
+   * ```
+   * @throws {@link ValidationError} for a token of another prefix or partition layout.
+   */
+  watchPartitioned(prefix: string, options?: PrefixWatchOptions & PartitionWatchOptions): Promise<PartitionedWatch<WatchEvent>> {
+    if (this.#router) return this.#router.watchPartitioned(prefix, options);
+    return watchWhole(this, prefix, options);
+  }
+
+  /**
+   * Health of each partition's cluster, the default first.
+   * @example `for (const p of await client.partitionHealth()) if (!p.health.healthy) alert(p.partition);`
+   */
+  async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+    if (this.#router) return this.#router.partitionHealth(options);
+    return [{ partition: '', endpoints: this.config.endpoints, health: await this.health(options) }];
+  }
+
   // ---- cluster ---------------------------------------------------------
 
   /**
@@ -526,6 +627,7 @@ export class Client implements AsyncDisposable {
    * @example `const rev = await client.revision();`
    */
   revision(options?: CallOptions): Promise<number> {
+    if (this.#router) return this.#router.perCluster('revision');
     return admin.currentRevision(this.#core, options);
   }
 
@@ -534,6 +636,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.compact(await client.revision());`
    */
   compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
+    if (this.#router) return this.#router.perCluster('compact');
     return admin.compact(this.#core, revision, options);
   }
 
@@ -542,6 +645,7 @@ export class Client implements AsyncDisposable {
    * @example `for (const s of await client.status()) console.log(s.endpoint, s.version, s.isLeader);`
    */
   status(options?: CallOptions): Promise<EndpointStatus[]> {
+    if (this.#router) return this.#router.status(options);
     return admin.status(this.#core, options);
   }
 
@@ -550,6 +654,7 @@ export class Client implements AsyncDisposable {
    * @example `if (!(await client.health()).healthy) alert();`
    */
   health(options?: CallOptions): Promise<Health> {
+    if (this.#router) return this.#router.health(options);
     return admin.health(this.#core, options);
   }
 
@@ -558,6 +663,7 @@ export class Client implements AsyncDisposable {
    * @example `const names = (await client.members()).map((m) => m.name);`
    */
   members(options?: CallOptions): Promise<Member[]> {
+    if (this.#router) return this.#router.members(options);
     return admin.members(this.#core, options);
   }
 
@@ -565,6 +671,7 @@ export class Client implements AsyncDisposable {
 
   /** Closes every handle opened from this client, then the connection. Idempotent. */
   close(): Promise<void> {
+    if (this.#router) return (this.#closing ??= this.#router.close());
     this.#closing ??= (async () => {
       this.#core.caller.close();
       const handles = [...this.#core.resources];

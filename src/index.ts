@@ -136,3 +136,17 @@ export {
   type StateChangesOptions,
   type CircuitStatus,
 } from './resilience/index.js';
+
+// ---- partitions ----
+export { PartitionUnavailableError } from './errors/index.js';
+export type { Partition } from './config/index.js';
+export { PartitionedWatch } from './partition/index.js';
+export type {
+  LeaseHint,
+  PartitionedEvent,
+  PartitionHealth,
+  PartitionWatchOptions,
+  EventSource,
+  EventStream,
+  SourceEvent,
+} from './partition/index.js';

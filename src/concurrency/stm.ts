@@ -73,7 +73,9 @@ type Outcome = { committed: true; revision: number } | { committed: false; prefe
 
 /** One run of the function: its read set, write set and base revision. */
 class Attempt implements StmTx {
-  readonly #core: Core;
+  /** The core of a key: always the same one, except on a partitioned client, where it is the key's partition's. */
+  readonly #coreOf: (key: string) => Core;
+  #core: Core;
   readonly #isolation: Isolation;
   readonly #options: CallOptions;
   readonly #reads = new Map<string, Promise<Read>>();
@@ -81,8 +83,9 @@ class Attempt implements StmTx {
   #base: Promise<number> | undefined;
   #done = false;
 
-  constructor(core: Core, isolation: Isolation, options: CallOptions, prefetch: Prefetch | undefined) {
-    this.#core = core;
+  constructor(core: Core | ((key: string) => Core), isolation: Isolation, options: CallOptions, prefetch: Prefetch | undefined) {
+    this.#coreOf = typeof core === 'function' ? (key) => (this.#core = core(key)) : () => core;
+    this.#core = typeof core === 'function' ? (undefined as unknown as Core) : core;
     this.#isolation = isolation;
     this.#options = options;
     if (prefetch && this.#snapshot) {
@@ -113,14 +116,14 @@ class Attempt implements StmTx {
 
   put(key: string, value: Value, options: { lease?: LeaseRef } = {}): void {
     this.#check();
-    this.#core.keys.encode(key);
+    this.#coreOf(key).keys.encode(key);
     const plain = toBuffer(value, key);
     this.#writes.set(key, { op: op.put(key, plain, options.lease === undefined ? {} : { lease: options.lease }), value: plain });
   }
 
   delete(key: string): void {
     this.#check();
-    this.#core.keys.encode(key);
+    this.#coreOf(key).keys.encode(key);
     this.#writes.set(key, { op: op.delete(key), value: undefined });
   }
 
@@ -143,7 +146,7 @@ class Attempt implements StmTx {
   }
 
   async #range(key: string, revision: number | undefined): Promise<Read> {
-    const core = this.#core;
+    const core = this.#coreOf(key);
     const etcdKey = core.keys.encode(key);
     const res = await core.caller.run(
       'read',
@@ -172,6 +175,7 @@ class Attempt implements StmTx {
     const base = this.#base && (await this.#base);
     // Reads pinned to one revision already form a consistent snapshot: nothing to validate.
     if (this.#writes.size === 0 && this.#snapshot && base !== undefined) return { committed: true, revision: base };
+    if (this.#core === undefined) return { committed: true, revision: 0 }; // touched no key
     const res = await commitTxn(
       this.#core,
       {
@@ -205,7 +209,7 @@ function checkOptions(options: StmOptions): { isolation: Isolation; retries: num
  * On a conflict `fn` runs again (so it must have no other side effects),
  * up to `retries` times.
  */
-export async function stm<T>(core: Core, fn: (tx: StmTx) => Promise<T> | T, options: StmOptions = {}): Promise<StmResult<T>> {
+export async function stm<T>(core: Core | ((key: string) => Core), fn: (tx: StmTx) => Promise<T> | T, options: StmOptions = {}): Promise<StmResult<T>> {
   const { isolation, retries } = checkOptions(options);
   if (typeof fn !== 'function') throw new ValidationError('stm needs a function');
   let prefetch: Prefetch | undefined;

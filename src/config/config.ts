@@ -20,6 +20,7 @@ import {
   type CircuitBreakerOptions,
   type RetryOptions,
 } from '../resilience/options.js';
+import type { Partition } from './partition.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -43,6 +44,7 @@ interface ConfigState {
   readonly compression: CompressionSettings | undefined;
   readonly retry: RetryOptions | false;
   readonly circuitBreaker: CircuitBreakerOptions;
+  readonly partitions: readonly Partition[];
 }
 
 /**
@@ -82,6 +84,7 @@ export class Config {
       compression: undefined,
       retry: DEFAULTS.retry,
       circuitBreaker: DEFAULTS.circuitBreaker,
+      partitions: Object.freeze([]),
     });
   }
 
@@ -287,6 +290,36 @@ export class Config {
     return this.#with({ circuitBreaker: resolveBreaker(options) });
   }
 
+  /** Partitions added with {@link Config.withPartition}, in the order added; this config itself serves every other key. */
+  get partitions(): readonly Partition[] {
+    return this.#state.partitions;
+  }
+
+  /**
+   * Serve every key starting with `prefix` from another etcd cluster,
+   * described by its own full `config`. This config remains the default,
+   * serving every key no partition owns; the longest matching prefix wins.
+   * @example `Config.defaults().withEndpoints('etcd-main:2379').withPartition('/registry/events/', Config.defaults().withEndpoints('etcd-events:2379'))`
+   * @throws {@link ConfigError} for an empty or duplicate prefix, or a partition config that has partitions itself.
+   */
+  withPartition(prefix: string, config: Config): Config {
+    nonEmptyString('partition.prefix', prefix);
+    if (!(config instanceof Config)) throw new ConfigError('partition.config', `must be a Config, got ${show(config)}`);
+    if (config.partitions.length > 0) {
+      throw new ConfigError('partition.config', `of ${show(prefix)} must not have partitions itself`);
+    }
+    if (this.#state.partitions.some((p) => p.prefix === prefix)) {
+      throw new ConfigError('partition.prefix', `must be unique, got ${show(prefix)} twice`);
+    }
+    const partition = Object.freeze({ prefix, config });
+    return this.#with({ partitions: Object.freeze([...this.#state.partitions, partition]) });
+  }
+
+  /** The same configuration without its partitions: what the default partition uses. */
+  withoutPartitions(): Config {
+    return this.#with({ partitions: Object.freeze([]) });
+  }
+
   /** A plain description with the password hidden, for logs. */
   toJSON(): Record<string, unknown> {
     const s = this.#state;
@@ -307,6 +340,7 @@ export class Config {
       compression: s.compression,
       retry: s.retry,
       circuitBreaker: s.circuitBreaker,
+      partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
     };
   }
 

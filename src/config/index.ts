@@ -1,4 +1,5 @@
 export { Config, type AuthOptions } from './config.js';
+export type { Partition } from './partition.js';
 export { DEFAULTS } from './defaults.js';
 export type { TLSOptions, ResolvedTLS } from './tls.js';
 export {

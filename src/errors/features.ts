@@ -1,4 +1,5 @@
 import { EtcdKitError, type EtcdKitErrorOptions } from './base.js';
+import { UnavailableError } from './server.js';
 
 /** A stored value could not be decrypted or decoded: wrong key, unknown key id, tampering or plaintext. */
 export class DecryptionError extends EtcdKitError {
@@ -30,4 +31,20 @@ export class CrossPartitionError extends EtcdKitError {
 export class LockLostError extends EtcdKitError {
   override readonly name = 'LockLostError' as const;
   readonly code = 'LOCK_LOST' as const;
+}
+
+/**
+ * One partition of a partitioned client could not be reached; keys of the
+ * other partitions keep working. An {@link UnavailableError} (code
+ * `UNAVAILABLE`, retryable) that says which partition.
+ */
+export class PartitionUnavailableError extends UnavailableError {
+  constructor(
+    /** The prefix of the unreachable partition; `''` for the default partition. */
+    readonly partition: string,
+    message: string,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

@@ -22,4 +22,5 @@ export {
   ServerError,
 } from './server.js';
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
+export { PartitionUnavailableError } from './features.js';
 export { mapError, type ErrorContext } from './map.js';

@@ -42,7 +42,7 @@ export interface BulkResult {
 
 const DEFAULT_CONCURRENCY = 4;
 
-function pairs(entries: Entries): Iterable<readonly [string, Value]> {
+export function pairs(entries: Entries): Iterable<readonly [string, Value]> {
   if (entries === null || typeof entries !== 'object') {
     throw new ValidationError(`entries must be an object, a Map or an iterable of pairs, got ${entries}`);
   }

@@ -59,26 +59,29 @@ export async function commitTxn(core: Core, spec: TxnSpec, options: CallOptions 
 export class TxnBuilder<S extends readonly Operation[] = [], F extends readonly Operation[] = []> {
   readonly #core: Core;
   readonly #spec: TxnSpec;
+  /** On a partitioned client: picks the one partition the transaction touches (or throws CrossPartitionError). */
+  readonly #route: ((spec: TxnSpec) => Core) | undefined;
 
   /** @internal Use `client.txn()`. */
-  constructor(core: Core, spec: TxnSpec = { if: [], onSuccess: [], onFailure: [] }) {
+  constructor(core: Core, spec: TxnSpec = { if: [], onSuccess: [], onFailure: [] }, route?: (spec: TxnSpec) => Core) {
     this.#core = core;
     this.#spec = spec;
+    this.#route = route;
   }
 
   /** Adds conditions; all of them must hold for `onSuccess` to run. */
   if(...comparisons: Comparison[]): TxnBuilder<S, F> {
-    return new TxnBuilder(this.#core, { ...this.#spec, if: [...this.#spec.if, ...comparisons] });
+    return new TxnBuilder(this.#core, { ...this.#spec, if: [...this.#spec.if, ...comparisons] }, this.#route);
   }
 
   /** Adds operations run when every condition holds. */
   onSuccess<const O extends readonly Operation[]>(...ops: O): TxnBuilder<[...S, ...O], F> {
-    return new TxnBuilder(this.#core, { ...this.#spec, onSuccess: [...this.#spec.onSuccess, ...ops] });
+    return new TxnBuilder(this.#core, { ...this.#spec, onSuccess: [...this.#spec.onSuccess, ...ops] }, this.#route);
   }
 
   /** Adds operations run when a condition fails. */
   onFailure<const O extends readonly Operation[]>(...ops: O): TxnBuilder<S, [...F, ...O]> {
-    return new TxnBuilder(this.#core, { ...this.#spec, onFailure: [...this.#spec.onFailure, ...ops] });
+    return new TxnBuilder(this.#core, { ...this.#spec, onFailure: [...this.#spec.onFailure, ...ops] }, this.#route);
   }
 
   /**
@@ -88,7 +91,8 @@ export class TxnBuilder<S extends readonly Operation[] = [], F extends readonly 
    *   comparison while values are encrypted or compressed (nothing sent).
    * @throws {@link AmbiguousWriteError} / {@link TimeoutError} when the reply of a writing transaction is lost.
    */
-  commit(options?: CallOptions): Promise<TxnResult<S, F>> {
-    return commitTxn(this.#core, this.#spec, options) as Promise<TxnResult<S, F>>;
+  async commit(options?: CallOptions): Promise<TxnResult<S, F>> {
+    const core = this.#route ? this.#route(this.#spec) : this.#core;
+    return commitTxn(core, this.#spec, options) as Promise<TxnResult<S, F>>;
   }
 }

@@ -1,4 +1,4 @@
-import type { WatchEvent } from '../../index.js';
+import { PartitionedWatch, type WatchEvent } from '../../index.js';
 import { showValue, valueForHumans, wholeNumber } from '../format.js';
 import { limitOption } from '../scan.js';
 import type { Command, Context } from '../types.js';
@@ -38,7 +38,9 @@ export const watch: Command = {
     const options = { fromRevision: wholeNumber('--rev', ctx.flags.rev), signal: ctx.signal };
     const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
     await using watch = ctx.flags.exact ? await ctx.client.watch(target, options) : await ctx.client.watchPrefix(target, options);
-    if (!ctx.out.json && ctx.err.tty) await ctx.err.line(ctx.out.paint('dim', `watching ${target} from revision ${watch.revision + 1} (Ctrl-C to stop)`));
+    // A prefix spanning partitions has no single revision (see docs/partitions.md).
+    const from = watch instanceof PartitionedWatch ? 'now, in every partition' : `revision ${watch.revision + 1}`;
+    if (!ctx.out.json && ctx.err.tty) await ctx.err.line(ctx.out.paint('dim', `watching ${target} from ${from} (Ctrl-C to stop)`));
     let seen = 0;
     try {
       for await (const ev of watch) {
