@@ -34,9 +34,9 @@ interface Hold extends Claimed {
 export abstract class LockHandle implements AsyncDisposable {
   /** The lock's name: the prefix of its keys (without the client's namespace). */
   readonly name: string;
-  /** @hidden */
+  /** @internal */
   protected readonly core: Core;
-  /** @hidden */
+  /** @internal */
   protected readonly sessions: SessionHolder;
   readonly #turn = new LocalTurn();
   readonly #listeners = new Set<LossListener>();
@@ -46,7 +46,7 @@ export abstract class LockHandle implements AsyncDisposable {
   #last: { key: string; rev: number } | undefined;
   #closing: Promise<void> | undefined;
 
-  /** @hidden */
+  /** @internal */
   protected constructor(core: Core, kind: string, name: string, choice: SessionChoice = {}) {
     core.keys.encode(name, `${kind} name`);
     this.core = core;
@@ -83,12 +83,12 @@ export abstract class LockHandle implements AsyncDisposable {
     return { key: last.key, target: 'createRevision', op: '==', operand: last.rev };
   }
 
-  /** @hidden The current acquisition, while held. */
+  /** @internal The current acquisition, while held. */
   protected get holding(): (Claimed & { readonly session: Session }) | undefined {
     return this.isHeld() ? this.#hold : undefined;
   }
 
-  /** @hidden A signal aborted (with {@link ClosedError}) when the handle closes. */
+  /** @internal A signal aborted (with {@link ClosedError}) when the handle closes. */
   protected get closedSignal(): AbortSignal {
     return this.#closed.signal;
   }
@@ -149,7 +149,7 @@ export abstract class LockHandle implements AsyncDisposable {
     return this.close();
   }
 
-  /** @hidden Acquires, waiting as long as needed (bounded by `options`). */
+  /** @internal Acquires, waiting as long as needed (bounded by `options`). */
   protected async blocking(
     op: string,
     options: WaitOptions,
@@ -180,7 +180,7 @@ export abstract class LockHandle implements AsyncDisposable {
     }
   }
 
-  /** @hidden Acquires only if free now; `claim` resolves `undefined` when it is not. */
+  /** @internal Acquires only if free now; `claim` resolves `undefined` when it is not. */
   protected async trying(
     options: CallOptions,
     claim: (session: Session) => Promise<Claimed | undefined>,

@@ -100,8 +100,8 @@ export async function startProxy(target: string): Promise<FaultProxy> {
           cut = true;
           cuts++;
           client.destroy();
-          // Leave etcd time to read and process the request before closing its side.
-          setTimeout(() => upstream.destroy(), 300).unref();
+          // Leave etcd time (generously, for loaded machines) to read and process the request before closing its side.
+          setTimeout(() => upstream.destroy(), 2000).unref();
         }
       }
     });
