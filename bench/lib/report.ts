@@ -8,11 +8,17 @@ const mem = (r: ScenarioResult, side: 'etcdkit' | 'raw') => {
 
 const cpu = (r: ScenarioResult) => `${fmt(r.etcdkit.cpuMicros)} / ${fmt(r.raw.cpuMicros)}`;
 
+/** Each further figure as `label: etcdkit / raw`. */
+const extras = (r: ScenarioResult) =>
+  Object.entries(r.figures ?? {})
+    .map(([name, label]) => `${label}: ${fmt(r.etcdkit.figures?.[name]?.median)} / ${fmt(r.raw.figures?.[name]?.median)}`)
+    .join('; ');
+
 const verdict = (r: ScenarioResult) => r.targets.map((t) => `${t.met ? 'met' : 'MISSED'}: ${t.target} (${t.figure})`).join('; ');
 
 /** The results as a plain-text table for the terminal. */
 export function textTable(results: BenchResults): string {
-  const head = ['scenario', 'unit', 'etcdkit', 'raw', 'ratio', 'paired', 'CPU µs/unit etcdkit / raw', 'peak mem etcdkit / raw', 'targets'];
+  const head = ['scenario', 'unit', 'etcdkit', 'raw', 'ratio', 'paired', 'CPU µs/unit etcdkit / raw', 'peak mem etcdkit / raw', 'figures etcdkit / raw', 'targets'];
   const rows = results.scenarios.map((r) => [
     r.name,
     r.unit,
@@ -22,6 +28,7 @@ export function textTable(results: BenchResults): string {
     `${fmt(r.pairedRatio)}×`,
     cpu(r),
     r.etcdkit.peakMiB ? `${mem(r, 'etcdkit')} / ${mem(r, 'raw')}` : '',
+    extras(r),
     verdict(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -58,6 +65,18 @@ function memoryTable(results: BenchResults): string {
   ].join('\n');
 }
 
+function figuresTable(results: BenchResults): string {
+  const rows = results.scenarios.flatMap((r) =>
+    Object.entries(r.figures ?? {}).map(([name, label]) => {
+      const [a, b] = [r.etcdkit.figures?.[name]?.median, r.raw.figures?.[name]?.median];
+      const ratio = a !== undefined && b !== undefined && b !== 0 ? `${fmt(a / b)}×` : '—';
+      return `| \`${r.name}\` | ${label} | ${fmt(a)} | ${fmt(b)} | ${ratio} |`;
+    }),
+  );
+  if (rows.length === 0) return '';
+  return ['### Further figures', '', '| scenario | figure (median of rounds) | etcdkit side | raw side | ratio |', '|---|---|--:|--:|--:|', ...rows, ''].join('\n');
+}
+
 function samples(results: BenchResults): string {
   const rows = results.scenarios.map((r) => {
     const s = (xs: number[]) => xs.map((v) => fmt(v)).join(', ');
@@ -69,7 +88,12 @@ function samples(results: BenchResults): string {
 /** docs/benchmarks.md for a full run. */
 export function markdown(results: BenchResults): string {
   const m = results.machine;
-  return `# Benchmarks
+  return `---
+title: Benchmarks
+group: Operations
+---
+
+# Benchmarks
 
 etcdkit against the raw \`etcd3\` client it wraps: each scenario runs both sides in the same process,
 against the same etcd, interleaved over ${results.scenarios[0]?.rounds ?? 'several'} rounds (alternating which side goes first),
@@ -81,6 +105,7 @@ targets are judged on); the paired ratio is the median of each round's ratio, st
 ${markdownTable(results)}
 
 ${memoryTable(results)}
+${figuresTable(results)}
 ## How it was measured
 
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-minute load average at the start: ${m.loadAverage.toFixed(2)}.
