@@ -1,6 +1,7 @@
 import { EtcdLockFailedError } from 'etcd3';
 import type { Mutex } from '../../src/index.js';
-import { closedLoop, timed, type BenchContext, type Round, type Scenario } from '../scenario.js';
+import { timed, type BenchContext, type Measurement, type Round, type Scenario } from '../scenario.js';
+import { median } from '../lib/stats.js';
 
 const CONTENDERS = 16;
 /** etcd3's Lock cannot wait for a held lock: its contenders retry a failed acquire after this. */
@@ -29,6 +30,22 @@ async function closeAll(ctx: BenchContext): Promise<void> {
   held.delete(ctx.prefix);
 }
 
+/** Runs `op` one at a time for `ms`; reports the median and p99 time of one op. */
+async function oneAtATime(ms: number, op: () => Promise<void>): Promise<Measurement> {
+  const took: number[] = [];
+  const m = await timed(async () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      const t = performance.now();
+      await op();
+      took.push(performance.now() - t);
+    }
+    return took.length;
+  });
+  took.sort((a, b) => a - b);
+  return { ...m, figures: { p50: median(took), p99: took[Math.min(took.length - 1, Math.floor(took.length * 0.99))]! } };
+}
+
 /**
  * One lock + unlock at a time. etcd3's Lock grants and revokes a lease on
  * every acquisition (that is how it works); etcdkit's Mutex reuses its session.
@@ -38,18 +55,19 @@ export const lockUncontended: Scenario = {
   title: 'lock + unlock, uncontended, one at a time',
   unit: 'ops/s',
   labels: { etcdkit: 'etcdkit Mutex', raw: 'etcd3 Lock' },
+  figures: { p50: 'lock + unlock p50, ms', p99: 'lock + unlock p99, ms' },
   async setup(ctx) {
     await mutexes(ctx, 1);
   },
   async etcdkit({ ctx, durationMs }) {
     const [lock] = await mutexes(ctx, 1);
-    return closedLoop(1, durationMs, async () => {
+    return oneAtATime(durationMs, async () => {
       await lock!.lock();
       await lock!.unlock();
     });
   },
   raw: ({ ctx, durationMs }) =>
-    closedLoop(1, durationMs, async () => {
+    oneAtATime(durationMs, async () => {
       const lock = ctx.raw.lock(`${ctx.prefix}raw`);
       await lock.acquire();
       await lock.release();
