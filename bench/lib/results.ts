@@ -42,6 +42,8 @@ export interface ScenarioResult {
    */
   readonly pairedRatio: number;
   readonly targets: TargetCheck[];
+  /** The scenario's standing explanation for a missed target, if it has one. */
+  readonly whenMissed?: string;
 }
 
 export interface Machine {

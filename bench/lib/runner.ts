@@ -97,5 +97,6 @@ export async function runScenario(scenario: Scenario, ctx: BenchContext, plan: R
     ratio,
     pairedRatio: median(etcdkit.samples.map((v, i) => v / raw.samples[i]!)),
     targets: checks(scenario, etcdkit, ratio),
+    ...(scenario.targets?.whenMissed ? { whenMissed: scenario.targets.whenMissed } : {}),
   };
 }

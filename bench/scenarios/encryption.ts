@@ -103,7 +103,10 @@ function inProcess(op: 'seal' | 'open'): Scenario {
     title: `in process: ${op} 64 KiB values with AES-256-GCM (MB/s of plaintext)`,
     unit: 'MB/s',
     labels: { etcdkit: 'etcdkit codec', raw: 'node:crypto AES-256-GCM' },
-    targets: { minEtcdkitRate: 1000 },
+    targets: {
+      minEtcdkitRate: 1000,
+      whenMissed: 'node:crypto allocates a fresh output buffer per call; compare with the bare node:crypto side of the same run.',
+    },
     etcdkit: ({ durationMs }) =>
       op === 'seal' ? loop(durationMs, () => codec.encode(etcdKey, plaintext)) : loop(durationMs, () => codec.decode(etcdKey, stored, 'k')),
     raw: ({ durationMs }) => (op === 'seal' ? loop(durationMs, () => bare.seal(plaintext)) : loop(durationMs, () => bare.open(bareStored))),

@@ -125,7 +125,11 @@ export const watchLatency: Scenario = {
   unit: 'events/s',
   labels: { etcdkit: 'etcdkit watch', raw: 'etcd3 watcher' },
   figures: { p50: 'put-to-event p50, ms', p99: 'put-to-event p99, ms' },
-  targets: { maxEtcdkitFigure: { p99: 5 } },
+  targets: {
+    maxEtcdkitFigure: { p99: 5 },
+    whenMissed:
+      'The latency includes the put itself (the server fsyncs before the event exists): compare with the raw watcher in the same run, which pays the same.',
+  },
   etcdkit: (round) => paced('etcdkit', round),
   raw: (round) => paced('raw', round),
 };
