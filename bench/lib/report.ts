@@ -79,8 +79,9 @@ function figuresTable(results: BenchResults): string {
 
 function targetList(results: BenchResults): string {
   const lines = results.scenarios.flatMap((r) => {
-    const missed = r.targets.some((t) => !t.met) && r.whenMissed ? ` ${r.whenMissed}` : '';
-    return r.targets.map((t, i) => `- ${t.met ? '✅ met' : '❌ missed'}: \`${r.name}\` ${t.target}: **${t.figure}**.${i === r.targets.length - 1 ? missed : ''}`);
+    const lastMissed = r.targets.findLastIndex((t) => !t.met);
+    const why = (i: number) => (i === lastMissed && r.whenMissed ? ` ${r.whenMissed}` : '');
+    return r.targets.map((t, i) => `- ${t.met ? '✅ met' : '❌ missed'}: \`${r.name}\` ${t.target}: **${t.figure}**.${why(i)}`);
   });
   return lines.length > 0 ? ['## Targets', '', ...lines, ''].join('\n') : '';
 }

@@ -68,7 +68,11 @@ export const watchEvents: Scenario = {
   title: 'watch: events/s one prefix watch delivers from a burst of 100-put txns',
   unit: 'events/s',
   labels: { etcdkit: 'etcdkit watch', raw: 'etcd3 watcher' },
-  targets: { minRatio: 0.9 },
+  targets: {
+    minRatio: 0.9,
+    whenMissed:
+      "etcdkit turns each event into a typed WatchEvent (key decoded, revisions as numbers, value through the codec) and tracks the revision to resume from; on a busy 2-core machine the client's CPU bounds the rate: compare the client CPU per event.",
+  },
   etcdkit: (round) => burst('etcdkit', round),
   raw: (round) => burst('raw', round),
 };
