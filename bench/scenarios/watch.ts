@@ -1,3 +1,4 @@
+import { percentile } from '../lib/stats.js';
 import type { BenchContext, Measurement, Round, Scenario } from '../scenario.js';
 
 type Side = 'etcdkit' | 'raw';
@@ -79,10 +80,6 @@ export const watchEvents: Scenario = {
 
 const RATE = 1000; // events per second offered
 const TICK_MS = 2;
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /**
  * Puts paced at 1,000/s (an open loop: a batch every 2 ms, never waiting for
