@@ -36,6 +36,8 @@ export interface Measurement {
    * each side; a side that runs elsewhere (a child process) reports its own.
    */
   readonly cpuSeconds?: number;
+  /** Further figures of this round (latency percentiles, conflict rate...), named as in `Scenario.figures`. */
+  readonly figures?: Readonly<Record<string, number>>;
 }
 
 /** Targets the harness checks and reports (never enforced: shared machines are noisy). */
@@ -44,6 +46,12 @@ export interface Targets {
   readonly minRatio?: number;
   /** The median peak memory growth of the etcdkit side must stay under this, in MiB. */
   readonly maxEtcdkitPeakMiB?: number;
+  /** The median rate of the etcdkit side must be at least this, in the scenario's unit. */
+  readonly minEtcdkitRate?: number;
+  /** The median of each named figure of the etcdkit side must stay under this. */
+  readonly maxEtcdkitFigure?: Readonly<Record<string, number>>;
+  /** What is known to hold a figure back, printed in the docs next to a missed target. */
+  readonly whenMissed?: string;
 }
 
 /**
@@ -61,6 +69,8 @@ export interface Scenario {
   /** What each side is, for the docs. @default { etcdkit: 'etcdkit', raw: 'etcd3' } */
   readonly labels?: { readonly etcdkit: string; readonly raw: string };
   readonly targets?: Targets;
+  /** Labels of the further figures the sides report in `Measurement.figures`, e.g. `{ p99: 'p99 latency, ms' }`. */
+  readonly figures?: Readonly<Record<string, string>>;
   /** Rounds override (e.g. for slow scenarios). */
   readonly rounds?: { readonly full: number; readonly quick: number };
   /** Skip the untimed warm-up of each side (for scenarios whose setup already warms up, or that are slow). */

@@ -29,6 +29,9 @@ describe('npm run bench -- --quick', () => {
           expect(side.samples.every((v) => v > 0 && Number.isFinite(v)), `${s.name}`).toBe(true);
         }
         expect(s.ratio).toBeGreaterThan(0);
+        for (const name of Object.keys(s.figures ?? {})) {
+          for (const side of [s.etcdkit, s.raw]) expect(side.figures?.[name]?.median, `${s.name} ${name}`).toBeGreaterThanOrEqual(0);
+        }
       }
       const iterate = results.scenarios.find((s) => s.name === 'iterate-100k')!;
       expect(iterate.etcdkit.peakMiB?.median).toBeGreaterThan(0);

@@ -8,11 +8,17 @@ const mem = (r: ScenarioResult, side: 'etcdkit' | 'raw') => {
 
 const cpu = (r: ScenarioResult) => `${fmt(r.etcdkit.cpuMicros)} / ${fmt(r.raw.cpuMicros)}`;
 
+/** Each further figure as `label: etcdkit / raw`. */
+const extras = (r: ScenarioResult) =>
+  Object.entries(r.figures ?? {})
+    .map(([name, label]) => `${label}: ${fmt(r.etcdkit.figures?.[name]?.median)} / ${fmt(r.raw.figures?.[name]?.median)}`)
+    .join('; ');
+
 const verdict = (r: ScenarioResult) => r.targets.map((t) => `${t.met ? 'met' : 'MISSED'}: ${t.target} (${t.figure})`).join('; ');
 
 /** The results as a plain-text table for the terminal. */
 export function textTable(results: BenchResults): string {
-  const head = ['scenario', 'unit', 'etcdkit', 'raw', 'ratio', 'paired', 'CPU µs/unit etcdkit / raw', 'peak mem etcdkit / raw', 'targets'];
+  const head = ['scenario', 'unit', 'etcdkit', 'raw', 'ratio', 'paired', 'CPU µs/unit etcdkit / raw', 'peak mem etcdkit / raw', 'figures etcdkit / raw', 'targets'];
   const rows = results.scenarios.map((r) => [
     r.name,
     r.unit,
@@ -22,6 +28,7 @@ export function textTable(results: BenchResults): string {
     `${fmt(r.pairedRatio)}×`,
     cpu(r),
     r.etcdkit.peakMiB ? `${mem(r, 'etcdkit')} / ${mem(r, 'raw')}` : '',
+    extras(r),
     verdict(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -58,6 +65,27 @@ function memoryTable(results: BenchResults): string {
   ].join('\n');
 }
 
+function figuresTable(results: BenchResults): string {
+  const rows = results.scenarios.flatMap((r) =>
+    Object.entries(r.figures ?? {}).map(([name, label]) => {
+      const [a, b] = [r.etcdkit.figures?.[name]?.median, r.raw.figures?.[name]?.median];
+      const ratio = a !== undefined && b !== undefined && b !== 0 ? `${fmt(a / b)}×` : '—';
+      return `| \`${r.name}\` | ${label} | ${fmt(a)} | ${fmt(b)} | ${ratio} |`;
+    }),
+  );
+  if (rows.length === 0) return '';
+  return ['### Further figures', '', '| scenario | figure (median of rounds) | etcdkit side | raw side | ratio |', '|---|---|--:|--:|--:|', ...rows, ''].join('\n');
+}
+
+function targetList(results: BenchResults): string {
+  const lines = results.scenarios.flatMap((r) => {
+    const lastMissed = r.targets.findLastIndex((t) => !t.met);
+    const why = (i: number) => (i === lastMissed && r.whenMissed ? ` ${r.whenMissed}` : '');
+    return r.targets.map((t, i) => `- ${t.met ? '✅ met' : '❌ missed'}: \`${r.name}\` ${t.target}: **${t.figure}**.${why(i)}`);
+  });
+  return lines.length > 0 ? ['## Targets', '', ...lines, ''].join('\n') : '';
+}
+
 function samples(results: BenchResults): string {
   const rows = results.scenarios.map((r) => {
     const s = (xs: number[]) => xs.map((v) => fmt(v)).join(', ');
@@ -69,7 +97,12 @@ function samples(results: BenchResults): string {
 /** docs/benchmarks.md for a full run. */
 export function markdown(results: BenchResults): string {
   const m = results.machine;
-  return `# Benchmarks
+  return `---
+title: Benchmarks
+group: Operations
+---
+
+# Benchmarks
 
 etcdkit against the raw \`etcd3\` client it wraps: each scenario runs both sides in the same process,
 against the same etcd, interleaved over ${results.scenarios[0]?.rounds ?? 'several'} rounds (alternating which side goes first),
@@ -81,6 +114,8 @@ targets are judged on); the paired ratio is the median of each round's ratio, st
 ${markdownTable(results)}
 
 ${memoryTable(results)}
+${figuresTable(results)}
+${targetList(results)}
 ## How it was measured
 
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-minute load average at the start: ${m.loadAverage.toFixed(2)}.
@@ -95,6 +130,19 @@ ${memoryTable(results)}
   (1,000 keys, then about 2 MiB each), asking for the next page while the current one is consumed. RSS growth counts
   garbage not yet collected too: etcdkit's levels off as the prefix grows, the raw side's grows with the prefix.
 - Count: a count-only range over 10,000 keys, one caller.
+- Watch: both sides watch a prefix while the same etcd3 client writes. \`watch-events\`: a burst of 10,000 puts (100
+  transactions of 100 puts, 8 in flight); events/s from the first write to the last event received.
+  \`watch-latency\`: puts offered at 1,000/s (open loop, a batch every 2 ms) over 100 keys; latency is the event's
+  arrival minus the start of its put, so it includes the put's commit (an fsync on the server).
+- Locks: etcdkit \`newLock()\` Mutexes whose sessions are open already (as in a long-running service) against etcd3's
+  \`lock()\`, which grants and revokes a lease on every acquisition and cannot wait for a held lock (its 16 contenders
+  retry a failed acquire after 5 ms).
+- Encryption: two etcdkit clients, one with \`withEncryption()\` (AES-256-GCM) and one without, 16 requests in flight
+  over 64 keys. \`seal-64k\` / \`open-64k\` run in process without etcd: etcdkit's value codec against the same job
+  written with \`node:crypto\` alone (fresh nonce, the etcd key as associated data), MB/s of plaintext.
+- STM: 8 workers doing random transfers between 10 accounts for the round's duration, etcdkit \`stm()\` with
+  \`isolation: 'serializable'\` against etcd3's \`stm().transact()\` with \`Isolation.Serializable\`; the balances are
+  checked after each round. The conflict rate is the share of attempts that conflicted and ran again.
 - Client CPU is the benchmark process's user + system time while one side ran, per unit of work (the child's own for
   iterate): it shows what the client costs even when a busy machine blurs the rates.
 - The raw side uses etcd3's default options (its retry and circuit-breaker policies included), as users do.

@@ -13,6 +13,8 @@ export interface SideResult {
   readonly cpuMicros: number;
   /** Peak memory growth in MiB, when the side measures it. */
   readonly peakMiB?: { readonly median: number; readonly samples: number[] };
+  /** Further figures (named as in `ScenarioResult.figures`): median and each round's value. */
+  readonly figures?: Readonly<Record<string, { readonly median: number; readonly samples: number[] }>>;
 }
 
 /** A target and whether this run met it. */
@@ -27,6 +29,8 @@ export interface ScenarioResult {
   readonly title: string;
   readonly unit: string;
   readonly labels: { readonly etcdkit: string; readonly raw: string };
+  /** Labels of further figures (latency percentiles, conflict rate...), when the scenario reports any. */
+  readonly figures?: Readonly<Record<string, string>>;
   readonly rounds: number;
   readonly etcdkit: SideResult;
   readonly raw: SideResult;
@@ -38,6 +42,8 @@ export interface ScenarioResult {
    */
   readonly pairedRatio: number;
   readonly targets: TargetCheck[];
+  /** The scenario's standing explanation for a missed target, if it has one. */
+  readonly whenMissed?: string;
 }
 
 export interface Machine {

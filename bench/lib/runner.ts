@@ -11,11 +11,22 @@ export interface RunPlan {
 
 const DEFAULT_LABELS = { etcdkit: 'etcdkit', raw: 'etcd3' } as const;
 
-function side(measurements: Measurement[]): SideResult {
+function figures(names: readonly string[], measurements: Measurement[]): SideResult['figures'] {
+  if (names.length === 0) return undefined;
+  const out: Record<string, { median: number; samples: number[] }> = {};
+  for (const name of names) {
+    const samples = measurements.map((m) => m.figures?.[name] ?? Number.NaN);
+    out[name] = { median: median(samples), samples };
+  }
+  return out;
+}
+
+function side(scenario: Scenario, measurements: Measurement[]): SideResult {
   const samples = measurements.map((m) => m.work / m.seconds);
   const peaks = measurements.map((m) => m.peakMiB).filter((p): p is number => p !== undefined);
   const cpu = measurements.map((m) => ((m.cpuSeconds ?? Number.NaN) * 1e6) / m.work);
-  const result: SideResult = { median: median(samples), samples, cpuMicros: median(cpu) };
+  const extra = figures(Object.keys(scenario.figures ?? {}), measurements);
+  const result: SideResult = { median: median(samples), samples, cpuMicros: median(cpu), ...(extra ? { figures: extra } : {}) };
   return peaks.length > 0 ? { ...result, peakMiB: { median: median(peaks), samples: peaks } } : result;
 }
 
@@ -28,6 +39,14 @@ function checks(scenario: Scenario, etcdkit: SideResult, ratio: number): TargetC
   if (t.maxEtcdkitPeakMiB !== undefined) {
     const peak = etcdkit.peakMiB?.median ?? Number.NaN;
     out.push({ target: `peak memory growth < ${t.maxEtcdkitPeakMiB} MiB`, met: peak < t.maxEtcdkitPeakMiB, figure: `${fmt(peak)} MiB` });
+  }
+  if (t.minEtcdkitRate !== undefined) {
+    const label = scenario.labels?.etcdkit ?? DEFAULT_LABELS.etcdkit;
+    out.push({ target: `${label} ≥ ${fmt(t.minEtcdkitRate)} ${scenario.unit}`, met: etcdkit.median >= t.minEtcdkitRate, figure: `${fmt(etcdkit.median)} ${scenario.unit}` });
+  }
+  for (const [name, max] of Object.entries(t.maxEtcdkitFigure ?? {})) {
+    const value = etcdkit.figures?.[name]?.median ?? Number.NaN;
+    out.push({ target: `${scenario.figures?.[name] ?? name} < ${fmt(max)}`, met: value < max, figure: fmt(value) });
   }
   return out;
 }
@@ -63,19 +82,21 @@ export async function runScenario(scenario: Scenario, ctx: BenchContext, plan: R
   } finally {
     await scenario.teardown?.(ctx);
   }
-  const etcdkit = side(sides.etcdkit);
-  const raw = side(sides.raw);
+  const etcdkit = side(scenario, sides.etcdkit);
+  const raw = side(scenario, sides.raw);
   const ratio = etcdkit.median / raw.median;
   return {
     name: scenario.name,
     title: scenario.title,
     unit: scenario.unit,
     labels: scenario.labels ?? DEFAULT_LABELS,
+    ...(scenario.figures ? { figures: scenario.figures } : {}),
     rounds,
     etcdkit,
     raw,
     ratio,
     pairedRatio: median(etcdkit.samples.map((v, i) => v / raw.samples[i]!)),
     targets: checks(scenario, etcdkit, ratio),
+    ...(scenario.targets?.whenMissed ? { whenMissed: scenario.targets.whenMissed } : {}),
   };
 }

@@ -4,7 +4,31 @@
  */
 import type { Scenario } from '../scenario.js';
 import { bulkVsPutLoop, bulkVsTxnLoop } from './bulk.js';
+import { encryptedGet1k, encryptedGet64k, encryptedPut1k, encryptedPut64k, open64k, seal64k } from './encryption.js';
 import { iterate } from './iterate.js';
 import { count, get1, get64, put1, put64 } from './kv.js';
+import { lockContended, lockUncontended } from './locks.js';
+import { stmTransfers } from './stm.js';
+import { watchEvents, watchLatency } from './watch.js';
 
-export const scenarios: readonly Scenario[] = [put1, put64, get1, get64, bulkVsPutLoop, bulkVsTxnLoop, iterate, count];
+export const scenarios: readonly Scenario[] = [
+  put1,
+  put64,
+  get1,
+  get64,
+  bulkVsPutLoop,
+  bulkVsTxnLoop,
+  iterate,
+  count,
+  watchEvents,
+  watchLatency,
+  lockUncontended,
+  lockContended,
+  encryptedPut1k,
+  encryptedGet1k,
+  encryptedPut64k,
+  encryptedGet64k,
+  seal64k,
+  open64k,
+  stmTransfers,
+];

@@ -27,7 +27,12 @@ export const iterate: Scenario = {
   title: 'iterate a prefix of 100,000 keys of 256 B (20,000 with --quick)',
   unit: 'keys/s',
   labels: { etcdkit: 'etcdkit iterate()', raw: 'etcd3 getAll().prefix()' },
-  targets: { minRatio: 1.0, maxEtcdkitPeakMiB: 64 },
+  targets: {
+    minRatio: 1.0,
+    maxEtcdkitPeakMiB: 64,
+    whenMissed:
+      'etcd 3.4 walks its index over the whole rest of the range on every limited request, so reading in pages (what bounds memory) costs the server more than one unbounded read; on a 2-core machine the client and etcd also share the CPU.',
+  },
   rounds: { full: 5, quick: 2 },
   noWarmup: true,
   async setup(ctx) {

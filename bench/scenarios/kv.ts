@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { closedLoop, type BenchContext, type Round, type Scenario } from '../scenario.js';
 import { keyAt } from './data.js';
 
+const KV_NOTE =
+  "etcdkit's own code is about 1 % of the client's CPU samples here (see bench/README.md); a put waits for the server's fsync, on a disk and CPUs other work shares, so ratios move from run to run: judge by the paired ratio, the client CPU per op and repeated runs.";
+
 /** Distinct keys each put/get side cycles through (keeps the database small). */
 const KEYS = 1000;
 const VALUE = randomBytes(1024);
@@ -18,7 +21,7 @@ function loop(op: 'put' | 'get', concurrency: number, sides: { etcdkit: Op; raw:
     name: `${op}-1k-c${concurrency}`,
     title: `${op}, 1 KiB values, concurrency ${concurrency}`,
     unit: 'ops/s',
-    targets: { minRatio: 0.95 },
+    targets: { minRatio: 0.95, whenMissed: KV_NOTE },
     ...(setup ? { setup } : {}),
     etcdkit: side('etcdkit'),
     raw: side('raw'),

@@ -30,7 +30,15 @@ export async function listWithValues(core: Core, prefix: string, options: ListOp
 export async function* iterate(core: Core, prefix: string, options: ListOptions = {}): AsyncGenerator<KeyValue> {
   const range = core.keys.prefixRange(prefix, options.all);
   for await (const page of scan(core, 'iterate', range, options)) {
-    for (const kv of page.kvs) yield toKeyValue(core, kv);
+    const kvs = page.kvs;
+    for (let i = 0; i < kvs.length; i++) {
+      const kv = toKeyValue(core, kvs[i]!);
+      // Drop each decoded entry once converted: otherwise the whole page (thousands of
+      // objects) outlives the young generation's collections while it is consumed, gets
+      // promoted, and waits for a full collection. 100,000 keys: ~73 → ~53 MiB growth.
+      kvs[i] = undefined as never;
+      yield kv;
+    }
   }
 }
 

@@ -164,16 +164,33 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     }
   }
 
+  /**
+   * Feeds the callback. The same loop as {@link #events}, without an async
+   * generator: a callback that returns no promise gets the buffered events one
+   * after the other with no await between them (an await per event cost as much
+   * client CPU as the event itself).
+   */
   #pump(callback: (event: WatchEvent) => void | Promise<void>): void {
     this.#consumer = 'callback';
-    const events = this.#events();
     void (async () => {
       try {
-        for (let r = await events.next(); !r.done; r = await events.next()) await callback(r.value);
+        for (;;) {
+          if (this.#stopped && this.#failure === undefined) return;
+          const ev = this.#buffer.shift();
+          if (ev) {
+            this.#maybeResume();
+            const pending = callback(ev);
+            if (pending && typeof pending.then === 'function') await pending;
+            continue;
+          }
+          if (this.#failure !== undefined) throw this.#failure;
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+        }
       } catch (err) {
-        // Record the callback's error before the iterator's cleanup closes the watch.
+        // Record the callback's error before the cleanup closes the watch.
         this.#fail(err);
-        await events.return(undefined);
+      } finally {
+        this.#stop(undefined);
       }
     })();
   }
