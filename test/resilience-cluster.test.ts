@@ -77,10 +77,11 @@ describe('a stopped member with the others healthy', () => {
     const leader = await etcd.leader();
     const victim = (leader + 1) % 3;
     const endpoint = etcd.endpoints[victim]!;
+    // Written before the kill: right after it, a write may still go out on the dead member's connection.
+    await client.put(`${prefix}seed`, 'x');
     events.length = 0;
     await etcd.kill(victim);
 
-    await client.put(`${prefix}seed`, 'x');
     let n = 0;
     // Until the client has noticed the death, a write may still go out on the
     // dead member's old connection: that one is rightly ambiguous. Reads are
