@@ -229,7 +229,9 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
       const { key, value, createRevision, modRevision, version, lease } = ev;
       this.#data.set(key, { key, value, createRevision, modRevision, version, lease });
     }
-    this.#advance(Math.max(ev.modRevision, this.#watch?.revision ?? 0));
+    // Not `ev.modRevision`: more events of the same revision may still be
+    // buffered in the watch, and a revision counts only once all are applied.
+    this.#advance(this.#watch?.consumedRevision ?? 0);
   }
 
   #advance(revision: number): void {

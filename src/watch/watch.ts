@@ -109,6 +109,17 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   /**
+   * @internal The revision up to which the consumer has taken every event: a
+   * revision whose last event is still buffered does not count. A consumer
+   * that applies each event before asking for the next (the mirror) is
+   * current to this revision once it applied the event in hand.
+   */
+  get consumedRevision(): number {
+    const next = this.#buffer[0];
+    return next ? next.modRevision - 1 : this.#next - 1;
+  }
+
+  /**
    * Events received and not yet consumed. Stays near `bufferSize`: past it the
    * watch stops reading until the consumer catches up.
    */
