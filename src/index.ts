@@ -50,6 +50,7 @@ export {
   PartialWriteError,
   QuotaExceededError,
   CompactedError,
+  ResponseTooLargeError,
   LeaseNotFoundError,
   ServerError,
   DecryptionError,

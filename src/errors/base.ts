@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'PARTIAL_WRITE'
   | 'QUOTA_EXCEEDED'
   | 'COMPACTED'
+  | 'RESPONSE_TOO_LARGE'
   | 'DECRYPT_FAILED'
   | 'CANCELLED'
   | 'CONFLICT'

@@ -18,6 +18,7 @@ export {
   PartialWriteError,
   QuotaExceededError,
   CompactedError,
+  ResponseTooLargeError,
   LeaseNotFoundError,
   ServerError,
 } from './server.js';

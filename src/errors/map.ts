@@ -8,6 +8,7 @@ import {
   CompactedError,
   PermissionDeniedError,
   QuotaExceededError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
   UnavailableError,
@@ -70,6 +71,14 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   const cause = err;
   if (text.includes('required revision has been compacted')) {
     return new CompactedError(message, 0, 0, { cause });
+  }
+  if (text.includes('Received message larger than max')) {
+    // grpc-js' receive limit, not etcd's: the server answered, the client refused the answer.
+    return new ResponseTooLargeError(
+      `${where}: etcd's answer exceeds the client's 4 MiB message limit (${text}); ` +
+        'read large ranges in pages with list(), listWithValues() or iterate() instead of one request',
+      { cause },
+    );
   }
   if (isBrokenCircuitError(err)) {
     return new UnavailableError(`${where}: every endpoint's circuit is open`, { cause });

@@ -94,6 +94,19 @@ export class CompactedError extends EtcdKitError {
   }
 }
 
+/**
+ * etcd's answer was larger than the client accepts in one message (4 MiB, the
+ * gRPC receive limit), for instance a transaction whose `op.getPrefix` or
+ * several `op.get` match more bytes than that. etcd ran the request; only its
+ * answer was refused. Read large ranges in pages instead, with `list`,
+ * `listWithValues` or `iterate`, which page by themselves. Never retried: the
+ * same request gets the same answer.
+ */
+export class ResponseTooLargeError extends EtcdKitError {
+  override readonly name = 'ResponseTooLargeError' as const;
+  readonly code = 'RESPONSE_TOO_LARGE' as const;
+}
+
 /** The lease does not exist (expired or revoked). */
 export class LeaseNotFoundError extends EtcdKitError {
   override readonly name = 'LeaseNotFoundError' as const;

@@ -45,8 +45,8 @@ function toVersion(ev: WatchEvent): KeyVersion {
   return { key, value, modRevision, createRevision, version, deleted: ev.type === 'delete' };
 }
 
-function distinctRevisions(res: IWatchResponse): number {
-  return new Set(res.events.map((e) => String(e.kv.mod_revision))).size;
+function distinctRevisions(events: IWatchResponse['events']): number {
+  return new Set(events.map((e) => String(e.kv.mod_revision))).size;
 }
 
 /**
@@ -81,25 +81,40 @@ export async function history(core: Core, key: string, options: HistoryOptions =
 function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutMs: number): Promise<KeyVersion[]> {
   const out: KeyVersion[] = [];
   let createdAt = 0;
+  // A response past etcd's request size limit comes in fragments (asked for
+  // below, as the 4 MiB receive limit would refuse it whole): join them first.
+  let fragments: IWatchResponse['events'] = [];
   let stream: RawStream | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let timer: NodeJS.Timeout | undefined;
   const finished = new Promise<KeyVersion[]>((resolve, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
-    const onResponse = (s: RawStream, res: IWatchResponse) => {
+    const handle = (s: RawStream, res: IWatchResponse) => {
       stream = s;
       if (res.canceled) return reject(cancelError(res, from, createdAt));
       if (res.created) return void (createdAt = headerRevision(res));
-      for (const ev of res.events) {
+      fragments.push(...res.events);
+      if (res.fragment) return;
+      const events = fragments;
+      fragments = [];
+      for (const ev of events) {
         const event = toWatchEvent(core, ev);
         if (event.modRevision > target.end) return resolve(out);
         out.push(toVersion(event));
         if (target.lastChange !== undefined && event.modRevision >= target.lastChange) return resolve(out);
       }
-      const complete = res.events.length === 0 || distinctRevisions(res) < MAX_BATCH_REVISIONS;
+      const complete = events.length === 0 || distinctRevisions(events) < MAX_BATCH_REVISIONS;
       if (complete && headerRevision(res) >= target.end) resolve(out);
     };
-    attach(core, { key: raw, start_revision: from }, { onResponse, onBroken: (_s, err) => reject(err) }, timeoutMs).then(
+    // A value that fails to decode must reject the call, not throw inside the stream's event.
+    const onResponse = (s: RawStream, res: IWatchResponse) => {
+      try {
+        handle(s, res);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    attach(core, { key: raw, start_revision: from, fragment: true }, { onResponse, onBroken: (_s, err) => reject(err) }, timeoutMs).then(
       (a) => {
         stream = a.stream;
         // A key absent now may have no event in the window, and then nothing arrives: ask for
