@@ -22,6 +22,20 @@ function sink(): Writable & { bytes: () => Buffer } {
   return Object.assign(w, { bytes: () => Buffer.concat(parts) });
 }
 
+/**
+ * Starts snapshotTo into a destination that takes the first chunk and never
+ * acknowledges it, like a hung upload; resolves once that chunk arrived.
+ */
+async function stalledTransfer(c: Client, signal?: AbortSignal) {
+  let started!: () => void;
+  const underWay = new Promise<void>((resolve) => (started = resolve));
+  const destination = new Writable({ highWaterMark: 1, write: () => started() });
+  const transfer = c.snapshotTo(destination, { signal });
+  transfer.catch(() => undefined);
+  await Promise.race([underWay, transfer]);
+  return { destination, transfer };
+}
+
 describe('snapshot', () => {
   it('streams the database followed by its SHA-256 trailer', async () => {
     const chunks: Buffer[] = [];
@@ -63,5 +77,25 @@ describe('snapshot', () => {
       for await (const _ of other.snapshot()) void _;
     };
     await expect(iterate()).rejects.toBeInstanceOf(ClosedError);
+  });
+
+  it('snapshotTo into a stalled destination: abort rejects with CancelledError and releases the stream', { timeout: 20_000 }, async () => {
+    const ac = new AbortController();
+    const { destination, transfer } = await stalledTransfer(client, ac.signal);
+    expect(client.core.resources.size).toBeGreaterThan(0); // the transfer holds its stream
+    ac.abort(new Error('upload hung'));
+    const err = await transfer.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect((err as CancelledError).cause).toEqual(new Error('upload hung'));
+    expect(destination.destroyed).toBe(true);
+    expect(client.core.resources.size).toBe(0);
+  });
+
+  it('snapshotTo into a stalled destination: client.close() rejects it with ClosedError', { timeout: 20_000 }, async () => {
+    const other = await connect();
+    const { transfer } = await stalledTransfer(other);
+    await other.close();
+    await expect(transfer).rejects.toBeInstanceOf(ClosedError);
+    expect(other.core.resources.size).toBe(0);
   });
 });

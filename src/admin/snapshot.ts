@@ -139,18 +139,47 @@ class TrailerCheck {
   }
 }
 
-/** Streams a snapshot into `destination` (ended at the end), hashing it on the way. */
+/**
+ * Stops a transfer on the caller's abort or on `client.close()`. The pipeline
+ * must be given a signal of its own: while the destination withholds its
+ * acknowledgement, the pipeline waits for `drain` and the source sits at a
+ * `yield`, so nothing else would notice the abort.
+ */
+function stopper(core: Core, signal: AbortSignal | undefined): { signal: AbortSignal; release(): void } {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(new CancelledError('snapshot: aborted', { cause: signal?.reason }));
+  const handle = { close: () => stop.abort(new ClosedError('snapshot: the client was closed')) };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  core.resources.add(handle);
+  return {
+    signal: stop.signal,
+    release: () => {
+      signal?.removeEventListener('abort', onAbort);
+      core.resources.delete(handle);
+    },
+  };
+}
+
+/**
+ * Streams a snapshot into `destination` (ended at the end), hashing it on the
+ * way. An abort or `client.close()` ends it at once, even while the
+ * destination stalls: the destination is destroyed and the server stream
+ * cancelled.
+ */
 export async function snapshotTo(
   core: Core,
   destination: NodeJS.WritableStream,
   options: SnapshotToOptions = {},
 ): Promise<SnapshotResult> {
+  if (core.caller.closed) throw new ClosedError('snapshot: the client is closed');
+  if (options.signal?.aborted) throw new CancelledError('snapshot: aborted', { cause: options.signal.reason });
   const whole = createHash('sha256');
   const check = new TrailerCheck();
   let bytes = 0;
   let verified = false;
+  const stop = stopper(core, options.signal);
   async function* source(): AsyncGenerator<Buffer> {
-    for await (const chunk of snapshot(core, options)) {
+    for await (const chunk of snapshot(core, { signal: stop.signal })) {
       whole.update(chunk.data);
       check.update(chunk.data);
       bytes = chunk.received;
@@ -161,6 +190,13 @@ export async function snapshotTo(
     if (ok === false) throw new ServerError('snapshot: the checksum trailer does not match the data received');
     verified = ok === true;
   }
-  await pipeline(source, destination);
+  try {
+    await pipeline(source, destination, { signal: stop.signal });
+  } catch (err) {
+    if (stop.signal.aborted) throw stop.signal.reason;
+    throw err;
+  } finally {
+    stop.release();
+  }
   return { bytes, sha256: whole.digest('hex'), verified };
 }
