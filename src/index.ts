@@ -103,6 +103,7 @@ export { Watch, Mirror } from './watch/index.js';
 export type {
   WatchOptions,
   PrefixWatchOptions,
+  DecryptionErrorPolicy,
   WatchEvent,
   PutEvent,
   DeleteEvent,

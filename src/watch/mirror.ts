@@ -1,8 +1,11 @@
+import type { IEvent } from 'etcd3';
 import type { Core } from '../core/core.js';
-import { CancelledError, ClosedError, CompactedError, EtcdKitError, ValidationError } from '../errors/index.js';
+import { revision } from '../core/ids.js';
+import { CancelledError, ClosedError, CompactedError, DecryptionError, EtcdKitError, ValidationError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
+import { checkDecryptionPolicy, type DecryptionErrorPolicy } from './options.js';
 import { Watch } from './watch.js';
 import type { WatchEvent } from './types.js';
 
@@ -33,6 +36,18 @@ export interface MirrorOptions {
   bufferSize?: number;
   /** Aborts the initial listing. */
   signal?: AbortSignal;
+  /**
+   * What to do with a value that cannot be decoded, typically one written
+   * without encryption by another tool into an encrypted prefix. `'fail'`
+   * fails the listing (the mirror does not open) or stops the mirror with
+   * {@link DecryptionError}: anyone able to write one such value under the
+   * prefix stops every mirror of it. `'skip'` leaves the key out of the copy
+   * (a key the copy held is dropped, as its current value is unknown), counts
+   * it in {@link Mirror.skipped} and carries on; the dropped key is not
+   * reported as a change.
+   * @default 'fail'
+   */
+  onDecryptionError?: DecryptionErrorPolicy;
 }
 
 /**
@@ -55,6 +70,9 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   readonly #bound: number;
   #data = new Map<string, KeyValue>();
   #revision = 0;
+  #skipped = 0;
+  /** Stand-ins for skipped events, applied as removals and not reported as changes. */
+  readonly #unreadable = new WeakSet<WatchEvent>();
   #watch: Watch | undefined;
   #stopped = false;
   #failure: unknown;
@@ -83,6 +101,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     if (bufferSize !== undefined && (!Number.isSafeInteger(bufferSize) || bufferSize < 1)) {
       throw new ValidationError(`bufferSize must be a positive whole number, got ${bufferSize}`);
     }
+    checkDecryptionPolicy(options.onDecryptionError);
     const mirror = new Mirror(core, core.keys.prefixRange(prefix, options.all), options);
     await mirror.#load(options.signal);
     core.resources.add(mirror);
@@ -93,6 +112,16 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   /** The revision the copy is current to: every change up to it is applied. */
   get revision(): number {
     return this.#revision;
+  }
+
+  /**
+   * Values left out of the copy because they could not be decoded, with
+   * `onDecryptionError: 'skip'`: keys skipped by the listings (the first and
+   * any relist after a compaction) plus changes skipped since. Always 0
+   * otherwise.
+   */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   /**
@@ -180,24 +209,46 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     for await (const page of scan(this.#core, 'mirror', this.#range, { pageSize: this.#options.pageSize, signal })) {
       at = page.revision;
       for (const kv of page.kvs) {
-        const entry = toKeyValue(this.#core, kv);
-        data.set(entry.key, entry);
+        const entry = this.#decode(kv);
+        if (entry) data.set(entry.key, entry);
       }
     }
+    const { onDecryptionError } = this.#options;
     // Not given `signal`: it bounds the initial listing, not the life of the mirror.
-    const watch = await Watch.open(this.#core, this.#range, { fromRevision: at + 1, bufferSize: this.#bound });
+    const options = { fromRevision: at + 1, bufferSize: this.#bound, onDecryptionError };
+    const watch = await Watch.open(this.#core, this.#range, options, this.#standIn);
     if (this.#stopped) return void (await watch.close()); // closed while relisting
     this.#data = data;
     this.#watch = watch;
     this.#advance(at);
   }
 
+  /** A listed key-value, or `undefined` when it cannot be decoded and the mirror skips such values. */
+  #decode(kv: Parameters<typeof toKeyValue>[1]): KeyValue | undefined {
+    try {
+      return toKeyValue(this.#core, kv);
+    } catch (err) {
+      if (this.#options.onDecryptionError !== 'skip' || !(err instanceof DecryptionError)) throw err;
+      this.#skipped++;
+      return undefined;
+    }
+  }
+
+  /** Stands in for a change the watch skipped: the key leaves the copy, in order with the other changes. */
+  readonly #standIn = (raw: IEvent, err: DecryptionError): WatchEvent => {
+    this.#skipped++;
+    const modRevision = revision(raw.kv.mod_revision);
+    const ev: WatchEvent = { type: 'delete', key: err.key, value: Buffer.alloc(0), createRevision: 0, modRevision, version: 0 };
+    this.#unreadable.add(ev);
+    return ev;
+  };
+
   async #run(): Promise<void> {
     while (!this.#stopped && this.#watch) {
       try {
         for await (const ev of this.#watch) {
           this.#apply(ev);
-          await this.#emit(ev);
+          if (!this.#unreadable.has(ev)) await this.#emit(ev);
         }
         return this.#stop();
       } catch (err) {

@@ -28,6 +28,26 @@ export interface WatchOptions {
    * @default 1000
    */
   bufferSize?: number;
+  /**
+   * What to do with an event whose value (or, with `prevKV`, previous value)
+   * cannot be decoded, typically a value written without encryption by
+   * another tool into an encrypted prefix. `'fail'` ends the watch with
+   * {@link DecryptionError}: anyone able to write one such value under the
+   * prefix stops every watch on it. `'skip'` drops the event, counts it in
+   * {@link Watch.skipped} and carries on.
+   * @default 'fail'
+   */
+  onDecryptionError?: DecryptionErrorPolicy;
+}
+
+/** What a watch or a mirror does with a value it cannot decode: end with the error, or skip it and count it. */
+export type DecryptionErrorPolicy = 'fail' | 'skip';
+
+/** Refuses anything but `'fail'`, `'skip'` or `undefined`. */
+export function checkDecryptionPolicy(policy: unknown): void {
+  if (policy !== undefined && policy !== 'fail' && policy !== 'skip') {
+    throw new ValidationError(`onDecryptionError must be 'fail' or 'skip', got ${String(policy)}`);
+  }
 }
 
 /** Options of {@link Client.watchPrefix}. */
@@ -50,6 +70,7 @@ export function validate(options: WatchOptions): void {
     if (t !== 'put' && t !== 'delete') throw new ValidationError(`types must hold 'put' or 'delete', got ${String(t)}`);
   }
   if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
+  checkDecryptionPolicy(options.onDecryptionError);
 }
 
 export function createRequest(range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions): IWatchCreateRequest {

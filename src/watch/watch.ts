@@ -1,11 +1,12 @@
-import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
+import type { IEvent, IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
-import { headerRevision } from '../core/ids.js';
+import { headerRevision, revision } from '../core/ids.js';
 import {
   AuthError,
   CancelledError,
   ClosedError,
   CompactedError,
+  DecryptionError,
   EtcdKitError,
   PermissionDeniedError,
   ValidationError,
@@ -17,6 +18,13 @@ import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './op
 
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 3000;
+
+/**
+ * @internal What stands in the event stream for an event that was skipped
+ * because it could not be decoded (the mirror drops the key); nothing when
+ * `undefined` is returned.
+ */
+export type Undecodable = (raw: IEvent, err: DecryptionError) => WatchEvent | undefined;
 
 /** Permanent failures: reconnecting would meet them again. */
 function permanent(err: EtcdKitError): boolean {
@@ -50,6 +58,9 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #request: IWatchCreateRequest;
   readonly #bound: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #skip: boolean;
+  readonly #standIn: Undecodable | undefined;
+  #skipped = 0;
   readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
   readonly #buffer: WatchEvent[] = [];
   #next: number;
@@ -69,8 +80,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #done: Promise<void>;
   #settle!: (err?: unknown) => void;
 
-  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions) {
+  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, standIn?: Undecodable) {
     this.#core = core;
+    this.#skip = options.onDecryptionError === 'skip';
+    this.#standIn = standIn;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#signal = options.signal;
@@ -83,11 +96,16 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
-  static async open(core: Core, range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions = {}): Promise<Watch> {
+  static async open(
+    core: Core,
+    range: { readonly key: Buffer; readonly rangeEnd?: Buffer },
+    options: WatchOptions = {},
+    standIn?: Undecodable,
+  ): Promise<Watch> {
     validate(options);
     if (core.caller.closed) throw new ClosedError('watch: the client is closed');
     if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
-    const watch = new Watch(core, createRequest(range, options), options);
+    const watch = new Watch(core, createRequest(range, options), options, standIn);
     core.resources.add(watch);
     options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
@@ -106,6 +124,16 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
    */
   get revision(): number {
     return this.#next - 1;
+  }
+
+  /**
+   * Events dropped because their value could not be decoded, with
+   * `onDecryptionError: 'skip'` (always 0 otherwise: such an event ends the
+   * watch). Counted as they arrive, before the events buffered ahead of them
+   * are consumed.
+   */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   /**
@@ -271,10 +299,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     let last = from - 1;
     try {
       for (const raw of events) {
-        const ev = toWatchEvent(this.#core, raw);
-        if (ev.modRevision < from) continue; // already delivered before a reconnect
-        this.#buffer.push(ev);
-        last = ev.modRevision;
+        const at = revision(raw.kv.mod_revision);
+        if (at < from) continue; // already delivered before a reconnect
+        const ev = this.#decode(raw);
+        if (ev) this.#buffer.push(ev);
+        last = at;
       }
     } catch (err) {
       return this.#fail(mapError(err, { op: 'watch' }));
@@ -282,6 +311,17 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#next = Math.max(from, last + 1);
     if (this.#buffer.length >= this.#bound) this.#pause();
     this.#wakeUp();
+  }
+
+  /** The event, or what stands in for it when it cannot be decoded and the watch skips such events. */
+  #decode(raw: IEvent): WatchEvent | undefined {
+    try {
+      return toWatchEvent(this.#core, raw);
+    } catch (err) {
+      if (!this.#skip || !(err instanceof DecryptionError)) throw err;
+      this.#skipped++;
+      return this.#standIn?.(raw, err);
+    }
   }
 
   /** etcd cancels a watcher for compaction, but also when a restarted member refused the auth token. */
