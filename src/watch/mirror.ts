@@ -109,7 +109,10 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     return mirror;
   }
 
-  /** The revision the copy is current to: every change up to it is applied. */
+  /**
+   * The revision the copy is current to: every change up to it is applied,
+   * counted from what the mirror applied, not from what its watch received.
+   */
   get revision(): number {
     return this.#revision;
   }
@@ -149,8 +152,10 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   }
 
   /**
-   * Resolves once the copy is current to `revision` (a change at or after it
-   * under the prefix, or a progress report from etcd, must arrive).
+   * Resolves once the copy is current to `revision`: every event of every
+   * revision up to it is applied (all the keys of a transaction, not just the
+   * first). A revision with no change under the prefix is reached with the
+   * next change after it.
    */
   waitForRevision(revision: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#revision >= revision) return Promise.resolve();
