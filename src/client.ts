@@ -298,7 +298,8 @@ export class Client implements AsyncDisposable {
    * const { bytes, sha256 } = await client.snapshotTo(createWriteStream('backup.db'));
    * ```
    * @throws {@link ServerError} when the trailer does not match the data.
-   * @throws {@link CancelledError} when `signal` aborts.
+   * @throws {@link CancelledError} when `signal` aborts, also while the destination stalls.
+   * @throws {@link ClosedError} when the client is closed during the transfer.
    */
   snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
     if (this.#router) return this.#router.perCluster('snapshotTo');
