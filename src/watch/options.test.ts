@@ -21,6 +21,8 @@ describe('watch options', () => {
     expect(() => validate({ bufferSize: 1.5 })).toThrow(ValidationError);
     expect(() => validate({ types: ['put', 'nope' as 'put'] })).toThrow(/'put' or 'delete', got nope/);
     expect(() => validate({ callback: 'x' as never })).toThrow(/callback must be a function/);
+    expect(() => validate({ onDecryptionError: 'drop' as 'skip' })).toThrow(/onDecryptionError must be 'fail' or 'skip', got drop/);
+    expect(() => validate({ onDecryptionError: 'skip' })).not.toThrow();
     expect(() => validate({ fromRevision: 5, bufferSize: 1, types: [] })).not.toThrow();
   });
 });
