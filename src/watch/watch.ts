@@ -6,7 +6,7 @@ import {
   CancelledError,
   ClosedError,
   CompactedError,
-  EtcdKitError,
+  type EtcdKitError,
   PermissionDeniedError,
   ValidationError,
   mapError,
