@@ -30,6 +30,6 @@ if (!existsSync(node)) {
 
 const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
 const run = (args) => spawnSync(node, args, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
-if (run(['-e', 'console.log(`[etcdkit] testing on Node ${process.version}`)']) !== 0) process.exit(1);
+if (run(['-e', 'console.log("[etcdkit] testing on Node " + process.version)']) !== 0) process.exit(1);
 if (run([join(root, 'scripts', 'ensure-etcd.mjs')]) !== 0) process.exit(1);
 process.exit(run([join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...vitestArgs]));
