@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'cli/main': 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // The CLI is a program, not an API: no declarations for it.
+  dts: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } },
   sourcemap: true,
   clean: true,
   target: 'node20',

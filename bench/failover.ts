@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       killedAt = performance.now();
       await etcd.kill(leader);
       const results = await Promise.all(loops);
-      results.forEach((s, i) => samples.get(writers[i]!.name)!.push(s));
+      for (const [i, s] of results.entries()) samples.get(writers[i]!.name)!.push(s);
       await etcd.restart(leader);
     }
   } finally {
@@ -114,7 +114,9 @@ function print(samples: Map<string, Sample[]>): void {
   console.log('\nPer round (etcdkit / etcd3):');
   const kit = samples.get('etcdkit')!;
   const e3 = samples.get('etcd3')!;
-  kit.forEach((s, i) => console.log(`  round ${i + 1}: ${s.recoveryMs.toFixed(0)} ms / ${e3[i]!.recoveryMs.toFixed(0)} ms`));
+  for (const [i, s] of kit.entries()) {
+    console.log(`  round ${i + 1}: ${s.recoveryMs.toFixed(0)} ms / ${e3[i]!.recoveryMs.toFixed(0)} ms`);
+  }
 }
 
 await main();

@@ -11,7 +11,7 @@ import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions 
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
 import { traced, type AttemptTrace } from './resilience/guards.js';
 import * as kv from './kv/index.js';
-import { PartitionedWatch, Router, watchWhole, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from './partition/index.js';
+import { type PartitionedWatch, Router, watchWhole, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from './partition/index.js';
 import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';

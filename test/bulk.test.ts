@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, PartialWriteError, TxnTooLargeError, ValidationError } from '../src/index.js';
+import { type Client, PartialWriteError, TxnTooLargeError, ValidationError } from '../src/index.js';
 import { connect, testConfig, uniquePrefix } from './helpers.js';
 
 let client: Client;

@@ -33,6 +33,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Re
 }
 
 /** Runs the CLI with --json and parses what it printed. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read the printed JSON loosely, field by field
 async function json<T = any>(args: string[]): Promise<T> {
   const res = await cli([...args, '--json']);
   expect(res.stderr).toBe('');
@@ -211,6 +212,7 @@ describe('key/value commands', () => {
     });
     expect(code).toBe(0);
     expect(stderr.text).toMatch(/^\rsnapshot \[[#.]{30}\] +\d+% /); // redrawn in place
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress bar erases itself with ESC [K
     expect(stderr.text).toMatch(/\rsnapshot \[#{30}\] 100% [^\r]*\r\u001b\[K$/); // full, then erased
     expect(stderr.text.endsWith('\r\u001b[K')).toBe(true);
   });

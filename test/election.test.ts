@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
-import { CancelledError, Client, LockLostError, type KeyValue } from '../src/index.js';
+import type { Etcd3 } from 'etcd3';
+import { CancelledError, type Client, LockLostError, type KeyValue } from '../src/index.js';
 import { connect, endpoints, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, stillPending, within } from './waits.js';
 

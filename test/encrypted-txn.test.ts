@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, ValidationError, compare, op } from '../src/index.js';
+import { type Client, ValidationError, compare, op } from '../src/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 
 // Transactions, compare-and-swap and STM with the value pipeline fully on:

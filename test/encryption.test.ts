@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Etcd3 } from 'etcd3';
-import { CancelledError, Client, ConfigError, DecryptionError, ValueTooLargeError, type Config } from '../src/index.js';
+import { CancelledError, type Client, ConfigError, DecryptionError, ValueTooLargeError, type Config } from '../src/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 
 const k1 = randomBytes(32);

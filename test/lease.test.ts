@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, LeaseNotFoundError, ValidationError, type EtcdKitError } from '../src/index.js';
+import { type Client, LeaseNotFoundError, ValidationError, type EtcdKitError } from '../src/index.js';
 import { connect, rawEtcd, sleep, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, within } from './waits.js';
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import {
   CancelledError,
-  Client,
+  type Client,
   ClosedError,
   LockLostError,
   TimeoutError,

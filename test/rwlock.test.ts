@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, Client, type RWMutex } from '../src/index.js';
+import { CancelledError, type Client, type RWMutex } from '../src/index.js';
 import { connect, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, stillPending, within } from './waits.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  Client,
+  type Client,
   TxnTooLargeError,
   ValidationError,
   compare,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, Client, ValidationError, type MirrorChange, type WatchEvent, type Watch } from '../src/index.js';
+import { CancelledError, type Client, ValidationError, type MirrorChange, type WatchEvent, type Watch } from '../src/index.js';
 import { connect, testConfig, uniquePrefix } from './helpers.js';
 
 /** What `watchPrefix` gives: a {@link Watch} here (this client has no partitions). */

@@ -15,5 +15,5 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 export function fmt(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return '—';
   const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits > 0 ? digits : 0 });
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }

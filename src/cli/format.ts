@@ -20,7 +20,7 @@ export interface ShownValue {
 }
 
 const strict = new TextDecoder('utf-8', { fatal: true });
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control bytes is the point
 const binary = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export function showValue(bytes: Buffer): ShownValue {

@@ -79,5 +79,5 @@ export class JsonArrayWriter {
   }
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour escapes
 const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');

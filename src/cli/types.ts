@@ -48,6 +48,7 @@ export interface Command {
   readonly args: readonly [number, number];
   readonly options?: Readonly<Record<string, OptionSpec>>;
   /** Does the work; resolves to the exit code (default 0). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command that returns nothing exits 0
   run(ctx: Context): Promise<number | void>;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Config, DecryptionError } from '../index.js';
-import { createCodec, EnvelopeCodec } from './index.js';
+import { createCodec, type EnvelopeCodec } from './index.js';
 import { identityCodec } from './codec.js';
 import { NONCE_BYTES, TAG_BYTES } from './envelope.js';
 

@@ -57,7 +57,9 @@ async function collect<T>(
 ): Promise<T[]> {
   const out: T[][] = segments.map(() => []);
   const byPartition = new Map<string, number[]>();
-  segments.forEach((s, i) => byPartition.set(s.partition, [...(byPartition.get(s.partition) ?? []), i]));
+  segments.forEach((s, i) => {
+    byPartition.set(s.partition, [...(byPartition.get(s.partition) ?? []), i]);
+  });
   await Promise.all(
     [...byPartition].map(([partition, indexes]) =>
       inPartitionOf(partition, async () => {

@@ -31,14 +31,13 @@ class FakeCluster implements EventSource<Ev> {
     let closed = false;
     let at = 0;
     const wakers = this.#wakers;
-    const cluster = this;
     let wake = () => {};
     const next = async (): Promise<IteratorResult<Ev>> => {
       for (;;) {
         if (closed) return { done: true, value: undefined };
-        if (cluster.failWith) throw cluster.failWith;
-        while (at < cluster.log.length) {
-          const ev = cluster.log[at++]!;
+        if (this.failWith) throw this.failWith;
+        while (at < this.log.length) {
+          const ev = this.log[at++]!;
           if (ev.modRevision >= fromRevision && ev.key.startsWith(prefix)) return { done: false, value: ev };
         }
         await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import {
   AuthError,
   ClosedError,
   CompactedError,
-  EtcdKitError,
+  type EtcdKitError,
   LeaseNotFoundError,
   PermissionDeniedError,
   QuotaExceededError,

@@ -61,7 +61,7 @@ export async function compareAndSwap(
 async function swapByRevision(core: Core, key: string, want: Buffer, put: PutOp, options: CallOptions): Promise<boolean> {
   let current: KeyValue | undefined = await find(core, key, options);
   for (let attempt = 0; attempt < MAX_GUARD_ATTEMPTS; attempt++) {
-    if (!current || !current.value.equals(want)) return false;
+    if (!current?.value.equals(want)) return false;
     const res = await commitTxn(
       core,
       { if: [compare.modRevision(key, '==', current.modRevision)], onSuccess: [put], onFailure: [op.get(key)] },

@@ -45,7 +45,7 @@ const EMPTY = Buffer.alloc(0);
 
 function previousOf(core: Core, prev: IKeyValue | null | undefined): KeyValue | undefined {
   // etcd3 decodes an absent message as null or as a key-value with an empty key.
-  return prev && prev.key && prev.key.length > 0 ? toKeyValue(core, prev) : undefined;
+  return prev?.key && prev.key.length > 0 ? toKeyValue(core, prev) : undefined;
 }
 
 /** Builds a {@link WatchEvent} from a raw event; put values go through the codec, deletes carry no value. */

@@ -7,7 +7,7 @@ import {
   ClosedError,
   CompactedError,
   DecryptionError,
-  EtcdKitError,
+  type EtcdKitError,
   PermissionDeniedError,
   ValidationError,
   mapError,
