@@ -5,6 +5,7 @@ export {
   ValueTooLargeError,
   TxnTooLargeError,
   KeyNotFoundError,
+  KeyEncodingError,
   CancelledError,
   ClosedError,
 } from './input.js';
@@ -20,6 +21,8 @@ export {
   CompactedError,
   LeaseNotFoundError,
   ServerError,
+  FutureRevisionError,
+  RequestRefusedError,
 } from './server.js';
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
 export { PartitionUnavailableError } from './features.js';

@@ -2,6 +2,7 @@ import type { IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { abortable, type CallOptions } from '../core/call.js';
 import { headerRevision, revision } from '../core/ids.js';
+import { setLongTimeout, type LongTimer } from '../core/timer.js';
 import { CompactedError, TimeoutError, mapError } from '../errors/index.js';
 import { attach, cancelError, dropStream, type RawStream } from '../watch/raw.js';
 import { toWatchEvent, type WatchEvent } from '../watch/types.js';
@@ -83,15 +84,20 @@ function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutM
   let createdAt = 0;
   let stream: RawStream | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   const finished = new Promise<KeyVersion[]>((resolve, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
+    timer = setLongTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
     const onResponse = (s: RawStream, res: IWatchResponse) => {
       stream = s;
       if (res.canceled) return reject(cancelError(res, from, createdAt));
       if (res.created) return void (createdAt = headerRevision(res));
       for (const ev of res.events) {
-        const event = toWatchEvent(core, ev);
+        let event: WatchEvent;
+        try {
+          event = toWatchEvent(core, ev); // a value that fails to decode, a key that is not UTF-8
+        } catch (err) {
+          return reject(err);
+        }
         if (event.modRevision > target.end) return resolve(out);
         out.push(toVersion(event));
         if (target.lastChange !== undefined && event.modRevision >= target.lastChange) return resolve(out);
@@ -112,7 +118,7 @@ function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutM
   });
   return finished.finally(() => {
     clearInterval(ticker);
-    clearTimeout(timer);
+    timer?.clear();
     dropStream(stream);
   });
 }
