@@ -71,9 +71,11 @@ describe('stored keys that are not UTF-8', () => {
     badKey(await rejection(client.getRange(`${p}k-`, `${p}l`)));
   });
 
-  it('fail a transaction read that meets them, and are still counted and deletable by prefix', async () => {
+  it('fail a transaction read and a mirror that meet them, and are still counted', async () => {
     badKey(await rejection(client.txn().onSuccess(op.getPrefix(`${p}k-`)).commit()));
     expect(await client.count(p)).toBe(3);
+    // A mirror's first listing meets them too.
+    badKey(await rejection(client.mirror(p)));
     // Keys around them stay readable.
     expect((await client.get(`${p}ok`)).toString()).toBe('fine');
   });
