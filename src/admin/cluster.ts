@@ -1,3 +1,4 @@
+import { explainFuture } from '../kv/future.js';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { headerRevision } from '../core/ids.js';
@@ -44,10 +45,14 @@ export async function compact(core: Core, revision: number, options: CallOptions
   if (!Number.isSafeInteger(revision) || revision <= 0) {
     throw new ValidationError(`revision must be a positive whole number, got ${revision}`);
   }
-  await core.caller.run(
-    'read', // compacting twice to the same revision changes nothing more
-    { op: 'compact' },
-    (grpc) => core.etcd.kv.compact({ revision, physical: options.physical === true }, grpc),
-    options,
-  );
+  await core.caller
+    .run(
+      'read', // compacting twice to the same revision changes nothing more
+      { op: 'compact', revision },
+      (grpc) => core.etcd.kv.compact({ revision, physical: options.physical === true }, grpc),
+      options,
+    )
+    .catch(async (err: unknown) => {
+      throw await explainFuture(core, err);
+    });
 }

@@ -2,6 +2,7 @@ import type { IKeyValue, IRangeRequest, IRequestOp, ITxnRequest, ITxnResponse } 
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { leaseToWire, revision } from '../core/ids.js';
+import { grpcDeadline } from '../config/duration.js';
 import type { RawRange } from '../keys/index.js';
 
 // Raw etcd requests shared by the recipes. Keys here are etcd keys (namespace
@@ -84,7 +85,7 @@ export function createRev(kv: IKeyValue): number {
 /** Deletes `key` directly (bypassing the call layer, which refuses calls once closing); never rejects. */
 export async function deleteQuietly(core: Core, key: Buffer): Promise<void> {
   try {
-    await core.etcd.kv.deleteRange({ key }, { deadline: Date.now() + core.config.timeoutMs });
+    await core.etcd.kv.deleteRange({ key }, { deadline: grpcDeadline(core.config.timeoutMs) });
   } catch {
     // The key is attached to the session lease: it goes when the lease ends anyway.
   }

@@ -1,4 +1,6 @@
-import { CancelledError, TimeoutError, ValidationError, type EtcdKitError } from '../errors/index.js';
+import { checkCallOptions } from '../core/options.js';
+import { setLongTimeout } from '../core/timer.js';
+import { CancelledError, TimeoutError, type EtcdKitError } from '../errors/index.js';
 
 /** How a blocking recipe call may be bounded. */
 export interface WaitOptions {
@@ -18,16 +20,14 @@ export class Stop {
   readonly #cleanups: Array<() => void> = [];
 
   constructor(op: string, options: WaitOptions = {}) {
+    checkCallOptions(options);
     const { signal, timeoutMs } = options;
-    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw new ValidationError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
-    }
     if (signal) {
       this.link(signal, () => new CancelledError(`${op}: aborted`, { cause: signal.reason }));
     }
     if (timeoutMs !== undefined) {
-      const timer = setTimeout(() => this.abort(new TimeoutError(`${op}: not done within ${timeoutMs} ms`)), timeoutMs);
-      this.#cleanups.push(() => clearTimeout(timer));
+      const timer = setLongTimeout(() => this.abort(new TimeoutError(`${op}: not done within ${timeoutMs} ms`)), timeoutMs);
+      this.#cleanups.push(() => timer.clear());
     }
   }
 

@@ -13,7 +13,8 @@ import {
   type EncryptionOptions,
   type EncryptionSettings,
 } from './encryption.js';
-import { endpoint, nonEmptyString, positiveInt, show } from './validate.js';
+import { durationMs, endpoint, nonEmptyString, positiveInt, show } from './validate.js';
+import { MAX_TIMER_MS } from './duration.js';
 import {
   resolveBreaker,
   resolveRetry,
@@ -167,14 +168,26 @@ export class Config {
     return this.#with({ endpoints: Object.freeze([...new Set(urls.map(endpoint))]) });
   }
 
-  /** Per-request deadline. @default 5000 */
+  /**
+   * Per-request deadline, in milliseconds: a positive whole number. Any
+   * length is honoured; gRPC deadlines beyond what grpc-js can send
+   * (99,999,999 hours) are sent as that.
+   * @default 5000
+   * @throws {@link ConfigError} for a value that is not a positive whole number.
+   */
   withTimeout(ms: number): Config {
-    return this.#with({ timeoutMs: positiveInt('timeout', ms, 'milliseconds') });
+    return this.#with({ timeoutMs: durationMs('timeout', ms) });
   }
 
-  /** How long {@link Client.connect} waits for an endpoint to answer. @default 5000 */
+  /**
+   * How long {@link Client.connect} waits for an endpoint to answer, in
+   * milliseconds: a positive whole number up to 2147483647 (about 24.8 days,
+   * the longest single timer Node keeps).
+   * @default 5000
+   * @throws {@link ConfigError} for a value that is not a positive whole number, or a larger one.
+   */
   withDialTimeout(ms: number): Config {
-    return this.#with({ dialTimeoutMs: positiveInt('dialTimeout', ms, 'milliseconds') });
+    return this.#with({ dialTimeoutMs: durationMs('dialTimeout', ms, MAX_TIMER_MS) });
   }
 
   /** Authenticate as this etcd user. */
@@ -200,6 +213,8 @@ export class Config {
    */
   withNamespace(prefix: string): Config {
     if (typeof prefix !== 'string') throw new ConfigError('namespace', `must be a string, got ${show(prefix)}`);
+    // A lone surrogate has no UTF-8 form: it would be stored as U+FFFD.
+    if (/\p{Cs}/u.test(prefix)) throw new ConfigError('namespace', 'must be well-formed Unicode, got a lone surrogate');
     return this.#with({ namespace: prefix });
   }
 

@@ -1,18 +1,25 @@
 import { ConfigError } from '../errors/index.js';
+import { durationProblem } from './duration.js';
+import { show } from './show.js';
 
-/** Shows a bad value in an error message without dumping large or secret input. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
-  return Object.prototype.toString.call(value);
-}
+export { show } from './show.js';
 
 export function positiveInt(field: string, value: unknown, unit: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new ConfigError(field, `must be a positive whole number of ${unit}, got ${show(value)}`);
   }
   return value;
+}
+
+/**
+ * A duration in whole milliseconds for the config `field` (see
+ * {@link durationProblem}), at most `max`.
+ */
+export function durationMs(field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  const problem = durationProblem(value, true);
+  if (problem !== undefined) throw new ConfigError(field, problem);
+  if ((value as number) > max) throw new ConfigError(field, `must be at most ${max} milliseconds, got ${show(value)}`);
+  return value as number;
 }
 
 export function nonEmptyString(field: string, value: unknown): string {

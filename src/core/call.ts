@@ -6,12 +6,17 @@ import { AmbiguousWriteError, CancelledError, ClosedError, EtcdKitError, mapErro
 import { mayHaveApplied, neverSent, retryableRead } from '../resilience/classify.js';
 import { ConnectionEvents } from '../resilience/events.js';
 import { EndpointGuards, traced, type AttemptTrace } from '../resilience/guards.js';
+import { grpcDeadline } from '../config/duration.js';
+import { checkCallOptions, checkSignal } from './options.js';
 
 /** Options every call that can block accepts. */
 export interface CallOptions {
   /** Aborts the call; it then rejects with {@link CancelledError}. */
   signal?: AbortSignal;
-  /** Overrides the configured per-request timeout for this call (each attempt gets this long). */
+  /**
+   * Overrides the configured per-request timeout for this call (each attempt
+   * gets this long), in milliseconds: a finite number above zero.
+   */
   timeoutMs?: number;
 }
 
@@ -121,6 +126,11 @@ export class Caller {
 
   /** Runs `attempt` under the policy for `kind`, mapping any failure to an {@link EtcdKitError}. */
   run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions<T> = {}): Promise<T> {
+    try {
+      checkCallOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const observed = options.retry !== false;
     let last: Failure | undefined;
     // Endpoints that failed earlier attempts are skipped while others remain.
@@ -154,7 +164,7 @@ export class Caller {
   }
 
   #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader' | 'retry'>): GrpcCallOptions {
-    const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
+    const deadline = grpcDeadline(options.timeoutMs ?? this.#timeoutMs);
     return options.requireLeader === false ? { deadline } : { deadline, interceptors: [requireLeader] };
   }
 
@@ -201,6 +211,12 @@ function cancelled(ctx: ErrorContext, signal: AbortSignal): CancelledError {
 
 /** Settles with `promise`, or rejects with {@link CancelledError} as soon as `signal` aborts. */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, ctx: ErrorContext): Promise<T> {
+  try {
+    checkSignal(signal);
+  } catch (err) {
+    promise.catch(() => undefined);
+    return Promise.reject(err);
+  }
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(cancelled(ctx, signal));

@@ -5,6 +5,7 @@ export {
   ValueTooLargeError,
   TxnTooLargeError,
   KeyNotFoundError,
+  KeyEncodingError,
   CancelledError,
   ClosedError,
 } from './input.js';
@@ -21,6 +22,8 @@ export {
   ResponseTooLargeError,
   LeaseNotFoundError,
   ServerError,
+  FutureRevisionError,
+  RequestRefusedError,
 } from './server.js';
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
 export { PartitionUnavailableError } from './features.js';

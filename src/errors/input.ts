@@ -44,7 +44,11 @@ export class TxnTooLargeError extends ValidationError {
   override readonly name = 'TxnTooLargeError' as const;
   override readonly code = 'TXN_TOO_LARGE' as const;
   constructor(
-    /** Operations in the transaction. */
+    /**
+     * Operations in the transaction as etcd counts them against
+     * `--max-txn-ops`: the largest of its compare, success and failure lists,
+     * plus, through nested transactions, the largest count of a nested one.
+     */
     readonly ops: number,
     /** Approximate request size in bytes. */
     readonly bytes: number,
@@ -57,7 +61,8 @@ export class TxnTooLargeError extends ValidationError {
     },
   ) {
     super(
-      `transaction of ${ops} operations and ~${bytes} bytes exceeds the limits ` +
+      `transaction of ${ops} operations (as etcd counts them: the largest of the compare, success and failure ` +
+        `lists, nested transactions added) and ~${bytes} bytes exceeds the limits ` +
         `(${limits.maxTxnOps} operations, ${limits.maxRequestBytes} bytes)`,
     );
   }
@@ -86,4 +91,23 @@ export class CancelledError extends EtcdKitError {
 export class ClosedError extends EtcdKitError {
   override readonly name = 'ClosedError' as const;
   readonly code = 'CLOSED' as const;
+}
+
+/**
+ * A key stored in etcd is not valid UTF-8 (written by another tool), so it
+ * cannot be returned as a string without merging it with other keys. Thrown
+ * by listings, reads and watches that meet such a key, instead of returning
+ * a lossy string. Inspect or remove it with `etcdctl` using the bytes in
+ * `key` (e.g. `etcdctl del "$(printf '\xfe')"`); see the key-value guide.
+ */
+export class KeyEncodingError extends EtcdKitError {
+  override readonly name = 'KeyEncodingError' as const;
+  readonly code = 'KEY_ENCODING' as const;
+  constructor(
+    /** The full etcd key as stored (namespace included), byte for byte. */
+    readonly key: Buffer,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(`key 0x${key.toString('hex')} is not valid UTF-8 and cannot be returned as a string`, options);
+  }
 }

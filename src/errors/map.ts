@@ -6,8 +6,10 @@ import {
   AuthError,
   LeaseNotFoundError,
   CompactedError,
+  FutureRevisionError,
   PermissionDeniedError,
   QuotaExceededError,
+  RequestRefusedError,
   ResponseTooLargeError,
   ServerError,
   TimeoutError,
@@ -20,6 +22,8 @@ export interface ErrorContext {
   op: string;
   /** The key (without namespace), when there is one. */
   key?: string;
+  /** The revision the call asked for, when it asked for one. */
+  revision?: number;
 }
 
 type Ctor = new (message: string, options: { cause: unknown }) => EtcdKitError;
@@ -36,6 +40,7 @@ const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['too many operations in txn request', ValidationError],
   ['request is too large', ValidationError],
   ['duplicate key given in txn request', ValidationError],
+  ['too large lease TTL', ValidationError],
   ['no leader', UnavailableError],
   ['leader changed', UnavailableError],
   ['too many requests', UnavailableError],
@@ -56,6 +61,14 @@ const byClass: ReadonlyArray<readonly [new (...args: never[]) => Error, Ctor]> =
   [etcd3.ClientRuntimeError, UnavailableError],
   [etcd3.GRPCCancelledError, CancelledError],
   [etcd3.ClientClosedError, ClosedError],
+  // etcd answered and refused the request (gRPC status codes it uses for bad
+  // requests, rpctypes/error.go): nothing was applied.
+  [etcd3.GRPCInvalidArgumentError, RequestRefusedError],
+  [etcd3.GRPCOutOfRangeError, RequestRefusedError],
+  [etcd3.GRPCFailedPreconditionError, RequestRefusedError],
+  [etcd3.GRPCAlreadyExistsError, RequestRefusedError],
+  [etcd3.GRPCNotFoundError, RequestRefusedError],
+  [etcd3.GRPCNotImplementedError, RequestRefusedError],
 ];
 
 /**
@@ -71,6 +84,9 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   const cause = err;
   if (text.includes('required revision has been compacted')) {
     return new CompactedError(message, 0, 0, { cause });
+  }
+  if (text.includes('required revision is a future revision')) {
+    return new FutureRevisionError(message, ctx.revision ?? 0, 0, { cause });
   }
   if (text.includes('Received message larger than max')) {
     // grpc-js' receive limit, not etcd's: the server answered, the client refused the answer.

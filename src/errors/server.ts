@@ -118,3 +118,33 @@ export class ServerError extends EtcdKitError {
   override readonly name = 'ServerError' as const;
   readonly code = 'SERVER_ERROR' as const;
 }
+
+/**
+ * A read or compaction asked for a revision the cluster has not reached yet.
+ * Nothing was read or compacted.
+ */
+export class FutureRevisionError extends EtcdKitError {
+  override readonly name = 'FutureRevisionError' as const;
+  readonly code = 'FUTURE_REVISION' as const;
+  constructor(
+    message: string,
+    /** The revision asked for; 0 when unknown. */
+    readonly requestedRevision: number,
+    /** The cluster's current revision when the error was seen; 0 when unknown. */
+    readonly currentRevision: number,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * etcd answered and refused the request as invalid for its state or its
+ * limits (gRPC INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION,
+ * ALREADY_EXISTS, NOT_FOUND or UNIMPLEMENTED) with no more specific class.
+ * Nothing was applied, so a write refused so is never ambiguous.
+ */
+export class RequestRefusedError extends EtcdKitError {
+  override readonly name = 'RequestRefusedError' as const;
+  readonly code = 'REQUEST_REFUSED' as const;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../errors/index.js';
+import { KeyEncodingError, ValidationError } from '../errors/index.js';
 import { Keyspace } from './keyspace.js';
 import { keyAfter, prefixEnd } from './range.js';
 
@@ -37,14 +37,43 @@ describe('Keyspace', () => {
     expect(() => ks.encode('')).toThrow(ValidationError);
     expect(() => ks.encode(1 as unknown as string)).toThrow(ValidationError);
   });
-  it('refuses the empty prefix unless all is set, then covers the namespace or everything', () => {
+  it('refuses the empty prefix unless all is set, then covers the namespace (not the bare namespace key) or everything', () => {
     expect(() => new Keyspace('/ns/').prefixRange('')).toThrow(ValidationError);
-    expect(new Keyspace('/ns/').prefixRange('', true)).toEqual({ key: Buffer.from('/ns/'), rangeEnd: Buffer.from('/ns0') });
+    // The raw key '/ns/' itself would be the key '', which no call accepts: ranges start after it.
+    expect(new Keyspace('/ns/').prefixRange('', true)).toEqual({ key: Buffer.from('/ns/\0'), rangeEnd: Buffer.from('/ns0') });
+    expect(new Keyspace('/ns/').range('', '')).toEqual({ key: Buffer.from('/ns/\0'), rangeEnd: Buffer.from('/ns0') });
     expect(new Keyspace('').prefixRange('', true)).toEqual({ key: Buffer.from([0]), rangeEnd: Buffer.from([0]) });
     expect(new Keyspace('').prefixRange('/a/')).toEqual({ key: Buffer.from('/a/'), rangeEnd: Buffer.from('/a0') });
   });
   it('builds [start, end) ranges, "" meaning the end of the namespace', () => {
     expect(new Keyspace('/n/').range('a', 'c')).toEqual({ key: Buffer.from('/n/a'), rangeEnd: Buffer.from('/n/c') });
     expect(new Keyspace('/n/').range('a', '')).toEqual({ key: Buffer.from('/n/a'), rangeEnd: Buffer.from('/n0') });
+  });
+  it('refuses keys, prefixes and range bounds that are not well-formed Unicode', () => {
+    const ks = new Keyspace('/ns/');
+    // Both lone surrogates would be written as the same U+FFFD bytes.
+    expect(() => ks.encode('u-\ud800')).toThrow(ValidationError);
+    expect(() => ks.encode('u-\udbff')).toThrow(/lone surrogate \\udbff at index 2/);
+    expect(() => ks.prefixRange('p-\udc00')).toThrow(ValidationError);
+    expect(() => ks.range('a', 'b\ud800')).toThrow(ValidationError);
+    // A well-formed pair (an emoji) is fine.
+    expect(ks.decode(ks.encode('u-\ud83d\ude00'))).toBe('u-\u{1f600}');
+  });
+  it('decodes a stored key that is not UTF-8 to a KeyEncodingError naming its bytes, never a lossy string', () => {
+    const ks = new Keyspace('/ns/');
+    const raw = Buffer.concat([Buffer.from('/ns/k-'), Buffer.from([0xfe])]);
+    const err = (() => {
+      try {
+        ks.decode(raw);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(KeyEncodingError);
+    expect((err as KeyEncodingError).code).toBe('KEY_ENCODING');
+    expect((err as KeyEncodingError).key).toEqual(raw);
+    expect((err as KeyEncodingError).message).toContain(raw.toString('hex'));
+    // A real U+FFFD in a key is valid UTF-8 and decodes as itself.
+    expect(ks.decode(ks.encode('k-\uFFFD'))).toBe('k-\uFFFD');
   });
 });

@@ -1,5 +1,6 @@
-import { ValidationError } from '../errors/index.js';
-import { prefixEnd } from './range.js';
+import { isUtf8 } from 'node:buffer';
+import { KeyEncodingError, ValidationError } from '../errors/index.js';
+import { keyAfter, prefixEnd } from './range.js';
 
 /** A `[start, end)` range of raw etcd keys. */
 export interface RawRange {
@@ -7,9 +8,27 @@ export interface RawRange {
   readonly rangeEnd: Buffer;
 }
 
+// A lone surrogate (half of a UTF-16 pair) has no UTF-8 form: Buffer.from
+// writes it as U+FFFD, so two different keys would land on one etcd key.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Refuses a string that is not well-formed Unicode (it holds a lone surrogate). */
+export function checkWellFormed(text: string, what: string): void {
+  if (LONE_SURROGATE.test(text)) {
+    const at = text.search(LONE_SURROGATE);
+    const unit = text.charCodeAt(at).toString(16);
+    throw new ValidationError(
+      `${what} is not well-formed Unicode: lone surrogate \\u${unit} at index ${at} has no UTF-8 form ` +
+        `(it would be stored as U+FFFD and collide with other keys)`,
+    );
+  }
+}
+
 /**
  * Maps the caller's keys to etcd keys under a namespace and back, and checks
- * them. Keys are UTF-8 strings.
+ * them. Keys are UTF-8 strings: a key that is not well-formed Unicode is
+ * refused on the way in, and a stored key that is not valid UTF-8 is never
+ * turned into a lossy string on the way out ({@link KeyEncodingError}).
  */
 export class Keyspace {
   readonly #prefix: Buffer;
@@ -27,13 +46,19 @@ export class Keyspace {
   encode(key: string, what = 'key'): Buffer {
     if (typeof key !== 'string') throw new ValidationError(`${what} must be a string, got ${typeof key}`);
     if (key.length === 0) throw new ValidationError(`${what} must not be empty`);
-    return this.#join(key);
+    return this.#join(key, what);
   }
 
-  /** The caller's key for an etcd key read back from the server. */
+  /**
+   * The caller's key for an etcd key read back from the server.
+   * @throws {@link KeyEncodingError} when the key is not valid UTF-8 (written by another tool).
+   */
   decode(raw: Uint8Array): string {
     const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    return buf.toString('utf8', this.#prefix.length);
+    const key = buf.toString('utf8', this.#prefix.length);
+    // Invalid bytes decode to U+FFFD; only then is the (rarer) strict check needed.
+    if (key.includes('\uFFFD') && !isUtf8(buf.subarray(this.#prefix.length))) throw new KeyEncodingError(Buffer.from(buf));
+    return key;
   }
 
   /**
@@ -46,19 +71,31 @@ export class Keyspace {
     if (prefix.length === 0 && !all) {
       throw new ValidationError("empty prefix refused: it covers every key; pass { all: true } to mean that");
     }
-    const key = this.#join(prefix);
-    // etcd reads a range starting at "\0" and ending at "\0" as "every key".
-    return { key: key.length === 0 ? Buffer.from([0]) : key, rangeEnd: prefixEnd(key) };
+    const key = this.#join(prefix, 'prefix');
+    return { key: this.#start(key), rangeEnd: prefixEnd(key) };
   }
 
   /** The range `[start, end)`; an empty `end` means "to the end of the namespace". */
   range(start: string, end: string): RawRange {
-    const key = this.#join(start);
-    const rangeEnd = end === '' ? prefixEnd(this.#prefix) : this.#join(end);
-    return { key: key.length === 0 ? Buffer.from([0]) : key, rangeEnd };
+    const key = this.#join(start, 'range start');
+    const rangeEnd = end === '' ? prefixEnd(this.#prefix) : this.#join(end, 'range end');
+    return { key: this.#start(key), rangeEnd };
   }
 
-  #join(key: string): Buffer {
+  /**
+   * Where a range starting at `key` begins. etcd reads a range starting at
+   * "\0" and ending at "\0" as "every key". Under a namespace, a raw key
+   * equal to the namespace itself would map to the empty key, which no call
+   * accepts (it could be listed but never read or written): ranges start
+   * just after it, so listings, counts and prefix deletes all leave it out.
+   */
+  #start(key: Buffer): Buffer {
+    if (key.length === 0) return Buffer.from([0]);
+    return this.#prefix.length > 0 && key.length === this.#prefix.length ? keyAfter(key) : key;
+  }
+
+  #join(key: string, what: string): Buffer {
+    checkWellFormed(key, what);
     const n = this.#prefix.length;
     if (n === 0) return Buffer.from(key, 'utf8');
     // One allocation: encoding the key apart and concatenating would copy it twice.

@@ -2,6 +2,7 @@ import type { IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { abortable, type CallOptions } from '../core/call.js';
 import { headerRevision, revision } from '../core/ids.js';
+import { setLongTimeout, type LongTimer } from '../core/timer.js';
 import { CompactedError, TimeoutError, mapError } from '../errors/index.js';
 import { attach, cancelError, dropStream, type RawStream } from '../watch/raw.js';
 import { toWatchEvent, type WatchEvent } from '../watch/types.js';
@@ -86,9 +87,9 @@ function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutM
   let fragments: IWatchResponse['events'] = [];
   let stream: RawStream | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   const finished = new Promise<KeyVersion[]>((resolve, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
+    timer = setLongTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
     const handle = (s: RawStream, res: IWatchResponse) => {
       stream = s;
       if (res.canceled) return reject(cancelError(res, from, createdAt));
@@ -127,7 +128,7 @@ function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutM
   });
   return finished.finally(() => {
     clearInterval(ticker);
-    clearTimeout(timer);
+    timer?.clear();
     dropStream(stream);
   });
 }

@@ -4,6 +4,7 @@ import type { CallOptions } from '../core/call.js';
 import { KeyNotFoundError, ValidationError } from '../errors/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
 import { enrichCompacted } from '../watch/raw.js';
+import { explainFuture } from './future.js';
 
 /** Options of point reads. */
 export interface ReadOptions extends CallOptions {
@@ -22,9 +23,14 @@ async function readOne(core: Core, key: string, options: ReadOptions): Promise<I
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
   const res = await core.caller
-    .run('read', { op: 'get', key }, (grpc) => core.etcd.kv.range({ key: raw, revision: options.revision, limit: 1 }, grpc), options)
+    .run(
+      'read',
+      { op: 'get', key, revision: options.revision },
+      (grpc) => core.etcd.kv.range({ key: raw, revision: options.revision, limit: 1 }, grpc),
+      options,
+    )
     .catch(async (err: unknown) => {
-      throw await enrichCompacted(core, err, raw);
+      throw await explainFuture(core, await enrichCompacted(core, err, raw));
     });
   return res.kvs[0];
 }

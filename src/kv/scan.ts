@@ -6,6 +6,7 @@ import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { checkRevision } from './read.js';
 import { enrichCompacted } from '../watch/raw.js';
+import { explainFuture } from './future.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions {
@@ -83,11 +84,11 @@ export async function* scan(
     for (;;) {
       const request = { key: start, range_end: range.rangeEnd, limit: pageSize, revision: pinned, keys_only: options.keysOnly === true };
       try {
-        const res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), options);
+        const res = await core.caller.run('read', { op, revision: pinned }, (grpc) => core.etcd.kv.range(request, grpc), options);
         return { kvs: res.kvs, more: res.more, revision: pinned ?? revision(res.header.revision) };
       } catch (err) {
         const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
-        if (smaller === undefined) throw await enrichCompacted(core, err, range.key);
+        if (smaller === undefined) throw await explainFuture(core, await enrichCompacted(core, err, range.key));
         pageSize = smaller;
       }
     }

@@ -38,7 +38,9 @@ export function encodePut(core: Core, key: string, value: Value): EncodedPut {
 
 export function leaseOf(ref: LeaseRef | undefined): string | undefined {
   if (ref === undefined) return undefined;
-  return leaseToWire(typeof ref === 'string' ? ref : ref.id);
+  // Anything but a handle is passed on as is, so the error names what was given.
+  const isHandle = typeof ref === 'object' && ref !== null && 'id' in ref;
+  return leaseToWire(isHandle ? ref.id : (ref as string));
 }
 
 export async function put(core: Core, key: string, value: Value, options: PutOptions = {}): Promise<PutResult> {

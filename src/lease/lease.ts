@@ -1,12 +1,11 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { leaseFromWire, leaseToWire } from '../core/ids.js';
+import { grpcDeadline, MAX_TIMER_MS } from '../config/duration.js';
+import { show } from '../config/show.js';
 import { LeaseNotFoundError, ValidationError, type EtcdKitError } from '../errors/index.js';
 import { KeepAliveLoop } from './keepalive.js';
 import { LossSignal, type LossListener } from './loss.js';
-
-/** The longest delay a Node timer honours. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What {@link Lease.timeToLive} reports. */
 export interface LeaseTimeToLive {
@@ -212,10 +211,15 @@ export class Lease implements AsyncDisposable {
   }
 }
 
+/** The longest lease TTL etcd grants, in seconds (lease.MaxLeaseTTL); it refuses longer ones with "too large lease TTL". */
+export const MAX_LEASE_TTL = 9_000_000_000;
+
 /** Grants a lease of `ttlSeconds`. */
 export async function grantLease(core: Core, ttlSeconds: number, options: CallOptions = {}): Promise<Lease> {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) {
-    throw new ValidationError(`lease TTL must be a positive whole number of seconds, got ${ttlSeconds}`);
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > MAX_LEASE_TTL) {
+    throw new ValidationError(
+      `lease TTL must be a whole number of seconds from 1 to ${MAX_LEASE_TTL} (etcd's maximum), got ${show(ttlSeconds)}`,
+    );
   }
   const sentAt = Date.now();
   const res = await core.caller.run(
@@ -265,7 +269,7 @@ function expired(id: string, ttl: number): LeaseNotFoundError {
  */
 export async function revokeQuietly(core: Core, id: string, timeoutMs: number): Promise<void> {
   try {
-    await core.etcd.leaseClient.leaseRevoke({ ID: leaseToWire(id) }, { deadline: Date.now() + timeoutMs });
+    await core.etcd.leaseClient.leaseRevoke({ ID: leaseToWire(id) }, { deadline: grpcDeadline(timeoutMs) });
   } catch {
     // Expired already, or unreachable: the lease ends with its TTL either way.
   }

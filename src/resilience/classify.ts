@@ -4,9 +4,12 @@ import {
   ClosedError,
   CompactedError,
   type EtcdKitError,
+  FutureRevisionError,
+  KeyEncodingError,
   LeaseNotFoundError,
   PermissionDeniedError,
   QuotaExceededError,
+  RequestRefusedError,
   ValidationError,
 } from '../errors/index.js';
 
@@ -84,6 +87,9 @@ const DEFINITE: ReadonlyArray<abstract new (...args: never[]) => EtcdKitError> =
   LeaseNotFoundError,
   QuotaExceededError,
   CompactedError,
+  FutureRevisionError,
+  RequestRefusedError,
+  KeyEncodingError,
   ClosedError,
 ];
 

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import { show } from '../config/validate.js';
+import { MAX_TIMER_MS } from '../config/duration.js';
 
 /** How calls are retried. See {@link Config.withRetry}. */
 export interface RetryOptions {
@@ -29,6 +30,10 @@ function whole(field: string, value: unknown, min: number, unit: string): number
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     const floor = min === 0 ? 'a non-negative' : min === 1 ? 'a positive' : `at least ${min}, a`;
     throw new ConfigError(field, `must be ${floor} whole number of ${unit}, got ${show(value)}`);
+  }
+  // Delays become single Node timers, which fire at once beyond 2^31 - 1 ms.
+  if (unit === 'milliseconds' && value > MAX_TIMER_MS) {
+    throw new ConfigError(field, `must be at most ${MAX_TIMER_MS} milliseconds (about 24.8 days), got ${show(value)}`);
   }
   return value;
 }

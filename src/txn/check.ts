@@ -16,8 +16,8 @@ import { TXN_OVERHEAD } from '../kv/index.js';
 export function checkTxn(request: ITxnRequest, bytes: number, config: Config): void {
   const limits = { maxTxnOps: config.maxTxnOps, maxRequestBytes: config.maxRequestBytes };
   const total = bytes + TXN_OVERHEAD;
-  const ops = opCount(request);
-  if (!fitsOps(request, config.maxTxnOps) || total > config.maxRequestBytes) {
+  const ops = etcdOps(request);
+  if (ops > config.maxTxnOps || total > config.maxRequestBytes) {
     throw new TxnTooLargeError(ops, total, limits);
   }
   checkWrites(request.success ?? []);
@@ -28,12 +28,18 @@ function opCount(r: ITxnRequest): number {
   return Math.max(r.compare?.length ?? 0, r.success?.length ?? 0, r.failure?.length ?? 0);
 }
 
-/** etcd's checkTxnRequest: a nested txn may use what the enclosing one leaves. */
-function fitsOps(r: ITxnRequest, budget: number): boolean {
-  const n = opCount(r);
-  if (n > budget) return false;
-  const nested = [...(r.success ?? []), ...(r.failure ?? [])].filter((o) => o.request_txn);
-  return nested.every((o) => fitsOps(o.request_txn!, budget - n));
+/**
+ * The operations etcd counts against `--max-txn-ops` (checkTxnRequest): the
+ * largest of the compare, success and failure lists, plus what the most
+ * demanding nested transaction counts, since a nested one may use only what
+ * the enclosing one leaves of the budget.
+ */
+export function etcdOps(r: ITxnRequest): number {
+  let nested = 0;
+  for (const o of [...(r.success ?? []), ...(r.failure ?? [])]) {
+    if (o.request_txn) nested = Math.max(nested, etcdOps(o.request_txn));
+  }
+  return opCount(r) + nested;
 }
 
 /** A deleted range `[start, end)`; `end` undefined is the single key `start`; `[0]` is "to the end". */

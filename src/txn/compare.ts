@@ -19,6 +19,8 @@ export interface Comparison {
   readonly key: string;
   /** Compare every key starting with `key` (all must satisfy the condition). */
   readonly prefix?: boolean;
+  /** Required, with `prefix`, to compare the empty prefix, which covers every key (of the namespace). */
+  readonly all?: boolean;
   /** What is compared: the value or one of the key's counters. */
   readonly target: CompareTarget;
   /** How the target is compared with `operand`. */
@@ -34,10 +36,13 @@ export interface Comparison {
 export interface CompareOptions {
   /** Compare every key starting with `key` instead of `key` alone. */
   readonly prefix?: boolean;
+  /** Required with `prefix` and the empty key `''`, which covers every key (of the namespace). */
+  readonly all?: boolean;
 }
 
 function make(target: CompareTarget, key: string, op: CompareOp, operand: Comparison['operand'], options?: CompareOptions): Comparison {
-  return options?.prefix ? { key, prefix: true, target, op, operand } : { key, target, op, operand };
+  if (!options?.prefix) return { key, target, op, operand };
+  return options.all ? { key, prefix: true, all: true, target, op, operand } : { key, prefix: true, target, op, operand };
 }
 
 /**

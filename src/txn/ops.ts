@@ -24,6 +24,8 @@ export interface GetOp {
   readonly key: string;
   /** Read every key starting with `key`. */
   readonly prefix?: boolean;
+  /** Required, with `prefix`, to read the empty prefix, which covers every key (of the namespace). */
+  readonly all?: boolean;
   /** Most keys returned (0: no limit). */
   readonly limit?: number;
   /** Return keys and metadata without values. */
@@ -145,6 +147,8 @@ export interface PutOpOptions {
 
 /** Options of `op.get` and `op.getPrefix`. */
 export interface GetOpOptions {
+  /** Required by {@link op}`.getPrefix('')`: the empty prefix covers every key (of the namespace). */
+  readonly all?: boolean;
   /** Most keys returned (0: no limit). */
   readonly limit?: number;
   /** Return keys and metadata without values. */

@@ -63,7 +63,7 @@ export function encodeComparison(core: Core, c: Comparison): ICompare {
   const target = TARGETS[c.target];
   if (!result) throw new ValidationError(`comparison op must be '==', '!=', '<' or '>', got ${show(c.op)}`);
   if (!target) throw new ValidationError(`comparison target must be one of ${Object.keys(TARGETS).join(', ')}, got ${show(c.target)}`);
-  const range = c.prefix ? core.keys.prefixRange(c.key) : { key: core.keys.encode(c.key, 'comparison key'), rangeEnd: undefined };
+  const range = c.prefix ? core.keys.prefixRange(c.key, c.all === true) : { key: core.keys.encode(c.key, 'comparison key'), rangeEnd: undefined };
   const wire: ICompare = { key: range.key, result, target };
   if (range.rangeEnd) wire.range_end = range.rangeEnd;
   if (c.target === 'value') wire.value = valueOperand(core, c);
@@ -85,7 +85,7 @@ function encodeOp(core: Core, o: Operation, acc: { bytes: number; writes: boolea
       return { request_put: { key: p.etcdKey, value: p.value, lease: leaseOf(o.lease), prev_kv: o.prevKV === true } };
     }
     case 'get': {
-      const r = o.prefix ? core.keys.prefixRange(o.key) : { key: core.keys.encode(o.key), rangeEnd: undefined };
+      const r = o.prefix ? core.keys.prefixRange(o.key, o.all === true) : { key: core.keys.encode(o.key), rangeEnd: undefined };
       if (o.limit !== undefined && (!Number.isSafeInteger(o.limit) || o.limit < 0)) {
         throw new ValidationError(`get limit must be a whole number >= 0, got ${show(o.limit)}`);
       }

@@ -1,4 +1,5 @@
 import type { IWatchCreateRequest } from 'etcd3';
+import { checkSignal } from '../core/options.js';
 import { ValidationError } from '../errors/index.js';
 import type { WatchEvent, WatchEventType } from './types.js';
 
@@ -60,6 +61,7 @@ export const DEFAULT_BUFFER = 1000;
 
 export function validate(options: WatchOptions): void {
   const { fromRevision, bufferSize, types, callback } = options;
+  checkSignal(options.signal);
   if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision <= 0)) {
     throw new ValidationError(`fromRevision must be a positive whole number, got ${fromRevision}`);
   }

@@ -1,6 +1,7 @@
 import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { headerRevision, revision } from '../core/ids.js';
+import { setLongTimeout } from '../core/timer.js';
 import { CompactedError, mapError, TimeoutError, type EtcdKitError } from '../errors/index.js';
 
 /** The raw gRPC duplex stream etcd3 hands out, with the Node stream methods it has at run time. */
@@ -41,21 +42,21 @@ export async function attach(
   const stream = (await core.etcd.watchClient.watch()) as unknown as RawStream;
   return new Promise<Attached>((resolve, reject) => {
     let created = false;
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       stream.removeAllListeners();
       stream.on('error', () => undefined);
       stream.cancel();
       reject(new TimeoutError(`watch: not created within ${timeoutMs} ms`));
     }, timeoutMs);
     const broken = (err: unknown) => {
-      clearTimeout(timer);
+      timer.clear();
       if (created) handlers.onBroken(stream, err);
       else reject(err);
     };
     stream.on('data', (res) => {
       if (!created && res.created) {
         created = true;
-        clearTimeout(timer);
+        timer.clear();
         resolve({ stream, created: res });
       }
       handlers.onResponse(stream, res);
