@@ -114,12 +114,13 @@ describe('a revision the cluster has not reached', () => {
     const p = uniquePrefix('future');
     const { revision } = await client.put(`${p}k`, 'v');
     const ahead = revision + 1_000_000;
+    // One at a time: a call started early and awaited later would reject unhandled meanwhile.
     for (const attempt of [
-      client.get(`${p}k`, { revision: ahead }),
-      client.list(p, { revision: ahead }),
-      client.compact(ahead),
+      () => client.get(`${p}k`, { revision: ahead }),
+      () => client.list(p, { revision: ahead }),
+      () => client.compact(ahead),
     ]) {
-      const err = await caught(attempt);
+      const err = await caught(attempt());
       expect(err).toBeInstanceOf(FutureRevisionError);
       const e = err as FutureRevisionError;
       expect(e.code).toBe('FUTURE_REVISION');
