@@ -1,5 +1,5 @@
 import { decodeKubernetesValue } from '../index.js';
-import { readableTree } from './values.js';
+import { orderedEntries, readableTree } from './values.js';
 
 /** One field (or line) that differs between two versions of a value. `before`/`after` absent: added/removed. */
 export interface Change {
@@ -21,7 +21,7 @@ export function flatten(value: unknown, prefix = '', out = new Map<string, unkno
     if (value.length === 0) out.set(prefix, []);
     value.forEach((v, i) => flatten(v, `${prefix}[${i}]`, out));
   } else if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    const entries = orderedEntries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) out.set(prefix, {});
     for (const [k, v] of entries) flatten(v, join(prefix, k), out);
   } else {
@@ -64,8 +64,8 @@ export function lineChanges(a: readonly string[], b: readonly string[]): Change[
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) (i++, j++);
-    else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) changes.push({ path: `line ${++j}`, after: b[j - 1] });
-    else changes.push({ path: `line ${++i}`, before: a[i - 1] });
+    else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) changes.push({ path: `line ${++i}`, before: a[i - 1] });
+    else changes.push({ path: `line ${++j}`, after: b[j - 1] });
   }
   return changes;
 }

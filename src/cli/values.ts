@@ -79,6 +79,16 @@ function scalar(v: unknown): string {
   return v === undefined ? '~' : JSON.stringify(v);
 }
 
+const numeric = (k: string) => (/^\d+$/.test(k) ? 1 : 0);
+
+/**
+ * An object's entries with named ones first: JavaScript lists integer keys
+ * (protobuf field numbers) first, which would put `2:` before `metadata`.
+ */
+export function orderedEntries(value: object): [string, unknown][] {
+  return Object.entries(value).sort(([a], [b]) => numeric(a) - numeric(b));
+}
+
 /** A plain tree as indented `name: value` lines. */
 export function treeLines(value: unknown, indent = 0): string[] {
   const pad = ' '.repeat(indent);
@@ -88,7 +98,7 @@ export function treeLines(value: unknown, indent = 0): string[] {
     );
   }
   if (value === null || typeof value !== 'object') return [`${pad}${scalar(value)}`];
-  return Object.entries(value)
+  return orderedEntries(value)
     .filter(([, v]) => v !== undefined)
     .flatMap(([k, v]) => {
       const name = plain.test(k) ? k : JSON.stringify(k);
