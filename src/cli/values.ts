@@ -73,6 +73,7 @@ export function summary(decoded: KubernetesValue, bytes: Buffer): string {
 }
 
 const plain = /^[A-Za-z0-9_./@:+-][A-Za-z0-9_./@:+ ,=-]*$/;
+const plainKey = /^[A-Za-z0-9_./@+-]+$/;
 
 function scalar(v: unknown): string {
   if (typeof v === 'string') return plain.test(v) && !/ $/.test(v) && !/: /.test(v) ? v : JSON.stringify(v);
@@ -101,7 +102,7 @@ export function treeLines(value: unknown, indent = 0): string[] {
   return orderedEntries(value)
     .filter(([, v]) => v !== undefined)
     .flatMap(([k, v]) => {
-      const name = plain.test(k) ? k : JSON.stringify(k);
+      const name = plainKey.test(k) ? k : JSON.stringify(k);
       if (v === null || typeof v !== 'object') return [`${pad}${name}: ${scalar(v)}`];
       if (Object.keys(v).length === 0) return [`${pad}${name}: ${Array.isArray(v) ? '[]' : '{}'}`];
       return [`${pad}${name}:`, ...treeLines(v, indent + 2)];
