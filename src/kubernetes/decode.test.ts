@@ -83,6 +83,7 @@ describe('decodeKubernetesValue: protobuf', () => {
     const cut = whole.subarray(0, labelsAt + 2);
     const v = asProtobuf(decodeKubernetesValue(cut));
     expect(v).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', uid: meta.uid, labels: { app: 'web' } } });
+    expect(v.metadata.labels).toEqual({ app: 'web' }); // the label cut short is left out, not shown half
     expect(v.error?.path).toBe('raw.metadata.labels.key');
     expect(v.error?.reason).toMatch(/longer than the 2 bytes left/);
     expect(v.error?.offset).toBe(labelsAt - 2); // the tag of the key field

@@ -59,6 +59,7 @@ const TEXT_FIELDS = { 1: 'name', 2: 'generateName', 3: 'namespace', 4: 'selfLink
 
 /** Reads one ObjectMeta field into `meta`; false when the field is not one ObjectMeta defines. */
 function readMetaField(f: WireField, meta: Mutable<KubernetesObjectMeta>): boolean {
+  if (f.truncated) return false; // a value cut short would be shown as if whole
   const textName = TEXT_FIELDS[f.field as keyof typeof TEXT_FIELDS];
   if (textName && f.wireType === 2) meta[textName] = asText(f.bytes);
   else if (f.field === 7 && f.wireType === 0) meta.generation = plainNumber(f.number!);

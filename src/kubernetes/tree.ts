@@ -25,20 +25,33 @@ export function asText(bytes: Uint8Array | undefined): string {
 // end must not exhaust the stack.
 const MAX_DEPTH = 64;
 
-function bytesField(f: WireField, depth: number): ProtoField {
+/** A field cut short: the fields it holds before the cut, or nothing (a partial string would mislead). */
+function partialField(f: WireField, depth: number): ProtoField | undefined {
+  const bytes = f.bytes ?? new Uint8Array(0);
+  if (depth >= MAX_DEPTH || printableText(bytes) !== undefined) return undefined;
+  const fields = toTree(readMessage(bytes, f.dataOffset).fields, depth + 1);
+  return fields.length > 0 ? { field: f.field, wireType: 'bytes', length: bytes.length, message: fields } : undefined;
+}
+
+function bytesField(f: WireField, depth: number): ProtoField | undefined {
+  if (f.truncated) return partialField(f, depth);
   const bytes = f.bytes ?? new Uint8Array(0);
   const base = { field: f.field, wireType: 'bytes' as const, length: bytes.length };
   const text = printableText(bytes);
   if (text !== undefined) return { ...base, text };
-  if (depth < MAX_DEPTH && !f.truncated) {
+  if (depth < MAX_DEPTH) {
     const inner = readMessage(bytes, f.dataOffset);
     if (!inner.stop && inner.fields.length > 0) return { ...base, message: toTree(inner.fields, depth + 1) };
   }
   return { ...base, base64: Buffer.from(bytes).toString('base64') };
 }
 
-/** One wire field as a schema-less field: numbers as numbers, bytes as text, a nested message or base64. */
-export function toField(f: WireField, depth = 0): ProtoField {
+/**
+ * One wire field as a schema-less field: numbers as numbers, bytes as text, a
+ * nested message or base64; a field cut short as the fields before the cut, or
+ * `undefined`.
+ */
+export function toField(f: WireField, depth = 0): ProtoField | undefined {
   if (f.wireType === 2) return bytesField(f, depth);
   const wireType = f.wireType === 0 ? 'varint' : f.wireType === 1 ? 'fixed64' : 'fixed32';
   return { field: f.field, wireType, value: plainNumber(f.number ?? 0n) };
@@ -46,7 +59,7 @@ export function toField(f: WireField, depth = 0): ProtoField {
 
 /** Wire fields as schema-less fields, nested messages decoded where they read to their end. */
 export function toTree(fields: readonly WireField[], depth = 0): ProtoField[] {
-  return fields.map((f) => toField(f, depth));
+  return fields.map((f) => toField(f, depth)).filter((f): f is ProtoField => f !== undefined);
 }
 
 /** Names of known fields, and of their fields in turn, for paths a user can read. */
