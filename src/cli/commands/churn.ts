@@ -20,7 +20,7 @@ async function live(ctx: Context, prefix: string, ms: number, table: ChurnTable)
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (!ctx.out.json && ctx.err.tty) await ctx.err.line(ctx.err.paint('dim', `watching ${prefix} for ${ms / 1000}s (Ctrl-C to stop early)`));
   try {
-    await using watch = await ctx.client.watchPrefix(prefix, { prevKV: true, signal: stop.signal });
+    await using watch = await ctx.client.watchPrefix(prefix, { prevKV: true, signal: stop.signal, all: prefix === '' });
     for await (const ev of watch) record(table, ev);
   } catch (err) {
     if (!stop.signal.aborted) throw err;
@@ -48,7 +48,7 @@ async function replay(ctx: Context, prefix: string, from: number, table: ChurnTa
   let quiet: NodeJS.Timeout | undefined;
   const idle = () => (clearTimeout(quiet), (quiet = setTimeout(() => stop.abort(), QUIET_MS)));
   try {
-    await using watch: AnyWatch = await ctx.client.watchPrefix(prefix, { fromRevision: from, prevKV: true, signal: stop.signal });
+    await using watch: AnyWatch = await ctx.client.watchPrefix(prefix, { fromRevision: from, prevKV: true, signal: stop.signal, all: prefix === '' });
     if (last < from) idle();
     for await (const ev of watch) {
       if (ev.modRevision > end) break;
