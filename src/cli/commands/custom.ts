@@ -25,21 +25,26 @@ export function customKey(key: string): CustomKey | undefined {
 }
 
 /** Whether `wanted` (`plural` or `plural.group`) names the type of `k`. */
-export function typeMatches(k: CustomKey, wanted: string): boolean {
+export function typeMatches(k: Pick<CustomKey, 'group' | 'plural'>, wanted: string): boolean {
   return wanted === k.plural || wanted === `${k.plural}.${k.group}`;
 }
 
-async function listTypes(ctx: Context): Promise<void> {
+/** Every custom resource type with its object count, from the keys alone (values are not read). */
+async function typesUnder(ctx: Context): Promise<{ group: string; plural: string; count: number }[]> {
   const types = new Map<string, { group: string; plural: string; count: number }>();
-  for await (const kv of keysUnder(ctx, REGISTRY)) {
-    const k = customKey(kv.key);
+  for (const key of await ctx.client.list(REGISTRY, { signal: ctx.signal })) {
+    const k = customKey(key);
     if (!k) continue;
     const id = `${k.plural}.${k.group}`;
     const t = types.get(id) ?? { group: k.group, plural: k.plural, count: 0 };
     t.count++;
     types.set(id, t);
   }
-  const sorted = [...types.values()].sort((a, b) => (a.group + a.plural < b.group + b.plural ? -1 : 1));
+  return [...types.values()].sort((a, b) => (a.group + a.plural < b.group + b.plural ? -1 : 1));
+}
+
+async function listTypes(ctx: Context): Promise<void> {
+  const sorted = await typesUnder(ctx);
   if (ctx.out.json) return ctx.out.data(sorted.map((t) => ({ type: `${t.plural}.${t.group}`, ...t })));
   if (sorted.length === 0) return ctx.out.line(`no custom resources under ${REGISTRY} (groups whose name has a dot)`);
   await ctx.out.table(
@@ -65,9 +70,13 @@ function objectRow(k: CustomKey, kv: KeyValue) {
 
 async function listObjects(ctx: Context, wanted: string): Promise<number> {
   const rows: ReturnType<typeof objectRow>[] = [];
-  for await (const kv of keysUnder(ctx, REGISTRY)) {
-    const k = customKey(kv.key);
-    if (k && typeMatches(k, wanted)) rows.push(objectRow(k, kv));
+  const matching = (await typesUnder(ctx)).filter((t) => typeMatches(t, wanted));
+  // Only the matching types' prefixes are read with their values.
+  for (const t of matching) {
+    for await (const kv of keysUnder(ctx, `${REGISTRY}${t.group}/${t.plural}/`)) {
+      const k = customKey(kv.key);
+      if (k && typeMatches(k, wanted)) rows.push(objectRow(k, kv));
+    }
   }
   if (ctx.out.json) {
     await ctx.out.data(rows);
