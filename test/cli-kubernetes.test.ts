@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import type { Client } from '../src/index.js';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
-import { Capture } from './process.js';
+import { Capture, runTs } from './process.js';
 import { configMap, deployment, pod, type Meta } from './support/k8s-protobuf.js';
 
 let ns: string;
@@ -235,5 +235,20 @@ describe('churn', () => {
   it('refuses --for with --rev, and a bad duration', async () => {
     expect((await cli(['churn', '/x/', '--for', '1s', '--rev', '1'])).code).toBe(2);
     expect((await cli(['churn', '/x/', '--for', 'soon'])).stderr).toMatch(/--for must be a duration/);
+  });
+});
+
+describe('the bin', () => {
+  it('decodes a protobuf value when run as a process, and lists the new commands in help', async () => {
+    await client.put('/registry/pods/default/bin', pod(meta('bin', 'default', 'uid-bin')));
+    const res = await runTs('src/cli/main.ts', ['get', '/registry/pods/default/bin', '--namespace', ns], { ETCD_ENDPOINTS: endpoints().join(',') });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Value: +Kubernetes protobuf: v1 Pod default\/bin /m);
+    expect(res.stdout).toMatch(/^ {2}uid: uid-bin$/m);
+    const help = await cli(['--help']);
+    expect(help.stdout).toMatch(/^ {2}custom \[type\] /m);
+    expect(help.stdout).toMatch(/^ {2}churn <prefix> /m);
+    expect((await cli(['history', '--help'])).stdout).toContain('--diff');
   });
 });
