@@ -155,3 +155,21 @@ export type {
   EventStream,
   SourceEvent,
 } from './partition/index.js';
+
+// ---- Kubernetes values ----
+export { decodeKubernetesValue } from './kubernetes/index.js';
+export type {
+  KubernetesValue,
+  KubernetesProtobufValue,
+  KubernetesJsonValue,
+  KubernetesEncryptedValue,
+  KubernetesEncryptionProvider,
+  KubernetesTextValue,
+  KubernetesBinaryValue,
+  KubernetesDecodeStop,
+  KubernetesObjectMeta,
+  KubernetesOwnerReference,
+  ProtoField,
+  ProtoNumberField,
+  ProtoBytesField,
+} from './kubernetes/index.js';

@@ -1,6 +1,8 @@
 import type { Command } from './types.js';
+import { churn } from './commands/churn.js';
 import { compact } from './commands/compact.js';
 import { count } from './commands/count.js';
+import { custom } from './commands/custom.js';
 import { del } from './commands/del.js';
 import { get } from './commands/get.js';
 import { history } from './commands/history.js';
@@ -25,6 +27,8 @@ export const commands: readonly Command[] = [
   search,
   watch,
   history,
+  custom,
+  churn,
   put,
   del,
   compact,

@@ -26,6 +26,8 @@ export function overview(commands: readonly Command[]): string {
     '',
     'Environment: ETCD_ENDPOINTS, ETCD_USERNAME, ETCD_PASSWORD, ETCD_CACERT, ETCD_CERT, ETCD_KEY, NO_COLOR;',
     '  ETCDKIT_ENCRYPTION_KEY (32 bytes, hex or base64): encrypt what put writes, show values decrypted.',
+    'Kubernetes values (protobuf, JSON, encrypted at rest) are decoded by get, list --values, watch and history;',
+    '  --raw prints them as stored.',
     'Run `etcdkit <command> --help` for the options of one command.',
   ].join('\n');
 }

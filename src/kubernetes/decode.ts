@@ -1,0 +1,145 @@
+import { jsonObjectMeta, OBJECT_META_NAMES, objectMeta } from './meta.js';
+import { asText, locateStop, printableText, toTree, type FieldNames } from './tree.js';
+import type {
+  KubernetesDecodeStop,
+  KubernetesEncryptedValue,
+  KubernetesEncryptionProvider,
+  KubernetesJsonValue,
+  KubernetesProtobufValue,
+  KubernetesValue,
+} from './types.js';
+import { readMessage, type WireField } from './wire.js';
+
+/** The 4 bytes before every protobuf value the API server stores. */
+const MAGIC = Buffer.from('k8s\u0000', 'latin1');
+
+/** The fields of the object inside `raw`: ObjectMeta is field 1 of every top-level object. */
+const OBJECT_NAMES: FieldNames = { 1: ['metadata', OBJECT_META_NAMES] };
+
+/** `runtime.Unknown` (k8s.io/apimachinery/pkg/runtime/generated.proto). */
+const ENVELOPE_NAMES: FieldNames = {
+  1: ['typeMeta', { 1: ['apiVersion'], 2: ['kind'] }],
+  2: ['raw', OBJECT_NAMES],
+  3: ['contentEncoding'],
+  4: ['contentType'],
+};
+
+const ENCRYPTED = /^k8s:enc:(aesgcm|aescbc|secretbox|kms):(v\d+):([^:]+):/;
+
+function encrypted(bytes: Buffer): KubernetesEncryptedValue | undefined {
+  const match = ENCRYPTED.exec(bytes.subarray(0, 512).toString('latin1'));
+  if (!match) return undefined;
+  const [prefix, provider, providerVersion, keyName] = match as unknown as [string, KubernetesEncryptionProvider, string, string];
+  const ciphertextBytes = bytes.length - prefix.length;
+  return { format: 'encrypted', provider, providerVersion, keyName: Buffer.from(keyName, 'latin1').toString('utf8'), ciphertextBytes };
+}
+
+function json(text: string): KubernetesJsonValue | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { format: 'json', value };
+  const o = value as Record<string, unknown>;
+  const metadata = jsonObjectMeta(o.metadata);
+  return {
+    format: 'json',
+    ...(typeof o.apiVersion === 'string' ? { apiVersion: o.apiVersion } : {}),
+    ...(typeof o.kind === 'string' ? { kind: o.kind } : {}),
+    ...(metadata ? { metadata } : {}),
+    value,
+  };
+}
+
+function only(fields: readonly WireField[], n: number): WireField | undefined {
+  return fields.filter((f) => f.field === n && f.wireType === 2).at(-1);
+}
+
+function optionalText(fields: readonly WireField[], n: number): string | undefined {
+  const f = only(fields, n);
+  return f ? asText(f.bytes) : undefined;
+}
+
+/** Decodes the object inside `raw`: ObjectMeta from field 1, the rest as a schema-less tree. */
+function object(raw: WireField | undefined): Pick<KubernetesProtobufValue, 'metadata' | 'fields'> {
+  if (!raw?.bytes) return { metadata: {}, fields: [] };
+  const fields = readMessage(raw.bytes, raw.dataOffset).fields;
+  const meta = only(fields, 1);
+  const metadata = meta?.bytes ? objectMeta(readMessage(meta.bytes, meta.dataOffset).fields) : {};
+  return { metadata, fields: toTree(fields.filter((f) => f !== meta)) };
+}
+
+function protobuf(bytes: Buffer): KubernetesProtobufValue {
+  const envelope = readMessage(bytes.subarray(MAGIC.length), MAGIC.length);
+  const typeMeta = only(envelope.fields, 1);
+  const type = typeMeta?.bytes ? readMessage(typeMeta.bytes, typeMeta.dataOffset).fields : [];
+  const apiVersion = optionalText(type, 1);
+  const kind = optionalText(type, 2);
+  const contentEncoding = optionalText(envelope.fields, 3);
+  const contentType = optionalText(envelope.fields, 4);
+  const error = firstStop(bytes);
+  return {
+    format: 'protobuf',
+    ...(apiVersion !== undefined ? { apiVersion } : {}),
+    ...(kind !== undefined ? { kind } : {}),
+    ...object(only(envelope.fields, 2)),
+    ...(contentEncoding ? { contentEncoding } : {}),
+    ...(contentType ? { contentType } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Where the value stops being readable: in the envelope, then in `raw` (the
+ * object), then in the object's metadata, each read to its end or to the
+ * innermost field cut short.
+ */
+function firstStop(bytes: Buffer): KubernetesDecodeStop | undefined {
+  const envelope = readMessage(bytes.subarray(MAGIC.length), MAGIC.length);
+  const atEnvelope = locateStop(envelope, 'envelope', ENVELOPE_NAMES);
+  if (atEnvelope) return { ...atEnvelope, path: atEnvelope.path.replace(/^envelope\.raw/, 'raw') };
+  const raw = only(envelope.fields, 2);
+  if (!raw?.bytes) return { offset: bytes.length, path: 'raw', reason: 'the envelope has no raw field (the object)' };
+  const object = readMessage(raw.bytes, raw.dataOffset);
+  const atObject = locateStop(object, 'raw', OBJECT_NAMES);
+  if (atObject) return atObject;
+  const meta = only(object.fields, 1);
+  return meta?.bytes ? locateStop(readMessage(meta.bytes, meta.dataOffset), 'raw.metadata', OBJECT_META_NAMES) : undefined;
+}
+
+/**
+ * Decodes a value as the Kubernetes API server stores it in etcd, without
+ * compiled schemas: protobuf (`k8s\0` and a `runtime.Unknown` envelope) gives
+ * the type, the object's metadata and its other fields as a field tree; JSON
+ * is parsed; values encrypted at rest are recognised by their
+ * `k8s:enc:<provider>:<version>:<key name>:` prefix. A value that cannot be
+ * decoded to its end does not throw: the result says where decoding stopped
+ * (`error`), with everything before it decoded.
+ *
+ * @param value - the value as read from etcd (any `Uint8Array`, such as the `Buffer` {@link Client.get} returns).
+ * @returns What the value is, by `format`: `protobuf`, `json`, `encrypted`, `text` or `binary`.
+ * @example
+ * ```ts
+ * import { decodeKubernetesValue } from 'etcdkit';
+ *
+ * const decoded = decodeKubernetesValue(await client.get('/registry/pods/default/web'));
+ * if (decoded.format === 'protobuf') {
+ *   console.log(decoded.kind, decoded.metadata.namespace, decoded.metadata.name, decoded.metadata.labels);
+ *   if (decoded.error) console.log(`stopped at byte ${decoded.error.offset} in ${decoded.error.path}`);
+ * } else if (decoded.format === 'encrypted') {
+ *   console.log(`encrypted by ${decoded.provider} with key ${decoded.keyName}`);
+ * }
+ * ```
+ */
+export function decodeKubernetesValue(value: Uint8Array): KubernetesValue {
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (bytes.subarray(0, MAGIC.length).equals(MAGIC)) return protobuf(bytes);
+  const sealed = encrypted(bytes);
+  if (sealed) return sealed;
+  const text = printableText(bytes);
+  if (text === undefined) return { format: 'binary', length: bytes.length, base64: bytes.toString('base64') };
+  return json(text) ?? { format: 'text', text };
+}

@@ -1,0 +1,110 @@
+import { asText, toTree, type FieldNames } from './tree.js';
+import type { KubernetesObjectMeta, KubernetesOwnerReference } from './types.js';
+import { plainNumber, readMessage, type WireField } from './wire.js';
+
+/** ObjectMeta's field numbers (k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto). */
+export const OBJECT_META_NAMES: FieldNames = {
+  1: ['name'],
+  2: ['generateName'],
+  3: ['namespace'],
+  4: ['selfLink'],
+  5: ['uid'],
+  6: ['resourceVersion'],
+  7: ['generation'],
+  8: ['creationTimestamp', { 1: ['seconds'], 2: ['nanos'] }],
+  9: ['deletionTimestamp', { 1: ['seconds'], 2: ['nanos'] }],
+  10: ['deletionGracePeriodSeconds'],
+  11: ['labels', { 1: ['key'], 2: ['value'] }],
+  12: ['annotations', { 1: ['key'], 2: ['value'] }],
+  13: ['ownerReferences', { 1: ['kind'], 3: ['name'], 4: ['uid'], 5: ['apiVersion'], 6: ['controller'], 7: ['blockOwnerDeletion'] }],
+  14: ['finalizers'],
+  17: ['managedFields'],
+};
+
+/** The fields of a (possibly cut short) embedded message. */
+function inner(f: WireField): WireField[] {
+  return f.bytes ? readMessage(f.bytes, f.dataOffset).fields : [];
+}
+
+function byNumber(fields: readonly WireField[]): Map<number, WireField> {
+  return new Map(fields.map((f) => [f.field, f]));
+}
+
+/** A `Time` {1 seconds, 2 nanos} as RFC 3339 text, the way Kubernetes prints it. */
+export function timeText(f: WireField): string {
+  const parts = byNumber(inner(f));
+  const seconds = Number(BigInt.asIntN(64, parts.get(1)?.number ?? 0n));
+  const nanos = Number(parts.get(2)?.number ?? 0n);
+  const iso = new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  if (nanos === 0) return iso;
+  return iso.replace(/Z$/, `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}Z`);
+}
+
+function mapEntry(f: WireField, into: Record<string, string>): void {
+  const entry = byNumber(inner(f));
+  into[asText(entry.get(1)?.bytes)] = asText(entry.get(2)?.bytes);
+}
+
+function ownerReference(f: WireField): KubernetesOwnerReference {
+  const ref = byNumber(inner(f));
+  const text = (n: number) => (ref.has(n) ? asText(ref.get(n)!.bytes) : undefined);
+  const flag = (n: number) => (ref.has(n) ? ref.get(n)!.number === 1n : undefined);
+  const all = { apiVersion: text(5), kind: text(1), name: text(3), uid: text(4), controller: flag(6), blockOwnerDeletion: flag(7) };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as KubernetesOwnerReference;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const TEXT_FIELDS = { 1: 'name', 2: 'generateName', 3: 'namespace', 4: 'selfLink', 5: 'uid', 6: 'resourceVersion' } as const;
+
+/** Reads one ObjectMeta field into `meta`; false when the field is not one ObjectMeta defines. */
+function readMetaField(f: WireField, meta: Mutable<KubernetesObjectMeta>): boolean {
+  if (f.truncated) return false; // a value cut short would be shown as if whole
+  const textName = TEXT_FIELDS[f.field as keyof typeof TEXT_FIELDS];
+  if (textName && f.wireType === 2) meta[textName] = asText(f.bytes);
+  else if (f.field === 7 && f.wireType === 0) meta.generation = plainNumber(f.number!);
+  else if (f.field === 8 && f.wireType === 2) meta.creationTimestamp = timeText(f);
+  else if (f.field === 9 && f.wireType === 2) meta.deletionTimestamp = timeText(f);
+  else if (f.field === 10 && f.wireType === 0) meta.deletionGracePeriodSeconds = plainNumber(f.number!);
+  else if (f.field === 11 && f.wireType === 2) mapEntry(f, (meta.labels ??= {}));
+  else if (f.field === 12 && f.wireType === 2) mapEntry(f, (meta.annotations ??= {}));
+  else if (f.field === 13 && f.wireType === 2) (meta.ownerReferences ??= []).push(ownerReference(f));
+  else if (f.field === 14 && f.wireType === 2) (meta.finalizers ??= []).push(asText(f.bytes));
+  else if (f.field === 17 && f.wireType === 2) (meta.managedFields ??= []).push(toTree(inner(f), 1));
+  else return false;
+  return true;
+}
+
+/** ObjectMeta from its wire fields (fields it does not define are left out). */
+export function objectMeta(fields: readonly WireField[]): KubernetesObjectMeta {
+  const meta: Mutable<KubernetesObjectMeta> = {};
+  for (const f of fields) readMetaField(f, meta);
+  return meta;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const strings = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
+    ? (v as Record<string, string>)
+    : undefined;
+
+/** ObjectMeta from a JSON object's `metadata`, keeping the fields that have the expected types. */
+export function jsonObjectMeta(value: unknown): KubernetesObjectMeta | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const m = value as Record<string, unknown>;
+  const all: Mutable<KubernetesObjectMeta> = {
+    name: str(m.name),
+    generateName: str(m.generateName),
+    namespace: str(m.namespace),
+    uid: str(m.uid),
+    resourceVersion: str(m.resourceVersion),
+    generation: typeof m.generation === 'number' ? m.generation : undefined,
+    creationTimestamp: str(m.creationTimestamp),
+    deletionTimestamp: str(m.deletionTimestamp),
+    labels: strings(m.labels),
+    annotations: strings(m.annotations),
+    ownerReferences: Array.isArray(m.ownerReferences) ? (m.ownerReferences as KubernetesOwnerReference[]) : undefined,
+    finalizers: Array.isArray(m.finalizers) ? m.finalizers.filter((x): x is string => typeof x === 'string') : undefined,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as KubernetesObjectMeta;
+}
