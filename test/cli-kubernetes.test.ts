@@ -5,6 +5,9 @@ import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
 import { Capture, runTs } from './process.js';
 import { configMap, deployment, pod, type Meta } from './support/k8s-protobuf.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, checked field by field by the assertions
+type Json = any;
+
 let ns: string;
 let client: Client;
 
@@ -21,7 +24,7 @@ async function cli(args: string[]) {
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-async function json<T = any>(args: string[]): Promise<T> {
+async function json<T = Json>(args: string[]): Promise<T> {
   const res = await cli([...args, '--json']);
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
@@ -91,7 +94,7 @@ describe('Kubernetes protobuf values', () => {
   it('list --values decodes every value; values encrypted at rest are labelled', async () => {
     await client.put('/registry/secrets/default/db', Buffer.concat([Buffer.from('k8s:enc:aesgcm:v1:key1:'), Buffer.alloc(40, 7)]));
     const listed = await json(['list', '/registry/', '--values']);
-    const byKey = new Map(listed.map((e: any) => [e.key, e]));
+    const byKey = new Map(listed.map((e: Json) => [e.key, e]));
     expect(byKey.get('/registry/pods/default/web')).toMatchObject({ version: 1, decoded: { kind: 'Pod' } });
     expect(byKey.get('/registry/secrets/default/db')).toMatchObject({
       decoded: { format: 'encrypted', provider: 'aesgcm', providerVersion: 'v1', keyName: 'key1', ciphertextBytes: 40 },
@@ -126,7 +129,7 @@ describe('custom', () => {
 
   it('lists the objects of one type, by plural or plural.group', async () => {
     const objects = await json(['custom', 'configmapapps']);
-    expect(objects.map((o: any) => [o.namespace, o.name, o.apiVersion, o.version])).toEqual([
+    expect(objects.map((o: Json) => [o.namespace, o.name, o.apiVersion, o.version])).toEqual([
       ['default', 'my-app', 'demo.mycompany.com/v1', 1],
       ['default', 'my-nginx-app', 'demo.mycompany.com/v1', 1],
     ]);
@@ -145,7 +148,7 @@ describe('history --diff', () => {
     const revisions: number[] = [];
     for (const replicas of [3, 5, 5, 7]) revisions.push((await client.put(key, configMapApp('patched', replicas))).revision);
     const versions = await json(['history', key, '--diff']);
-    expect(versions.map((v: any) => [v.modRevision, v.version, v.changes])).toEqual([
+    expect(versions.map((v: Json) => [v.modRevision, v.version, v.changes])).toEqual([
       [revisions[0], 1, null],
       [revisions[1], 2, [{ path: 'spec.replicas', before: 3, after: 5 }]],
       [revisions[2], 3, []],
@@ -219,7 +222,7 @@ describe('churn', () => {
     await client.put(fought, configMapApp('fought', 3));
     const report = await json(['churn', '/registry/demo.mycompany.com/configmapapps/prod/', '--rev', String(start.revision)]);
     expect(report).toMatchObject({ prefix: '/registry/demo.mycompany.com/configmapapps/prod/', fromRevision: start.revision, seconds: null });
-    expect(report.keys.map((k: any) => [k.key, k.writes])).toEqual([
+    expect(report.keys.map((k: Json) => [k.key, k.writes])).toEqual([
       [fought, 13],
       ['/registry/demo.mycompany.com/configmapapps/prod/quiet', 1],
     ]);

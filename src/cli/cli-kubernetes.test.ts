@@ -69,7 +69,7 @@ describe('churn', () => {
     table.of('/once').write(10, json({ spec: { replicas: 1 } }));
     const fought = table.of('/fought');
     fought.start(json({ spec: { replicas: 3 }, gen: 1 }));
-    [5, 3, 5, 3].forEach((replicas, i) => fought.write(11 + i, json({ spec: { replicas }, gen: 2 + i })));
+    for (const [i, replicas] of [5, 3, 5, 3].entries()) fought.write(11 + i, json({ spec: { replicas }, gen: 2 + i }));
     fought.write(15, undefined);
     expect(table.ranked().map((k) => [k.key, k.writes, k.puts, k.deletes])).toEqual([
       ['/fought', 5, 4, 1],

@@ -19,7 +19,7 @@ function join(prefix: string, key: string): string {
 export function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (Array.isArray(value)) {
     if (value.length === 0) out.set(prefix, []);
-    value.forEach((v, i) => flatten(v, `${prefix}[${i}]`, out));
+    for (const [i, v] of value.entries()) flatten(v, `${prefix}[${i}]`, out);
   } else if (value !== null && typeof value === 'object') {
     const entries = orderedEntries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) out.set(prefix, {});

@@ -3,7 +3,7 @@ import { plainNumber, readMessage, type WireField, type WireMessage } from './wi
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 // Control characters other than tab, line feed and carriage return mean "not text".
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this does
 const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** The bytes as text when they are printable UTF-8, else `undefined`. */
