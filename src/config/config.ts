@@ -45,6 +45,7 @@ interface ConfigState {
   readonly retry: RetryOptions | false;
   readonly circuitBreaker: CircuitBreakerOptions;
   readonly partitions: readonly Partition[];
+  readonly autoSyncMs: number | undefined;
 }
 
 /**
@@ -85,6 +86,7 @@ export class Config {
       retry: DEFAULTS.retry,
       circuitBreaker: DEFAULTS.circuitBreaker,
       partitions: Object.freeze([]),
+      autoSyncMs: undefined,
     });
   }
 
@@ -165,6 +167,23 @@ export class Config {
   withEndpoints(...urls: string[]): Config {
     if (urls.length === 0) throw new ConfigError('endpoints', 'must list at least one endpoint, got none');
     return this.#with({ endpoints: Object.freeze([...new Set(urls.map(endpoint))]) });
+  }
+
+  /**
+   * Refreshes the endpoint list from the cluster's member list every
+   * `intervalMs` (as Go's `AutoSyncInterval`), so members added or replaced
+   * after connecting are used without a restart, and removed ones are dropped.
+   * Off unless set. See {@link ClusterAdmin.sync}.
+   * @example `Config.defaults().withEndpoints('10.0.0.1:2379').withAutoSync(30_000)`
+   * @throws {@link ConfigError} when `intervalMs` is not a positive whole number.
+   */
+  withAutoSync(intervalMs: number): Config {
+    return this.#with({ autoSyncMs: positiveInt('autoSync', intervalMs, 'milliseconds') });
+  }
+
+  /** How often the endpoint list is refreshed from the member list, in ms; `undefined` when off. */
+  get autoSyncMs(): number | undefined {
+    return this.#state.autoSyncMs;
   }
 
   /** Per-request deadline. @default 5000 */
@@ -341,6 +360,7 @@ export class Config {
       retry: s.retry,
       circuitBreaker: s.circuitBreaker,
       partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
+      ...(s.autoSyncMs === undefined ? {} : { autoSyncMs: s.autoSyncMs }),
     };
   }
 

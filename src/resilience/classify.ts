@@ -7,6 +7,7 @@ import {
   LeaseNotFoundError,
   PermissionDeniedError,
   QuotaExceededError,
+  ServerError,
   ValidationError,
 } from '../errors/index.js';
 
@@ -89,7 +90,17 @@ const DEFINITE: ReadonlyArray<abstract new (...args: never[]) => EtcdKitError> =
 
 /** True when a write that failed with `err` after reaching a server may nevertheless have been applied. */
 export function mayHaveApplied(err: EtcdKitError): boolean {
-  return !DEFINITE.some((cls) => err instanceof cls);
+  return !DEFINITE.some((cls) => err instanceof cls) && !refusedByEtcd(err);
+}
+
+// A ServerError carrying etcd's own reason ("etcdserver: user name already
+// exists", "etcdserver: unhealthy cluster", ...) is etcd refusing the request:
+// the outcomes that leave a write undecided (timed out, leader changed,
+// stopped) map to other classes; "request cancelled" is the one left undecided.
+function refusedByEtcd(err: EtcdKitError): boolean {
+  if (!(err instanceof ServerError)) return false;
+  const text = message(err.cause);
+  return text.includes('etcdserver: ') && !text.includes('request cancelled');
 }
 
 /** True when a read that failed with `err` is worth another attempt. */
