@@ -174,7 +174,7 @@ export class AuthAdmin {
   }
 
   #permission(p: { permType: string | number; key: Buffer; range_end: Buffer }): RolePermission {
-    const type = PERM_NAME[String(p.permType)] ?? 'read';
+    const type = PERM_NAME[String(p.permType).toUpperCase()] ?? 'read';
     const key = this.#core.keys.decode(p.key);
     if (!p.range_end || p.range_end.length === 0) return { type, key };
     if (prefixEnd(p.key).equals(p.range_end)) return { type, prefix: key };

@@ -78,7 +78,7 @@ export class Maintenance {
       options,
     );
     return (res.alarms ?? [])
-      .map((a) => ({ memberId: memberFromWire(a.memberID), alarm: String(a.alarm) as AlarmKind }))
+      .map((a) => ({ memberId: memberFromWire(a.memberID), alarm: String(a.alarm).toUpperCase() as AlarmKind }))
       .filter((a) => a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT');
   }
 
