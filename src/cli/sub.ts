@@ -1,0 +1,29 @@
+import { UsageError, type Context } from './types.js';
+
+/** One subcommand of a command such as `member add`: its arguments after the subcommand word. */
+export interface Subcommand {
+  /** Argument synopsis after the subcommand word. */
+  readonly usage: string;
+  /** How many arguments it takes after the subcommand word: [min, max]. */
+  readonly args: readonly [number, number];
+  run(ctx: Context, args: readonly string[]): Promise<number | void>;
+}
+
+/** The usage line listing every subcommand, e.g. `list | disarm [NOSPACE|CORRUPT]`. */
+export function subUsage(subs: Readonly<Record<string, Subcommand>>): string {
+  return Object.entries(subs)
+    .map(([name, s]) => `${name}${s.usage ? ` ${s.usage}` : ''}`)
+    .join(' | ');
+}
+
+/** Runs the subcommand named by the first argument. */
+export function dispatch(command: string, subs: Readonly<Record<string, Subcommand>>, ctx: Context): Promise<number | void> {
+  const [name, ...args] = ctx.args;
+  const sub = name === undefined ? undefined : subs[name];
+  if (!sub) throw new UsageError(`${command}: expected one of ${Object.keys(subs).join(', ')}, got ${name ?? 'nothing'}`);
+  const [min, max] = sub.args;
+  if (args.length < min || args.length > max) {
+    throw new UsageError(`usage: etcdkit ${command} ${name}${sub.usage ? ` ${sub.usage}` : ''}`);
+  }
+  return sub.run(ctx, args);
+}
