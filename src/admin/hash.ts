@@ -1,3 +1,5 @@
+import type { CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
+import type { Etcd3, IHashKVResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { memberFromWire, revision as toRevision } from '../core/ids.js';
@@ -35,8 +37,17 @@ export interface ConsistencyReport {
 
 const FUTURE = 'required revision is a future revision';
 
+// etcd3's `maintenance.hashKV` asks gRPC for a method 'hashKV', but the
+// service's methods are named 'HashKV' (as in the proto) and 'hashKv'
+// (camel-cased by proto-loader): the call always fails. The pool is called
+// with the proto's name instead.
+function hashKV(etcd: Etcd3, revision: number, grpc: GrpcCallOptions): Promise<IHashKVResponse> {
+  const { pool } = etcd as unknown as { pool: { exec(service: string, method: string, req: unknown, o: unknown): Promise<IHashKVResponse> } };
+  return pool.exec('Maintenance', 'HashKV', { revision }, grpc);
+}
+
 async function hashOne(core: Core, endpoint: string, revision: number, options: CallOptions): Promise<HashKVResult> {
-  const res = await atEndpoint(core, endpoint, 'hashkv', (etcd, grpc) => etcd.maintenance.hashKV({ revision }, grpc), options);
+  const res = await atEndpoint(core, endpoint, 'hashkv', (etcd, grpc) => hashKV(etcd, revision, grpc), options);
   return {
     endpoint,
     memberId: memberFromWire(res.header.member_id),

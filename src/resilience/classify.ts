@@ -33,7 +33,9 @@ export class EndpointSkipped extends Error {
 //   checked before the handler runs);
 // - etcd's processInternalRaftRequestOnce: "etcdserver: too many requests"
 //   (apply backlog, checked before proposing) and "raft proposal dropped"
-//   (raft refused the proposal).
+//   (raft refused the proposal);
+// - etcd's mayAddMember/mayRemoveMember/mayPromoteMember: "etcdserver: unhealthy
+//   cluster" (a membership change that could cost quorum, checked before proposing).
 const NEVER_SENT = [
   'No connection established',
   'Waiting for LB pick',
@@ -43,6 +45,7 @@ const NEVER_SENT = [
   'etcdserver: no leader',
   'etcdserver: too many requests',
   'raft proposal dropped',
+  'etcdserver: unhealthy cluster',
 ];
 
 function message(err: unknown): string {
