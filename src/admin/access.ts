@@ -2,7 +2,8 @@ import type { CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
 import type { Core } from '../core/core.js';
 import type { CallKind, CallOptions } from '../core/call.js';
 import { revision } from '../core/ids.js';
-import { ValidationError } from '../errors/index.js';
+import { randomBytes } from 'node:crypto';
+import { AuthError, ServerError, ValidationError } from '../errors/index.js';
 import { prefixEnd } from '../keys/range.js';
 
 /** What a permission covers: one key, or every key under a prefix (both in the client's namespace). */
@@ -27,8 +28,8 @@ export interface RolePermission {
 export interface AuthStatus {
   /** True when etcd requires authentication. */
   readonly enabled: boolean;
-  /** Grows with every change to users, roles or permissions. */
-  readonly authRevision: number;
+  /** Grows with every change to users, roles or permissions; absent on etcd before 3.5 (no AuthStatus call). */
+  readonly authRevision?: number;
 }
 
 const PERM_WIRE: Readonly<Record<PermissionType, number>> = { read: 0, write: 1, readwrite: 2 };
@@ -59,10 +60,33 @@ export class AuthAdmin {
     this.#core = core;
   }
 
-  /** Whether authentication is enabled, and the auth store's revision. */
+  /**
+   * Whether authentication is enabled, and (etcd 3.5 and later) the auth store's revision.
+   * @example `if (!(await client.auth.status()).enabled) warn('etcd accepts anyone');`
+   */
   async status(options?: CallOptions): Promise<AuthStatus> {
-    const res = await this.#run('read', 'auth status', (g) => this.#core.etcd.auth.authStatus(g), options);
-    return { enabled: res.enabled === true, authRevision: revision(res.authRevision ?? 0) };
+    try {
+      const res = await this.#run('read', 'auth status', (g) => this.#core.etcd.auth.authStatus(g), options);
+      return { enabled: res.enabled === true, authRevision: revision(res.authRevision ?? 0) };
+    } catch (err) {
+      if (!(err instanceof ServerError && err.message.includes('UNIMPLEMENTED'))) throw err;
+      return { enabled: await this.#enabledBefore35(options) };
+    }
+  }
+
+  // etcd before 3.5 has no AuthStatus. Its Authenticate tells: with
+  // authentication off it answers "authentication is not enabled"; with it
+  // on, made-up credentials are refused.
+  async #enabledBefore35(options?: CallOptions): Promise<boolean> {
+    const req = { name: 'etcdkit-auth-status-probe', password: randomBytes(16).toString('hex') };
+    try {
+      await this.#run('read', 'auth status', (g) => this.#core.etcd.auth.authenticate(req, g), options);
+      return true;
+    } catch (err) {
+      if (err instanceof AuthError) return true;
+      if (err instanceof ServerError && err.message.includes('authentication is not enabled')) return false;
+      throw err;
+    }
   }
 
   /**
