@@ -85,6 +85,9 @@ export type {
   PermissionTarget,
   PermissionType,
   RolePermission,
+  UserInfo,
+  RoleInfo,
+  UnreachableMember,
 } from './admin/index.js';
 export { compare, op, TxnBuilder } from './txn/index.js';
 export type {

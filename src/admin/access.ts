@@ -7,7 +7,31 @@ import { AuthError, ServerError, ValidationError } from '../errors/index.js';
 import { prefixEnd } from '../keys/range.js';
 
 /** What a permission covers: one key, or every key under a prefix (both in the client's namespace). */
-export type PermissionTarget = { readonly key: string } | { readonly prefix: string };
+export type PermissionTarget =
+  | {
+      /** One key. */
+      readonly key: string;
+    }
+  | {
+      /** Every key that starts with this prefix. */
+      readonly prefix: string;
+    };
+
+/** A user and the roles granted to it ({@link AuthAdmin.user}). */
+export interface UserInfo {
+  /** The user name. */
+  readonly name: string;
+  /** The roles granted to the user. */
+  readonly roles: readonly string[];
+}
+
+/** A role and its permissions ({@link AuthAdmin.role}). */
+export interface RoleInfo {
+  /** The role name. */
+  readonly name: string;
+  /** What the role may read and write. */
+  readonly permissions: readonly RolePermission[];
+}
 
 /** What a permission allows. */
 export type PermissionType = 'read' | 'write' | 'readwrite';
@@ -109,7 +133,7 @@ export class AuthAdmin {
   }
 
   /** The roles granted to user `name`. @throws {@link ServerError} when the user does not exist. */
-  async user(name: string, options?: CallOptions): Promise<{ name: string; roles: string[] }> {
+  async user(name: string, options?: CallOptions): Promise<UserInfo> {
     const res = await this.#run('read', 'user get', (g) => this.#core.etcd.auth.userGet({ name: check(name, 'user') }, g), options);
     return { name, roles: res.roles ?? [] };
   }
@@ -142,7 +166,7 @@ export class AuthAdmin {
   }
 
   /** The permissions of role `name`, keys shown without the client's namespace. */
-  async role(name: string, options?: CallOptions): Promise<{ name: string; permissions: RolePermission[] }> {
+  async role(name: string, options?: CallOptions): Promise<RoleInfo> {
     const res = await this.#run('read', 'role get', (g) => this.#core.etcd.auth.roleGet({ role: check(name, 'role') }, g), options);
     return { name, permissions: (res.perm ?? []).map((p) => this.#permission(p)) };
   }

@@ -32,7 +32,17 @@ export interface ConsistencyReport {
   /** Ids (hex) of members whose hash or compact revision differs from the most common answer. */
   readonly mismatched: readonly string[];
   /** Members that did not answer, with why. */
-  readonly unreachable: ReadonlyArray<{ readonly endpoint: string; readonly memberId: string; readonly error: string }>;
+  readonly unreachable: readonly UnreachableMember[];
+}
+
+/** A member that did not answer a {@link Maintenance.checkConsistency}. */
+export interface UnreachableMember {
+  /** The member's client URL. */
+  readonly endpoint: string;
+  /** The member's id (hex). */
+  readonly memberId: string;
+  /** Why it did not answer. */
+  readonly error: string;
 }
 
 const FUTURE = 'required revision is a future revision';
@@ -83,7 +93,7 @@ export async function checkConsistency(core: Core, options: CallOptions = {}): P
   const list = (await memberEndpoints(core, options)).filter((m) => !m.isLearner);
   const settled = await Promise.allSettled(list.map((m) => hashWhenApplied(core, m.endpoint, revision, options)));
   const hashes: HashKVResult[] = [];
-  const unreachable: Array<{ endpoint: string; memberId: string; error: string }> = [];
+  const unreachable: UnreachableMember[] = [];
   settled.forEach((s, i) => {
     const m = list[i]!;
     if (s.status === 'fulfilled') hashes.push(s.value);

@@ -7,7 +7,7 @@ function password(ctx: Context): string {
   return p;
 }
 
-async function done(out: Context['out'], result: Record<string, unknown>, text: string): Promise<void> {
+async function done(out: Context['out'], result: unknown, text: string): Promise<void> {
   if (out.json) return out.data(result);
   await out.line(text);
 }
