@@ -9,11 +9,14 @@ export interface Subcommand {
   run(ctx: Context, args: readonly string[]): Promise<number | void>;
 }
 
-/** The usage line listing every subcommand, e.g. `list | disarm [NOSPACE|CORRUPT]`. */
+/** The short usage for the command list, e.g. `<list|disarm> …`. */
 export function subUsage(subs: Readonly<Record<string, Subcommand>>): string {
-  return Object.entries(subs)
-    .map(([name, s]) => `${name}${s.usage ? ` ${s.usage}` : ''}`)
-    .join(' | ');
+  return `<${Object.keys(subs).join('|')}> …`;
+}
+
+/** One synopsis line per subcommand, for the command's own help. */
+export function subDetails(command: string, subs: Readonly<Record<string, Subcommand>>): string[] {
+  return Object.entries(subs).map(([name, s]) => `etcdkit ${command} ${name}${s.usage ? ` ${s.usage}` : ''}`);
 }
 
 /** Runs the subcommand named by the first argument. */

@@ -1,5 +1,5 @@
 import type { AlarmKind } from '../../index.js';
-import { dispatch, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 async function show(out: Context['out'], alarms: ReadonlyArray<{ memberId: string; alarm: string }>, none: string): Promise<void> {
@@ -31,6 +31,7 @@ const subs: Record<string, Subcommand> = {
 export const alarm: Command = {
   name: 'alarm',
   usage: subUsage(subs),
+  details: subDetails('alarm', subs),
   summary: 'list the alarms raised (NOSPACE: database full; CORRUPT: members disagree) or clear them',
   args: [1, 2],
   run: (ctx) => dispatch('alarm', subs, ctx),

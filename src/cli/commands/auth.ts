@@ -1,4 +1,4 @@
-import { dispatch, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command } from '../types.js';
 
 const subs: Record<string, Subcommand> = {
@@ -35,6 +35,7 @@ const subs: Record<string, Subcommand> = {
 export const auth: Command = {
   name: 'auth',
   usage: subUsage(subs),
+  details: subDetails('auth', subs),
   summary: 'whether authentication is on; turn it on (a root user with the root role must exist) or off',
   args: [1, 1],
   run: (ctx) => dispatch('auth', subs, ctx),

@@ -1,4 +1,4 @@
-import { dispatch, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command } from '../types.js';
 
 const subs: Record<string, Subcommand> = {
@@ -28,6 +28,7 @@ const subs: Record<string, Subcommand> = {
 export const lease: Command = {
   name: 'lease',
   usage: subUsage(subs),
+  details: subDetails('lease', subs),
   summary: 'list the leases alive in the cluster; show one lease’s remaining TTL and (--keys) its keys',
   args: [1, 2],
   options: { keys: { type: 'boolean', description: 'with timetolive: list the keys attached to the lease' } },

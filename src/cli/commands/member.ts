@@ -1,5 +1,5 @@
 import type { Member } from '../../index.js';
-import { dispatch, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command, Context } from '../types.js';
 
 const urls = (list: string) => list.split(',').map((u) => u.trim()).filter(Boolean);
@@ -48,6 +48,7 @@ const subs: Record<string, Subcommand> = {
 export const member: Command = {
   name: 'member',
   usage: subUsage(subs),
+  details: subDetails('member', subs),
   summary: 'add (as a learner with --learner), promote, remove or update a member (peer URLs comma-separated)',
   args: [1, 3],
   options: { learner: { type: 'boolean', description: 'with add: join as a learner (non-voting until promoted)' } },

@@ -1,5 +1,5 @@
 import type { PermissionTarget, PermissionType } from '../../index.js';
-import { dispatch, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 const target = (ctx: Context, key: string): PermissionTarget => (ctx.flags.prefix === true ? { prefix: key } : { key });
@@ -71,6 +71,7 @@ const subs: Record<string, Subcommand> = {
 export const role: Command = {
   name: 'role',
   usage: subUsage(subs),
+  details: subDetails('role', subs),
   summary: 'list, show, add, delete roles; grant or revoke a permission on a key or (--prefix) a prefix',
   args: [1, 4],
   options: { prefix: { type: 'boolean', description: 'with grant-permission and revoke-permission: the key is a prefix' } },

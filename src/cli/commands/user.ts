@@ -1,4 +1,4 @@
-import { dispatch, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 function password(ctx: Context): string {
@@ -76,6 +76,7 @@ const subs: Record<string, Subcommand> = {
 export const user: Command = {
   name: 'user',
   usage: subUsage(subs),
+  details: subDetails('user', subs),
   summary: 'list, show, add, delete users, change a password, grant or revoke a role',
   args: [1, 3],
   options: { 'new-password': { type: 'string', value: 'P', description: 'with add and passwd (or set ETCDKIT_USER_PASSWORD, kept out of shell history)' } },
