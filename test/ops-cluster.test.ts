@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmbiguousWriteError, Client, Config, ServerError, UnavailableError, ValidationError } from '../src/index.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
+import { run } from '../src/cli/run.js';
 import { uniquePrefix } from './helpers.js';
+import { Capture } from './process.js';
 
 // One 3-member cluster: rolling defragmentation under load, hashes, leadership,
 // then membership changes (a learner joins and is promoted, the first member leaves).
@@ -103,6 +105,39 @@ describe('leadership', () => {
     const [after] = await client.status().then((all) => all.filter((s) => s.endpoint === target.endpoint));
     expect(after!.isLeader).toBe(true);
     await expect(client.maintenance.moveLeader('123abc')).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('the CLI on a cluster', () => {
+  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await run(args, { stdout, stderr, env: { ETCD_ENDPOINTS: etcd.endpoints.join(',') }, cwd: process.cwd() });
+    return { code, stdout: stdout.text, stderr: stderr.text };
+  }
+
+  it('check hash, member list, move-leader and lease list|timetolive', async () => {
+    const hash = await cli(['check', 'hash']);
+    expect(hash.code).toBe(0);
+    expect(hash.stdout).toContain('all members agree at revision');
+    const listed = JSON.parse((await cli(['member', 'list', '--json'])).stdout) as Array<{ id: string }>;
+    expect(listed).toHaveLength(3);
+
+    const target = (await client.status()).find((s) => !s.isLeader)!;
+    const moved = await cli(['move-leader', target.memberId!]);
+    expect(moved.code).toBe(0);
+    expect((await client.status()).find((s) => s.endpoint === target.endpoint)!.isLeader).toBe(true);
+
+    const prefix = uniquePrefix('lease-cli');
+    await using lease = await client.lease(60);
+    await client.putWithLease(`${prefix}held`, 'x', lease);
+    expect(JSON.parse((await cli(['lease', 'list', '--json'])).stdout)).toContain(lease.id);
+    const ttl = JSON.parse((await cli(['lease', 'timetolive', lease.id, '--keys', '--json'])).stdout);
+    expect(ttl).toMatchObject({ id: lease.id, grantedTtl: 60, keys: [`${prefix}held`] });
+    await lease.revoke();
+    const gone = await cli(['lease', 'timetolive', lease.id]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('LEASE_NOT_FOUND');
   });
 });
 
