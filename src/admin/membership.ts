@@ -37,12 +37,10 @@ export interface AddedMember {
  */
 export class ClusterAdmin {
   readonly #core: Core;
-  #endpoints: readonly string[];
 
   /** @internal Made by the client (`client.cluster`). */
   constructor(core: Core) {
     this.#core = core;
-    this.#endpoints = current.get(core) ?? core.config.endpoints;
   }
 
   /** The members of the cluster, learners included. */
@@ -109,7 +107,7 @@ export class ClusterAdmin {
    * replaced them with the members' client URLs.
    */
   get endpoints(): readonly string[] {
-    return current.get(this.#core) ?? this.#endpoints;
+    return current.get(this.#core) ?? this.#core.config.endpoints;
   }
 
   /**

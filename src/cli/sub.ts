@@ -1,5 +1,11 @@
 import { UsageError, type Context } from './types.js';
 
+/** Prints `result` as JSON with --json, else the line `text`. */
+export async function done(out: Context['out'], result: unknown, text: string): Promise<void> {
+  if (out.json) return out.data(result);
+  await out.line(text);
+}
+
 /** One subcommand of a command such as `member add`: its arguments after the subcommand word. */
 export interface Subcommand {
   /** Argument synopsis after the subcommand word. */

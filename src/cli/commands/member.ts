@@ -1,14 +1,14 @@
 import type { Member } from '../../index.js';
 import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command, Context } from '../types.js';
+import { memberTable } from './members.js';
 
 const urls = (list: string) => list.split(',').map((u) => u.trim()).filter(Boolean);
 
 async function showMembers(out: Context['out'], list: readonly Member[], done: string): Promise<void> {
   if (out.json) return out.data(list);
   await out.line(done);
-  const rows = list.map((m) => [m.id, m.name || '(not started)', m.peerURLs.join(','), m.clientURLs.join(',') || '-', m.isLearner ? 'learner' : 'voter']);
-  await out.table(['ID', 'NAME', 'PEER URLS', 'CLIENT URLS', 'ROLE'], rows);
+  await memberTable(out, list);
 }
 
 const subs: Record<string, Subcommand> = {

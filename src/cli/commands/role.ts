@@ -1,13 +1,9 @@
 import type { PermissionTarget, PermissionType } from '../../index.js';
-import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, done, subDetails, subUsage, type Subcommand } from '../sub.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 const target = (ctx: Context, key: string): PermissionTarget => (ctx.flags.prefix === true ? { prefix: key } : { key });
 
-async function done(out: Context['out'], result: unknown, text: string): Promise<void> {
-  if (out.json) return out.data(result);
-  await out.line(text);
-}
 
 const subs: Record<string, Subcommand> = {
   list: {

@@ -1,4 +1,4 @@
-import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
+import { dispatch, done, subDetails, subUsage, type Subcommand } from '../sub.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 function password(ctx: Context): string {
@@ -7,10 +7,6 @@ function password(ctx: Context): string {
   return p;
 }
 
-async function done(out: Context['out'], result: unknown, text: string): Promise<void> {
-  if (out.json) return out.data(result);
-  await out.line(text);
-}
 
 const subs: Record<string, Subcommand> = {
   list: {
