@@ -6,6 +6,7 @@ import type { Core } from './core/core.js';
 import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, ValidationError, mapError } from './errors/index.js';
 import { Keyspace } from './keys/index.js';
 import * as admin from './admin/index.js';
+import { AuthAdmin, ClusterAdmin, Maintenance, startAutoSync } from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
@@ -68,6 +69,9 @@ export class Client implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   /** Set when the config has partitions: every key operation then goes through it. */
   readonly #router: Router | undefined;
+  #maintenance: Maintenance | undefined;
+  #cluster: ClusterAdmin | undefined;
+  #auth: AuthAdmin | undefined;
 
   private constructor(core: Core, router?: Router) {
     this.#core = core;
@@ -102,6 +106,7 @@ export class Client implements AsyncDisposable {
       etcd.close();
       throw err;
     }
+    if (config.autoSyncMs !== undefined) startAutoSync(core, config.autoSyncMs);
     return new Client(core);
   }
 
@@ -666,6 +671,36 @@ export class Client implements AsyncDisposable {
   members(options?: CallOptions): Promise<Member[]> {
     if (this.#router) return this.#router.members(options);
     return admin.members(this.#core, options);
+  }
+
+  /**
+   * Alarms, defragmentation, consistency checks, leadership and lease inspection.
+   * On a partitioned client: the default partition's cluster (`client.partition(p).maintenance` for another).
+   * @example `await client.maintenance.defragmentAll();`
+   */
+  get maintenance(): Maintenance {
+    if (this.#router) return this.partition('').maintenance;
+    return (this.#maintenance ??= new Maintenance(this.#core));
+  }
+
+  /**
+   * Cluster membership: add, promote, remove and update members; follow membership changes.
+   * On a partitioned client: the default partition's cluster (`client.partition(p).cluster` for another).
+   * @example `await client.cluster.addMember(['http://10.0.0.4:2380'], { learner: true });`
+   */
+  get cluster(): ClusterAdmin {
+    if (this.#router) return this.partition('').cluster;
+    return (this.#cluster ??= new ClusterAdmin(this.#core));
+  }
+
+  /**
+   * Users, roles, permissions, and turning authentication on or off.
+   * On a partitioned client: the default partition's cluster (`client.partition(p).auth` for another).
+   * @example `await client.auth.grantPermission('app', { prefix: '/app/' }, 'readwrite');`
+   */
+  get auth(): AuthAdmin {
+    if (this.#router) return this.partition('').auth;
+    return (this.#auth ??= new AuthAdmin(this.#core));
   }
 
   // ---- lifecycle -------------------------------------------------------

@@ -70,6 +70,29 @@ export type {
   SnapshotResult,
   SnapshotToOptions,
 } from './admin/index.js';
+export { Maintenance, ClusterAdmin, AuthAdmin } from './admin/index.js';
+export type {
+  Alarm,
+  AlarmKind,
+  DefragmentOptions,
+  DefragmentResult,
+  RollingDefragmentResult,
+  DefragmentProgress,
+  DefragmentAllOptions,
+  HashKVOptions,
+  HashKVResult,
+  ConsistencyReport,
+  LeaseInfo,
+  AddMemberOptions,
+  AddedMember,
+  AuthStatus,
+  PermissionTarget,
+  PermissionType,
+  RolePermission,
+  UserInfo,
+  RoleInfo,
+  UnreachableMember,
+} from './admin/index.js';
 export { compare, op, TxnBuilder } from './txn/index.js';
 export type {
   CompareOptions,

@@ -34,4 +34,21 @@ describe('startEtcd', () => {
     expect(next).toBeGreaterThanOrEqual(0);
     expect(next).not.toBe(leader);
   });
+
+  it('addMember starts a new member process that joins the running cluster; stop cleans it up', async () => {
+    const etcd = await startEtcd({ members: 1, quotaBackendBytes: 64 * 1024 * 1024 });
+    try {
+      const joined = await etcd.addMember({ learner: true });
+      expect(etcd.endpoints).toEqual([etcd.members[0]!.endpoint, joined.endpoint]);
+      await using client = await Client.connect(Config.defaults().withEndpoints(etcd.endpoints[0]!));
+      const list = await client.members();
+      expect(list.map((m) => [m.name, m.isLearner])).toEqual(expect.arrayContaining([['m0', false], [joined.name, true]]));
+    } finally {
+      await etcd.stop();
+    }
+    // Every member process, the added one included, is gone.
+    await expect(Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withDialTimeout(500))).rejects.toMatchObject({
+      code: 'CONNECTION_FAILED',
+    });
+  });
 });

@@ -15,6 +15,15 @@ import { size } from './commands/size.js';
 import { snapshot } from './commands/snapshot.js';
 import { status } from './commands/status.js';
 import { watch } from './commands/watch.js';
+import { alarm } from './commands/alarm.js';
+import { auth } from './commands/auth.js';
+import { check } from './commands/check.js';
+import { defrag } from './commands/defrag.js';
+import { lease } from './commands/lease.js';
+import { member } from './commands/member.js';
+import { moveLeader } from './commands/move-leader.js';
+import { role } from './commands/role.js';
+import { user } from './commands/user.js';
 
 /** Every command, in the order help lists them. A command is one file in `commands/`. */
 export const commands: readonly Command[] = [
@@ -34,6 +43,15 @@ export const commands: readonly Command[] = [
   compact,
   snapshot,
   lock,
+  lease,
+  alarm,
+  defrag,
+  check,
+  member,
+  moveLeader,
+  auth,
+  user,
+  role,
 ];
 
 /** The command called `name`, if any. */

@@ -14,7 +14,7 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
 export function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => `${c.name} ${c.usage}`.trim().length));
   return [
-    'etcdkit: look inside an etcd cluster',
+    'etcdkit: look inside an etcd cluster, and maintain it',
     '',
     'Usage: etcdkit <command> [arguments] [options]',
     '',
@@ -35,6 +35,7 @@ export function overview(commands: readonly Command[]): string {
 /** The help of one command. */
 export function commandHelp(command: Command): string {
   const lines = [`Usage: etcdkit ${command.name} ${command.usage}`.trimEnd(), '', command.summary];
+  if (command.details) lines.push('', ...command.details.map((d) => `  ${d}`));
   if (command.options && Object.keys(command.options).length > 0) lines.push('', 'Options:', ...optionLines(command.options));
   lines.push('', 'Options of every command:', ...optionLines(globalOptions));
   return lines.join('\n');

@@ -44,6 +44,8 @@ export interface Command {
   readonly usage: string;
   /** One line for the command list. */
   readonly summary: string;
+  /** More lines for the command's own help (e.g. each subcommand's synopsis). */
+  readonly details?: readonly string[];
   /** How many positional arguments it takes: [min, max]. */
   readonly args: readonly [number, number];
   readonly options?: Readonly<Record<string, OptionSpec>>;

@@ -46,6 +46,7 @@ interface ConfigState {
   readonly retry: RetryOptions | false;
   readonly circuitBreaker: CircuitBreakerOptions;
   readonly partitions: readonly Partition[];
+  readonly autoSyncMs: number | undefined;
 }
 
 /**
@@ -86,6 +87,7 @@ export class Config {
       retry: DEFAULTS.retry,
       circuitBreaker: DEFAULTS.circuitBreaker,
       partitions: Object.freeze([]),
+      autoSyncMs: undefined,
     });
   }
 
@@ -166,6 +168,23 @@ export class Config {
   withEndpoints(...urls: string[]): Config {
     if (urls.length === 0) throw new ConfigError('endpoints', 'must list at least one endpoint, got none');
     return this.#with({ endpoints: Object.freeze([...new Set(urls.map(endpoint))]) });
+  }
+
+  /**
+   * Refreshes the endpoint list from the cluster's member list every
+   * `intervalMs` (as Go's `AutoSyncInterval`), so members added or replaced
+   * after connecting are used without a restart, and removed ones are dropped.
+   * Off unless set. See {@link ClusterAdmin.sync}.
+   * @example `Config.defaults().withEndpoints('10.0.0.1:2379').withAutoSync(30_000)`
+   * @throws {@link ConfigError} when `intervalMs` is not a positive whole number up to 2147483647.
+   */
+  withAutoSync(intervalMs: number): Config {
+    return this.#with({ autoSyncMs: durationMs('autoSync', intervalMs, MAX_TIMER_MS) });
+  }
+
+  /** How often the endpoint list is refreshed from the member list, in ms; `undefined` when off. */
+  get autoSyncMs(): number | undefined {
+    return this.#state.autoSyncMs;
   }
 
   /**
@@ -356,6 +375,7 @@ export class Config {
       retry: s.retry,
       circuitBreaker: s.circuitBreaker,
       partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
+      ...(s.autoSyncMs === undefined ? {} : { autoSyncMs: s.autoSyncMs }),
     };
   }
 

@@ -45,7 +45,53 @@ export function createEtcd3(
   }
   const etcd = new Etcd3(options);
   if (tls?.insecureSkipVerify) useCredentials(etcd, insecureCredentials(config));
+  if (config.auth) reauthenticateOnOldRevision(etcd);
   return etcd;
+}
+
+const OLD_AUTH_REVISION = 'revision of auth store is old';
+
+// etcd refuses a request whose token was issued before the latest change to
+// users, roles or permissions ("revision of auth store is old"), before
+// applying it. Go's client then fetches a new token and retries once; etcd3
+// only does that for an invalid token, so it is added here.
+function reauthenticateOnOldRevision(etcd: Etcd3): void {
+  const { pool } = etcd as unknown as PoolInternals;
+  const exec = pool.exec.bind(pool);
+  pool.exec = async (...args) => {
+    try {
+      return await exec(...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes(OLD_AUTH_REVISION)) throw err;
+      pool.authenticator.invalidateMetadata();
+      return exec(...args);
+    }
+  };
+}
+
+/**
+ * Points `etcd` at `endpoints` from now on: hosts still listed keep their
+ * connections and streams, new ones are added, and the others are closed
+ * (their streams fail and are re-established on the remaining hosts).
+ * etcd3 takes a fixed host list; its pool reads the list on every call, and
+ * its authenticator reads it from the options, so both are replaced.
+ */
+export function setHosts(etcd: Etcd3, config: Config, endpoints: readonly string[], hostPolicy: HostPolicy): void {
+  const { pool } = etcd as unknown as PoolInternals;
+  const template = pool.hosts[0];
+  if (!template || endpoints.length === 0) return;
+  const wire = (e: string) => (config.tls ? e.replace(/^http:/, 'https:') : e);
+  const bare = (e: string) => wire(e).replace(/^https?:\/\//, '');
+  const wanted = new Set(endpoints.map(bare));
+  const kept = pool.hosts.filter((h) => wanted.has(h.host));
+  for (const h of pool.hosts) if (!wanted.has(h.host)) h.close();
+  const Host = template.constructor as new (url: string, c: ChannelCredentials, o: unknown, p: IPolicy) => PoolHost;
+  for (const e of endpoints) {
+    if (kept.some((h) => h.host === bare(e))) continue;
+    kept.push(new Host(wire(e), template.channelCredentials, template.channelOptions, hostPolicy(e)));
+  }
+  pool.hosts = kept;
+  pool.options.hosts = endpoints.map(wire);
 }
 
 function insecureCredentials(config: Config): ChannelCredentials {
@@ -57,8 +103,20 @@ function insecureCredentials(config: Config): ChannelCredentials {
   });
 }
 
+interface PoolHost {
+  readonly host: string;
+  channelCredentials: ChannelCredentials;
+  readonly channelOptions: unknown;
+  close(): void;
+}
+
 interface PoolInternals {
-  pool: { hosts: Array<{ channelCredentials: ChannelCredentials }>; authenticator: { credentials: ChannelCredentials } };
+  pool: {
+    hosts: PoolHost[];
+    options: IOptions;
+    authenticator: { credentials: ChannelCredentials; invalidateMetadata(): void };
+    exec(...args: unknown[]): Promise<unknown>;
+  };
 }
 
 // etcd3 has no option for unverified TLS; its hosts create their gRPC

@@ -32,3 +32,19 @@ export function revision(value: string | number): number {
 export function headerRevision(res: { header: { revision: string | number } }): number {
   return revision(res.header.revision);
 }
+
+/**
+ * Member ids are 64-bit; etcdkit shows them as lowercase hex strings, as
+ * `etcdctl member list` prints them. etcd3 wants decimal strings.
+ */
+export function memberToWire(id: string): string {
+  if (typeof id !== 'string' || !/^[0-9a-f]{1,16}$/i.test(id)) {
+    throw new ValidationError(`member id must be a hex string of 1 to 16 digits, got ${JSON.stringify(id)}`);
+  }
+  return BigInt(`0x${id}`).toString(10);
+}
+
+/** The hex id for a decimal member id from the server. */
+export function memberFromWire(id: string | number): string {
+  return BigInt(id).toString(16);
+}

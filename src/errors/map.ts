@@ -36,6 +36,12 @@ const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['invalid auth token', AuthError],
   ['user name is empty', AuthError],
   ['permission denied', PermissionDeniedError],
+  // Go's client re-authenticates and retries once (as ours does); seen again, the credentials are at fault.
+  ['revision of auth store is old', AuthError],
+  // Membership refusals name a member or URL that is not (or already) in the cluster.
+  ['member not found', ValidationError],
+  ['bad leader transferee', ValidationError],
+  ['Peer URLs already exists', ValidationError],
   ['requested lease not found', LeaseNotFoundError],
   ['too many operations in txn request', ValidationError],
   ['request is too large', ValidationError],

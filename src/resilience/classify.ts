@@ -10,6 +10,7 @@ import {
   PermissionDeniedError,
   QuotaExceededError,
   RequestRefusedError,
+  ServerError,
   ValidationError,
 } from '../errors/index.js';
 
@@ -35,7 +36,9 @@ export class EndpointSkipped extends Error {
 //   checked before the handler runs);
 // - etcd's processInternalRaftRequestOnce: "etcdserver: too many requests"
 //   (apply backlog, checked before proposing) and "raft proposal dropped"
-//   (raft refused the proposal).
+//   (raft refused the proposal);
+// - etcd's mayAddMember/mayRemoveMember/mayPromoteMember: "etcdserver: unhealthy
+//   cluster" (a membership change that could cost quorum, checked before proposing).
 const NEVER_SENT = [
   'No connection established',
   'Waiting for LB pick',
@@ -45,6 +48,7 @@ const NEVER_SENT = [
   'etcdserver: no leader',
   'etcdserver: too many requests',
   'raft proposal dropped',
+  'etcdserver: unhealthy cluster',
 ];
 
 function message(err: unknown): string {
@@ -95,7 +99,17 @@ const DEFINITE: ReadonlyArray<abstract new (...args: never[]) => EtcdKitError> =
 
 /** True when a write that failed with `err` after reaching a server may nevertheless have been applied. */
 export function mayHaveApplied(err: EtcdKitError): boolean {
-  return !DEFINITE.some((cls) => err instanceof cls);
+  return !DEFINITE.some((cls) => err instanceof cls) && !refusedByEtcd(err);
+}
+
+// A ServerError carrying etcd's own reason ("etcdserver: user name already
+// exists", "etcdserver: unhealthy cluster", ...) is etcd refusing the request:
+// the outcomes that leave a write undecided (timed out, leader changed,
+// stopped) map to other classes; "request cancelled" is the one left undecided.
+function refusedByEtcd(err: EtcdKitError): boolean {
+  if (!(err instanceof ServerError)) return false;
+  const text = message(err.cause);
+  return text.includes('etcdserver: ') && !text.includes('request cancelled');
 }
 
 /** True when a read that failed with `err` is worth another attempt. */

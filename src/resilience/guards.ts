@@ -60,6 +60,11 @@ export class EndpointGuards {
    * the call is sent anyway, and its success closes the circuit at once, so
    * a breaker never delays recovery.
    */
+  /** Starts guarding `endpoint` (learnt after connecting, e.g. from the member list); no-op when already guarded. */
+  add(endpoint: string): void {
+    if (!this.#breakers.has(endpoint)) this.#breakers.set(endpoint, this.#breaker(endpoint));
+  }
+
   policy(endpoint: string): IPolicy {
     if (!this.#breakers.has(endpoint)) throw new Error(`no guard for endpoint ${endpoint}`);
     // etcd3's connection pool only ever calls `execute` on a host policy.

@@ -32,7 +32,7 @@ export async function containerRuntimeAnswers(timeoutMs = 5000): Promise<boolean
 
 /** Whether a container can serve these options (single member, plain HTTP, no auth). */
 export function containerCanServe(options: StartEtcdOptions): boolean {
-  return (options.members ?? 1) === 1 && !options.tls && !options.auth;
+  return (options.members ?? 1) === 1 && !options.tls && !options.auth && options.quotaBackendBytes === undefined;
 }
 
 /** Starts one etcd member in a container. `restart` keeps the container's data. */
@@ -61,6 +61,7 @@ export async function startContainer(options: StartEtcdOptions): Promise<EtcdHan
       await started.restart();
     },
     leader: async () => 0,
+    addMember: () => Promise.reject(new Error('addMember needs a local etcd binary (ETCDKIT_HARNESS=binary)')),
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   return handle;

@@ -16,7 +16,7 @@ import { enableAuth } from './auth.js';
 import { binaryWorks, findEtcdBinary, startLocal } from './local.js';
 import type { EtcdHandle, StartEtcdOptions } from './types.js';
 
-export type { EtcdHandle, EtcdMember, EtcdSource, EtcdTLSFiles, StartEtcdOptions } from './types.js';
+export type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdSource, EtcdTLSFiles, StartEtcdOptions } from './types.js';
 export { findEtcdBinary } from './local.js';
 
 function fromEnv(endpoints: string): EtcdHandle {
@@ -31,6 +31,7 @@ function fromEnv(endpoints: string): EtcdHandle {
     kill: unsupported('kill'),
     restart: unsupported('restart'),
     leader: () => Promise.resolve(-1),
+    addMember: unsupported('addMember'),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
   return handle;

@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { generateCerts } from './certs.js';
-import { isHealthy, memberStatus, waitUntil } from './http.js';
+import { etcdHttp, isHealthy, memberStatus, waitUntil } from './http.js';
 import { freePort } from './ports.js';
-import type { EtcdHandle, EtcdMember, EtcdTLSFiles, StartEtcdOptions } from './types.js';
+import type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdTLSFiles, StartEtcdOptions } from './types.js';
 
 /** The etcd binary: `$ETCD_BIN`, else `etcd` on the PATH (or /usr/bin, /usr/local/bin). */
 export function findEtcdBinary(): string | undefined {
@@ -96,6 +96,7 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
     ];
     if (certs) args.push('--cert-file', certs.serverCert, '--key-file', certs.serverKey);
     if (certs && options.clientCertAuth) args.push('--client-cert-auth', '--trusted-ca-file', certs.ca);
+    if (options.quotaBackendBytes !== undefined) args.push('--quota-backend-bytes', String(options.quotaBackendBytes));
     members.push({ name: `m${i}`, endpoint: client, args, log: join(root, `m${i}.log`) });
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
@@ -107,9 +108,11 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
   };
   const pick = (member?: number) => (member === undefined ? members : [members[member]!]);
   let stopped: Promise<void> | undefined;
+  const endpoints = members.map((m) => m.endpoint);
+  const listed: EtcdMember[] = members.map(({ name, endpoint }) => ({ name, endpoint }));
   const handle: EtcdHandle = {
-    endpoints: members.map((m) => m.endpoint),
-    members: members.map(({ name, endpoint }) => ({ name, endpoint })),
+    endpoints,
+    members: listed,
     source: 'binary',
     ...(tls ? { tls } : {}),
     stop: () =>
@@ -130,6 +133,17 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
       const statuses = await Promise.all(members.map((m) => (alive(m) ? memberStatus(m.endpoint, tls) : undefined)));
       return statuses.findIndex((s) => s !== undefined && s.member === s.leader);
     },
+    addMember: async (add = {}) => {
+      const m = await joining(root, members, { scheme, certs, tls, quota: options.quotaBackendBytes }, add);
+      members.push(m);
+      endpoints.push(m.endpoint);
+      listed.push({ name: m.name, endpoint: m.endpoint });
+      launch(binary, m);
+      // A learner has no /health of its own worth asking; it answers status once it follows a leader.
+      const joined = await waitUntil(async () => ((await memberStatus(m.endpoint, tls))?.leader ?? '0') !== '0', startTimeoutMs);
+      if (!joined) throw new Error(`new member ${m.name} did not join within ${startTimeoutMs} ms; last log lines:\n${tail(m.log)}`);
+      return { name: m.name, endpoint: m.endpoint };
+    },
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   try {
@@ -140,6 +154,42 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
     throw err;
   }
   return handle;
+}
+
+interface JoinContext {
+  scheme: string;
+  certs: Awaited<ReturnType<typeof generateCerts>> | undefined;
+  tls: EtcdTLSFiles | undefined;
+  quota: number | undefined;
+}
+
+// A new member needs the cluster's current members (names and peer URLs) in
+// its --initial-cluster, which the member list gives once it is registered.
+async function joining(root: string, members: Member[], ctx: JoinContext, add: AddMemberOptions): Promise<Member> {
+  const name = `m${members.length}`;
+  const [clientPort, peerPort] = await Promise.all([freePort(), freePort()]);
+  const client = `${ctx.scheme}://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const via = members.find((m) => alive(m))?.endpoint;
+  if (!via) throw new Error('addMember: no running member to join');
+  if (add.register) await add.register([peer]);
+  else await etcdHttp(via, '/v3/cluster/member/add', ctx.tls, JSON.stringify({ peerURLs: [peer], isLearner: add.learner === true }), 5000);
+  const list = (await etcdHttp(via, '/v3/cluster/member/list', ctx.tls, '{}', 5000)) as {
+    members?: Array<{ name?: string; peerURLs?: string[] }>;
+  };
+  const cluster = (list.members ?? []).map((m) => `${m.peerURLs?.includes(peer) ? name : m.name}=${m.peerURLs?.[0]}`);
+  const dataDir = join(root, name);
+  await mkdir(dataDir, { recursive: true });
+  const args = [
+    '--name', name, '--data-dir', dataDir,
+    '--listen-client-urls', client, '--advertise-client-urls', client,
+    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', cluster.join(','), '--initial-cluster-state', 'existing',
+    '--logger', 'zap', '--log-level', 'warn',
+  ];
+  if (ctx.certs) args.push('--cert-file', ctx.certs.serverCert, '--key-file', ctx.certs.serverKey);
+  if (ctx.quota !== undefined) args.push('--quota-backend-bytes', String(ctx.quota));
+  return { name, endpoint: client, args, log: join(root, `${name}.log`) };
 }
 
 /** True when `etcd --version` runs. */

@@ -16,6 +16,23 @@ export interface StartEtcdOptions {
   isolated?: boolean;
   /** How long to wait for the cluster to become healthy, in ms. @default 30000 */
   startTimeoutMs?: number;
+  /**
+   * etcd's `--quota-backend-bytes`: writes fail with NOSPACE once the database
+   * file reaches this size (local binary only; implies `isolated`).
+   */
+  quotaBackendBytes?: number;
+}
+
+/** Options of {@link EtcdHandle.addMember}. */
+export interface AddMemberOptions {
+  /** Join as a learner (promote it afterwards). @default false */
+  learner?: boolean;
+  /**
+   * Registers the new member with the cluster (the member-add call), given
+   * its peer URL; e.g. `(urls) => client.cluster.addMember(urls, { learner: true })`.
+   * @default a member-add call through etcd's HTTP gateway
+   */
+  register?: (peerURLs: string[]) => Promise<unknown>;
 }
 
 /** TLS material of a started etcd, as PEM file paths. */
@@ -54,4 +71,12 @@ export interface EtcdHandle extends AsyncDisposable {
   restart(member?: number): Promise<void>;
   /** Index of the current leader, or -1 when there is none. */
   leader(): Promise<number>;
+  /**
+   * Starts a new member process joining the running cluster (local binary
+   * only): registers it (the member-add call), then starts etcd with
+   * `--initial-cluster-state existing`, and waits until it answers. It is
+   * appended to `members` and `endpoints`, so `kill`, `restart` and `stop`
+   * cover it.
+   */
+  addMember(options?: AddMemberOptions): Promise<EtcdMember>;
 }

@@ -1,3 +1,4 @@
+import type { Member } from '../../index.js';
 import type { Command, Context } from '../types.js';
 
 /** `members`: the members of the cluster. */
@@ -9,13 +10,18 @@ export const members: Command = {
   async run({ client, out }: Context) {
     const list = await client.members();
     if (out.json) return out.data(list);
-    const rows = list.map((m) => [
-      m.id,
-      m.name || '(not started)',
-      m.peerURLs.join(','),
-      m.clientURLs.join(',') || '-',
-      m.isLearner ? 'learner' : 'voter',
-    ]);
-    await out.table(['ID', 'NAME', 'PEER URLS', 'CLIENT URLS', 'ROLE'], rows);
+    await memberTable(out, list);
   },
 };
+
+/** The members as a table (also after `member add|promote|remove|update`). */
+export function memberTable(out: Context['out'], list: readonly Member[]): Promise<void> {
+  const rows = list.map((m) => [
+    m.id,
+    m.name || '(not started)',
+    m.peerURLs.join(','),
+    m.clientURLs.join(',') || '-',
+    m.isLearner ? 'learner' : 'voter',
+  ]);
+  return out.table(['ID', 'NAME', 'PEER URLS', 'CLIENT URLS', 'ROLE'], rows);
+}
