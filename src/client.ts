@@ -9,13 +9,13 @@ import * as admin from './admin/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
-import { traced, type AttemptTrace } from './resilience/guards.js';
+import { traced, type AttemptTrace } from './resilience/circuits.js';
 import * as kv from './kv/index.js';
 import { PartitionedWatch, Router, watchWhole, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from './partition/index.js';
 import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
-import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
+import { reencrypt, type ReencryptOptions, type ReencryptResult } from './kv/reencrypt.js';
 import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchEvent, type WatchOptions } from './watch/index.js';
 import { grantLease, type Lease } from './lease/index.js';
 import {

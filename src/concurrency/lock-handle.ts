@@ -3,21 +3,14 @@ import type { CallOptions } from '../core/call.js';
 import { ClosedError, LockLostError, type EtcdKitError } from '../errors/index.js';
 import { LossSignal, type LossListener } from '../lease/index.js';
 import type { Comparison } from '../txn/compare.js';
-import { SessionHolder, type SessionChoice } from './holder.js';
+import { SessionHolder, type SessionChoice } from './session-holder.js';
 import { LocalTurn } from './local.js';
-import { guardKey, keyGone } from './guard.js';
-import { createdAt, deleteQuietly, writeTxn } from './ops.js';
+import { guardKey, keyGone, type Claimed } from './loss-watch.js';
+import { createdAt, deleteQuietly, writeTxn } from './requests.js';
 import type { Session } from './session.js';
 import { Stop, type WaitOptions } from './stop.js';
 
-/** A key won by an acquisition: the caller's key, the etcd key and its create revision (the fencing token). */
-export interface Claimed {
-  readonly key: string;
-  readonly etcdKey: Buffer;
-  readonly rev: number;
-  /** Frees the key's claim within this process. */
-  readonly unclaim: () => void;
-}
+export type { Claimed };
 
 interface Hold extends Claimed {
   readonly session: Session;

@@ -7,17 +7,17 @@ import type { EndpointStatus, Health, Member } from '../admin/index.js';
 import { ConnectionError, CrossPartitionError, ValidationError } from '../errors/index.js';
 import type * as kv from '../kv/index.js';
 import * as bulk from './bulk.js';
-import * as fanout from './fanout.js';
+import * as fanout from './segments.js';
 import { PartitionTable } from './table.js';
 import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } from './watch.js';
-import { partitionBinder, samePartition } from './guard.js';
+import { partitionBinder, samePartition } from './same-partition.js';
 import { spanOfSpec, type KeyedSpec } from './spec.js';
-import { inPartitionOf, partitionLabel } from './wrap.js';
-import { checkHome, remember, reencryptAll, watchSource, withoutHint, worst, type LeaseHint } from './routed.js';
+import { inPartitionOf, partitionLabel } from './label.js';
+import { checkHome, remember, reencryptAll, watchSource, withoutHint, worst, type LeaseHint } from './lease-home.js';
 import type { Lease } from '../lease/index.js';
 import type { Session, SessionOptions } from '../concurrency/index.js';
 import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent } from '../watch/index.js';
-import type { ReencryptOptions, ReencryptResult } from '../codec/reencrypt.js';
+import type { ReencryptOptions, ReencryptResult } from '../kv/reencrypt.js';
 import type { ConnectionState } from '../resilience/index.js';
 
 /** Health of one partition's cluster. */

@@ -2,9 +2,9 @@ import type { Client } from '../client.js';
 import type { Value } from '../codec/index.js';
 import { PartialWriteError } from '../errors/index.js';
 import { encodePut, pairs, type BulkOptions, type BulkPutOptions, type BulkResult, type Entries } from '../kv/index.js';
-import type { Partitions } from './fanout.js';
-import { crossPartition, inPartitionOf, partitionLabel } from './wrap.js';
-import { checkHome } from './routed.js';
+import type { Partitions } from './segments.js';
+import { crossPartition, inPartitionOf, partitionLabel } from './label.js';
+import { checkHome } from './lease-home.js';
 
 /**
  * Writes each partition's share of `entries` through its own client. Every

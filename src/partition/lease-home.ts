@@ -1,12 +1,12 @@
 import type { Client } from '../client.js';
-import type { ReencryptOptions, ReencryptResult } from '../codec/reencrypt.js';
+import type { ReencryptOptions, ReencryptResult } from '../kv/reencrypt.js';
 import { ConfigError, CrossPartitionError, ValidationError } from '../errors/index.js';
 import type { LeaseRef, PrefixOptions } from '../kv/index.js';
 import type { PrefixWatchOptions, WatchEvent } from '../watch/index.js';
 import type { ConnectionState } from '../resilience/index.js';
 import { PartitionedWatch, type EventSource } from './watch.js';
-import type { PartitionWatchOptions } from './router.js';
-import { partitionLabel } from './wrap.js';
+import type { PartitionWatchOptions } from './backend.js';
+import { partitionLabel } from './label.js';
 
 /** Options of {@link Client.lease} and {@link Client.session} on where the lease lives. */
 export interface LeaseHint {

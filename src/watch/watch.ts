@@ -11,7 +11,7 @@ import {
   ValidationError,
   mapError,
 } from '../errors/index.js';
-import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
+import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
 import { toWatchEvent, type WatchEvent } from './types.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 
