@@ -3,7 +3,7 @@ import type { Value } from '../codec/index.js';
 import { PartialWriteError } from '../errors/index.js';
 import { encodePut, pairs, type BulkOptions, type BulkPutOptions, type BulkResult, type Entries } from '../kv/index.js';
 import type { Partitions } from './segments.js';
-import { crossPartition, inPartitionOf, partitionLabel } from './label.js';
+import { crossPartition, inPartitionOf, partitionLabel } from '../errors/partition-label.js';
 import { checkHome } from './lease-home.js';
 
 /**

@@ -4,9 +4,9 @@ import { ConfigError, CrossPartitionError, ValidationError } from '../errors/ind
 import type { LeaseRef, PrefixOptions } from '../kv/index.js';
 import type { PrefixWatchOptions, WatchEvent } from '../watch/index.js';
 import type { ConnectionState } from '../resilience/index.js';
-import { PartitionedWatch, type EventSource } from './watch.js';
+import { PartitionedWatch, type EventSource } from '../watch/merged.js';
 import type { PartitionWatchOptions } from './backend.js';
-import { partitionLabel } from './label.js';
+import { partitionLabel } from '../errors/partition-label.js';
 
 /** Options of {@link Client.lease} and {@link Client.session} on where the lease lives. */
 export interface LeaseHint {

@@ -6,7 +6,7 @@ import { PartialWriteError, ValidationError } from '../errors/index.js';
 import { prefixEnd, type RawRange } from '../keys/index.js';
 import { countRange, scan, toKeyValue, type KeyValue, type ListOptions, type PrefixOptions, type ScanOptions } from '../kv/index.js';
 import type { PartitionTable, Segment } from './table.js';
-import { inPartition, inPartitionOf, partitionLabel } from './label.js';
+import { inPartition, inPartitionOf, partitionLabel } from '../errors/partition-label.js';
 
 /** What the fan-out reads need: the layout and each partition's client. */
 export interface Partitions {

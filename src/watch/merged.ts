@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/index.js';
 import { decodeToken, encodeToken, type Cursor } from './token.js';
-import { inPartition, partitionLabel } from './label.js';
+import { inPartition, partitionLabel } from '../errors/partition-label.js';
 
 /** What the merge needs of an event: its key and revision. */
 export interface SourceEvent {
