@@ -321,7 +321,7 @@ export class Client implements AsyncDisposable {
    * @throws whatever `fn` throws (nothing is written then).
    */
   stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
-    return this.#backend.stm(fn);
+    return this.#backend.stm(fn, options);
   }
 
   // ---- encryption ------------------------------------------------------
@@ -404,14 +404,14 @@ export class Client implements AsyncDisposable {
    * Grants a lease of `ttlSeconds`. It does not renew itself: call
    * `keepAlive()` on it for background renewal, or keys put with it vanish
    * after the TTL.
+   * On a partitioned client the lease is granted in the cluster of `partitionOf`'s
+   * partition (default partition without it); keys of other partitions cannot use it ({@link CrossPartitionError}).
    * @example
    * ```ts
    * const lease = await client.lease(10);
    * await client.putWithLease('/workers/w1', 'alive', lease);
    * ```
    * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
-   * On a partitioned client the lease is granted in the cluster of `partitionOf`'s
-   * partition (default partition without it); keys of other partitions cannot use it ({@link CrossPartitionError}).
    */
   lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
     return this.#backend.lease(ttlSeconds, options);
@@ -430,9 +430,9 @@ export class Client implements AsyncDisposable {
   /**
    * Opens a session: a lease kept alive until the session is closed, whose
    * loss is reported. The base of locks and elections.
+   * On a partitioned client, `partitionOf` picks the cluster as for {@link Client.lease}.
    * @example `await using session = await client.session({ ttl: 10 });`
    * @throws {@link ValidationError} when `ttl` is not a positive whole number.
-   * On a partitioned client, `partitionOf` picks the cluster as for {@link Client.lease}.
    */
   session(options?: SessionOptions & LeaseHint): Promise<Session> {
     return this.#backend.session(options);

@@ -103,7 +103,7 @@ export abstract class LockHandle implements AsyncDisposable {
   /**
    * Releases the lock. Does nothing when not held.
    * @throws {@link LockLostError} when the lock had been lost while held: the
-   * work done under it may not have been exclusive.
+   *   work done under it may not have been exclusive.
    */
   async unlock(options: CallOptions = {}): Promise<void> {
     const hold = this.#hold;

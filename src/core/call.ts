@@ -153,7 +153,7 @@ export class Caller {
     });
   }
 
-  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader' | 'retry'>): GrpcCallOptions {
+  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {
     const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
     return options.requireLeader === false ? { deadline } : { deadline, interceptors: [requireLeader] };
   }

@@ -123,7 +123,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** Stops the watch and releases its stream. Idempotent. */
   async close(): Promise<void> {
-    this.#stop(undefined);
+    this.#stop();
   }
 
   /** Same as {@link Watch.close}, for `await using`. */
@@ -160,7 +160,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
-      this.#stop(undefined);
+      this.#stop();
     }
   }
 
@@ -190,7 +190,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         // Record the callback's error before the cleanup closes the watch.
         this.#fail(err);
       } finally {
-        this.#stop(undefined);
+        this.#stop();
       }
     })();
   }
@@ -338,8 +338,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#settle(err);
   }
 
-  #stop(err: unknown): void {
-    if (err !== undefined) return this.#fail(err);
+  /** Ends the watch without an error (closed or aborted). */
+  #stop(): void {
     if (this.#stopped) return;
     this.#buffer.length = 0;
     this.#halt();
