@@ -1,6 +1,7 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { ClosedError, LockLostError, type EtcdKitError } from '../errors/index.js';
+import { Emitter } from '../events/index.js';
 import { LossSignal, type LossListener } from '../lease/index.js';
 import type { Comparison } from '../txn/compare.js';
 import { SessionHolder, type SessionChoice } from './session-holder.js';
@@ -32,7 +33,7 @@ export abstract class LockHandle implements AsyncDisposable {
   /** @internal */
   protected readonly sessions: SessionHolder;
   readonly #turn = new LocalTurn();
-  readonly #listeners = new Set<LossListener>();
+  readonly #lostEvents = new Emitter<EtcdKitError>();
   readonly #closed = new AbortController();
   #loss = new LossSignal();
   #hold: Hold | undefined;
@@ -93,11 +94,13 @@ export abstract class LockHandle implements AsyncDisposable {
 
   /**
    * Calls `listener` each time a held lock is lost (its session's lease
-   * expired or was revoked). @returns a function that removes it.
+   * expired or was revoked). A listener that throws is reported as an
+   * uncaught exception, without keeping the others from being called.
+   * @returns a function that removes it.
+   * @throws TypeError when `listener` is not a function.
    */
   onLost(listener: LossListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#lostEvents.event(listener);
   }
 
   /**
@@ -217,15 +220,7 @@ export abstract class LockHandle implements AsyncDisposable {
     if (hold.lost) return;
     hold.lost = new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason });
     hold.loss.fire(hold.lost);
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(hold.lost);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    this.#lostEvents.emit(hold.lost);
   }
 
   #release(hold: Hold): void {

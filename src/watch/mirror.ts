@@ -1,5 +1,6 @@
 import type { Core } from '../core/core.js';
 import { CancelledError, ClosedError, CompactedError, EtcdKitError, ValidationError } from '../errors/index.js';
+import { Settlement } from '../events/index.js';
 import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
@@ -62,8 +63,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   readonly #queue: MirrorChange[] = [];
   #wakeReader: (() => void) | undefined;
   #wakeWriter: (() => void) | undefined;
-  readonly #done: Promise<void>;
-  #settle!: (err?: unknown) => void;
+  readonly #done = new Settlement();
   #waiters: Array<{ revision: number; wake: () => void; fail: (err: unknown) => void }> = [];
 
   private constructor(core: Core, range: RawRange, options: MirrorOptions) {
@@ -71,10 +71,6 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     this.#range = range;
     this.#options = options;
     this.#bound = options.bufferSize ?? 1000;
-    this.#done = new Promise<void>((resolve, reject) => {
-      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
-    });
-    this.#done.catch(() => undefined);
   }
 
   /** @internal Lists the prefix and starts watching it. */
@@ -101,7 +97,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
    * `PermissionDeniedError`); the copy is then no longer current.
    */
   get done(): Promise<void> {
-    return this.#done;
+    return this.#done.promise;
   }
 
   /** Number of keys in the copy. */
@@ -260,6 +256,6 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     this.#wakeReader?.();
     this.#wakeWriter?.();
     void this.#watch?.close();
-    this.#settle(err);
+    this.#done.settle(err);
   }
 }

@@ -11,6 +11,7 @@ import {
   ValidationError,
   mapError,
 } from '../errors/index.js';
+import { Settlement } from '../events/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
 import { toWatchEvent, type WatchEvent } from './types.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
@@ -66,8 +67,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #consumer: 'iterator' | 'callback' | undefined;
   #failure: unknown;
   #stopped = false;
-  readonly #done: Promise<void>;
-  #settle!: (err?: unknown) => void;
+  readonly #done = new Settlement();
 
   private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions) {
     this.#core = core;
@@ -75,11 +75,6 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
-    this.#done = new Promise<void>((resolve, reject) => {
-      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
-    });
-    // Callback users who never look at `done` must not get an unhandled rejection.
-    this.#done.catch(() => undefined);
   }
 
   /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
@@ -118,7 +113,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
   get done(): Promise<void> {
-    return this.#done;
+    return this.#done.promise;
   }
 
   /** Stops the watch and releases its stream. Idempotent. */
@@ -201,7 +196,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     for (;;) {
       try {
         // Settles early when the watch is aborted or fails while being created.
-        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done]);
+        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done.promise]);
         if (this.#failure !== undefined) throw this.#failure;
         return;
       } catch (err) {
@@ -335,7 +330,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#stopped) return;
     this.#failure = err;
     this.#halt();
-    this.#settle(err);
+    this.#done.settle(err);
   }
 
   /** Ends the watch without an error (closed or aborted). */
@@ -343,7 +338,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#stopped) return;
     this.#buffer.length = 0;
     this.#halt();
-    this.#settle();
+    this.#done.settle();
   }
 
   #halt(): void {
