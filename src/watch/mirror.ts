@@ -5,7 +5,7 @@ import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
 import { Watch } from './watch.js';
-import type { WatchEvent } from './types.js';
+import type { WatchEvent } from '../kv/events.js';
 
 /** Reported by a {@link Mirror} after it relisted its prefix because its history was compacted away. */
 export interface MirrorResync {

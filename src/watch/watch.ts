@@ -13,7 +13,7 @@ import {
 } from '../errors/index.js';
 import { Settlement } from '../events/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
-import { toWatchEvent, type WatchEvent } from './types.js';
+import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 
 const BACKOFF_MIN_MS = 100;
