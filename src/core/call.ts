@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { AmbiguousWriteError, CancelledError, ClosedError, EtcdKitError, mapError, type ErrorContext } from '../errors/index.js';
 import { mayHaveApplied, neverSent, retryableRead } from '../resilience/classify.js';
 import { ConnectionEvents } from '../resilience/events.js';
-import { EndpointGuards, traced, type AttemptTrace } from '../resilience/guards.js';
+import { EndpointGuards, traced, type AttemptTrace } from '../resilience/circuits.js';
 import { grpcDeadline } from '../config/duration.js';
 import { checkCallOptions, checkSignal } from './options.js';
 
@@ -163,7 +163,7 @@ export class Caller {
     });
   }
 
-  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader' | 'retry'>): GrpcCallOptions {
+  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {
     const deadline = grpcDeadline(options.timeoutMs ?? this.#timeoutMs);
     return options.requireLeader === false ? { deadline } : { deadline, interceptors: [requireLeader] };
   }

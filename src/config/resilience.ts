@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/index.js';
-import { show } from '../config/validate.js';
-import { MAX_TIMER_MS } from '../config/duration.js';
+import { show } from './validate.js';
+import { MAX_TIMER_MS } from './duration.js';
 
 /** How calls are retried. See {@link Config.withRetry}. */
 export interface RetryOptions {
