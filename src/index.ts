@@ -150,3 +150,17 @@ export type {
   EventStream,
   SourceEvent,
 } from './partition/index.js';
+
+// ---- telemetry ----
+export type {
+  Telemetry,
+  CallContext,
+  CallObserver,
+  TelemetryEvent,
+  RetryInfo,
+  CircuitInfo,
+  WatchInfo,
+  LeaseInfo,
+  LockInfo,
+  Logger,
+} from './telemetry/index.js';

@@ -58,7 +58,7 @@ export class Router implements fanout.Partitions {
    */
   static async connect(config: Config, connect: (config: Config) => Promise<Client>): Promise<Router> {
     const specs = [{ prefix: '', config: config.withoutPartitions() }, ...config.partitions];
-    const settled = await Promise.allSettled(specs.map((s) => connect(s.config)));
+    const settled = await Promise.allSettled(specs.map((s) => connect(s.config.withTelemetryFrom(config, s.prefix))));
     const failed = settled.findIndex((s) => s.status === 'rejected');
     if (failed >= 0) {
       await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));

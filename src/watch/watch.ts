@@ -60,6 +60,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
   #attempt = 0;
+  /** True from a broken stream until its replacement is created. */
+  #resuming = false;
   #authFailures = 0;
   #timer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
@@ -91,7 +93,9 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     core.resources.add(watch);
     options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
-      await watch.#first();
+      // The watch's creation is its call, for telemetry; the key only when recorded (decoded lazily: never on the hot path).
+      const observer = core.caller.telemetry.startCall('read', 'watch', undefined);
+      await (observer ? observer.run(() => watch.#first()) : watch.#first());
     } catch (err) {
       await watch.close();
       throw err;
@@ -226,6 +230,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
     this.#paused = false;
+    if (this.#resuming) this.#core.caller.telemetry.watch({ type: 'resume', fromRevision: from });
+    this.#resuming = false;
     this.#attempt = 0;
     this.#authFailures = 0;
     if (this.#buffer.length >= this.#bound) this.#pause();
@@ -252,10 +258,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (res.fragment) return;
     const events = this.#fragments;
     this.#fragments = [];
-    this.#deliver(events);
+    this.#deliver(events, headerRevision(res));
   };
 
-  #deliver(events: IWatchResponse['events']): void {
+  #deliver(events: IWatchResponse['events'], current: number): void {
     const from = this.#next;
     let last = from - 1;
     try {
@@ -269,6 +275,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       return this.#fail(mapError(err, { op: 'watch' }));
     }
     this.#next = Math.max(from, last + 1);
+    const telemetry = this.#core.caller.telemetry;
+    if (last >= from && telemetry.wants('watch')) {
+      telemetry.watch({ type: 'delivered', count: events.length, revision: last, lag: Math.max(0, current - last) });
+    }
     if (this.#buffer.length >= this.#bound) this.#pause();
     this.#wakeUp();
   }
@@ -298,6 +308,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     } else if (permanent(mapped)) {
       return this.#fail(mapped);
     }
+    this.#resuming = true;
+    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt: this.#attempt + 1, error: mapped });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
