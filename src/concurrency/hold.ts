@@ -245,7 +245,8 @@ export abstract class LockHandle implements AsyncDisposable {
   #release(hold: Hold): void {
     this.#hold = undefined;
     const telemetry = this.core.caller.telemetry;
-    if (telemetry.wants('lock')) telemetry.lock({ type: 'released', lock: this.#kind, name: this.name });
+    // A lost lock was already counted out when it was lost.
+    if (!hold.lost && telemetry.wants('lock')) telemetry.lock({ type: 'released', lock: this.#kind, name: this.name });
     hold.unsubscribe();
     hold.unclaim();
     if (hold.loss === this.#loss) this.#loss = new LossSignal();
