@@ -95,6 +95,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     try {
       // The watch's creation is its call, for telemetry; the key only when recorded (decoded lazily: never on the hot path).
       const observer = core.caller.telemetry.startCall('read', 'watch', undefined);
+      observer?.attemptStarted(1);
       await (observer ? observer.run(() => watch.#first()) : watch.#first());
     } catch (err) {
       await watch.close();
