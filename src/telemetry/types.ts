@@ -101,7 +101,7 @@ export type LeaseInfo =
   | {
       /** What happened. */
       readonly type: 'renewed';
-      /** The lease id (decimal string). */
+      /** The lease id (hex, as etcdctl shows it). */
       readonly leaseId: string;
       /** The TTL the server granted, in seconds. */
       readonly ttl: number;
@@ -113,7 +113,7 @@ export type LeaseInfo =
   | {
       /** What happened. */
       readonly type: 'renewal-missed';
-      /** The lease id (decimal string). */
+      /** The lease id (hex, as etcdctl shows it). */
       readonly leaseId: string;
       /** The partition's prefix, on a partitioned client. */
       readonly partition?: string;
@@ -121,7 +121,7 @@ export type LeaseInfo =
   | {
       /** What happened. */
       readonly type: 'lost';
-      /** The lease id (decimal string). */
+      /** The lease id (hex, as etcdctl shows it). */
       readonly leaseId: string;
       /** The failure behind it. */
       readonly error: EtcdKitError;
