@@ -114,6 +114,15 @@ async function loadKeys(ctx: BenchContext): Promise<void> {
   rigs.set(ctx, await rig(ctx));
 }
 
+// etcd3 has no telemetry: its side reports ratios of 1 and its own CPU per op for each variant, for comparison.
+async function rawSide(concurrency: number, ms: number, op: (i: number) => Promise<unknown>): Promise<Measurement> {
+  const cpu = process.cpuUsage();
+  const m = await closedLoop(concurrency, ms, op);
+  const used = process.cpuUsage(cpu);
+  const perOp = (used.user + used.system) / m.work;
+  return { ...m, figures: { channelVsOff: 1, otelVsOff: 1, offCpuUs: perOp, channelCpuUs: perOp, otelCpuUs: perOp } };
+}
+
 function scenario(op: 'put' | 'get', concurrency: number): Scenario {
   const etcdkitOp: Op = op === 'put' ? (c, key) => c.put(key, VALUE) : (c, key) => c.get(key);
   return {
@@ -138,7 +147,7 @@ function scenario(op: 'put' | 'get', concurrency: number): Scenario {
       const p = `${round.ctx.prefix}raw/`;
       const ms = Math.max(100, Math.round(round.durationMs / VARIANTS.length));
       const rawOp = op === 'put' ? (k: string) => round.ctx.raw.put(k).value(VALUE).exec() : (k: string) => round.ctx.raw.get(k).buffer();
-      return closedLoop(concurrency, ms, (i) => rawOp(keyAt(p, i % KEYS)));
+      return rawSide(concurrency, ms, (i) => rawOp(keyAt(p, i % KEYS)));
     },
     async teardown(ctx) {
       await rigs.get(ctx)?.shutdown();
