@@ -1,7 +1,7 @@
 import type { EtcdKitError } from '../errors/index.js';
 import { CallTrace, safely } from './call.js';
 import { callSubscribed, eventChannels } from './channels.js';
-import { describe } from './log.js';
+import { describe, guarded } from './log.js';
 import type { CallContext, CircuitInfo, LeaseInfo, LockInfo, Logger, RetryInfo, Telemetry, TelemetryEvent, WatchInfo } from './types.js';
 
 /** What the configuration says about telemetry. */
@@ -30,7 +30,8 @@ export class Instruments {
 
   constructor(settings: TelemetrySettings) {
     this.#plugin = settings.telemetry;
-    this.#logger = settings.logger;
+    // Bound to the user's object (pino's methods need their `this`) and guarded.
+    this.#logger = settings.logger && guarded(settings.logger);
     this.#partition = settings.partition;
     this.#recordKeys = settings.telemetry?.recordKeys === true;
     // With one endpoint the call layer does not track where attempts go: it can only be this one.
