@@ -93,8 +93,9 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     core.resources.add(watch);
     options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
-      // The watch's creation is its call, for telemetry; the key only when recorded (decoded lazily: never on the hot path).
-      const observer = core.caller.telemetry.startCall('read', 'watch', undefined);
+      // The watch's creation is its call, for telemetry; its key (decoded) only when keys are recorded.
+      const telemetry = core.caller.telemetry;
+      const observer = telemetry.startCall('read', 'watch', telemetry.recordKeys ? core.keys.decode(range.key) : undefined);
       observer?.attemptStarted(1);
       await (observer ? observer.run(() => watch.#first()) : watch.#first());
     } catch (err) {
