@@ -96,7 +96,7 @@ describe('a retried call', () => {
       expect(done.operation).toBe('get');
       expect(done.attempt).toBeGreaterThan(1);
       expect(retries.map((r) => r.attempt)).toEqual(Array.from({ length: done.attempt - 1 }, (_, i) => i + 2));
-      expect(retries[0]).toMatchObject({ operation: 'get', kind: 'read', endpoint: undefined });
+      expect(retries[0]).toMatchObject({ operation: 'get', kind: 'read', endpoint: etcd.endpoints[0] });
       expect(retries[0]!.error.code).toBe('UNAVAILABLE');
     } finally {
       diagnostics.unsubscribe('etcdkit:retry', onRetry);

@@ -65,7 +65,8 @@ export class Instruments {
   /** A call is retried. */
   retry(trace: CallTrace | undefined, make: () => Omit<RetryInfo, 'partition'>): void {
     if (!trace && !this.wants('retry')) return;
-    const info = this.#tag(make());
+    const made = make();
+    const info = this.#tag(made.endpoint === undefined ? { ...made, endpoint: this.#defaultEndpoint } : made);
     trace?.retried(info);
     this.#emit('retry', info);
     this.#logger?.debug(describe.retry(info), `etcdkit: retrying ${info.operation} (attempt ${info.attempt})`);
