@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'cli/main': 'src/cli/main.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'cli/main': 'src/cli/main.ts',
+    'opentelemetry/index': 'src/opentelemetry/index.ts',
+  },
   format: ['esm', 'cjs'],
   // The CLI is a program, not an API: no declarations for it.
   dts: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } },
@@ -10,5 +15,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: true,
-  external: ['etcd3', 'cockatiel', 'testcontainers'],
+  external: ['etcd3', 'cockatiel', 'testcontainers', '@opentelemetry/api'],
 });

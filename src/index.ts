@@ -82,7 +82,6 @@ export type {
   HashKVOptions,
   HashKVResult,
   ConsistencyReport,
-  LeaseInfo,
   AddMemberOptions,
   AddedMember,
   AuthStatus,
@@ -196,3 +195,17 @@ export type {
   ProtoNumberField,
   ProtoBytesField,
 } from './kubernetes/index.js';
+
+// ---- telemetry ----
+export type {
+  Telemetry,
+  CallContext,
+  CallObserver,
+  TelemetryEvent,
+  RetryInfo,
+  CircuitInfo,
+  WatchInfo,
+  LeaseInfo,
+  LockInfo,
+  Logger,
+} from './telemetry/index.js';

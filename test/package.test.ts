@@ -27,6 +27,17 @@ describe('package build', () => {
     expect(typeof testing.startEtcd).toBe('function');
   });
 
+  it('ships etcdkit/opentelemetry as its own entry, and only it loads @opentelemetry/api', async () => {
+    const otel = await import(join(out, 'opentelemetry', 'index.js'));
+    expect(typeof otel.openTelemetry).toBe('function');
+    const cjs = join(out, 'opentelemetry', 'index.cjs');
+    const { stdout } = await run(process.execPath, ['-e', `console.log(typeof require(${JSON.stringify(cjs)}).openTelemetry)`]);
+    expect(stdout.trim()).toBe('function');
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(out, { recursive: true })).filter((f) => /\.(c?js)$/.test(f) && !f.startsWith('opentelemetry'));
+    for (const file of files) expect(await readFile(join(out, file), 'utf8'), file).not.toContain('@opentelemetry/api');
+  });
+
   it("declares its types without etcd3's or gRPC's", async () => {
     for (const file of ['index.d.ts', 'index.d.cts', join('testing', 'index.d.ts')]) {
       const dts = await readFile(join(out, file), 'utf8');

@@ -9,6 +9,7 @@ import { iterate } from './iterate.js';
 import { count, get1, get64, put1, put64 } from './kv.js';
 import { lockContended, lockUncontended } from './locks.js';
 import { stmTransfers } from './stm.js';
+import { telemetryGet1, telemetryGet64, telemetryPut1, telemetryPut64 } from './telemetry.js';
 import { watchEvents, watchLatency } from './watch.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -31,4 +32,8 @@ export const scenarios: readonly Scenario[] = [
   seal64k,
   open64k,
   stmTransfers,
+  telemetryPut1,
+  telemetryPut64,
+  telemetryGet1,
+  telemetryGet64,
 ];

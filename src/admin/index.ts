@@ -9,7 +9,7 @@ export {
   type SnapshotResult,
   type SnapshotToOptions,
 } from './snapshot.js';
-export { Maintenance, type Alarm, type AlarmKind, type DefragmentOptions, type HashKVOptions, type LeaseInfo } from './maintenance.js';
+export { Maintenance, type Alarm, type AlarmKind, type DefragmentOptions, type HashKVOptions } from './maintenance.js';
 export type { DefragmentResult, RollingDefragmentResult, DefragmentProgress, DefragmentAllOptions } from './defrag.js';
 export type { HashKVResult, ConsistencyReport, UnreachableMember } from './hash.js';
 export { ClusterAdmin, startAutoSync, type AddMemberOptions, type AddedMember } from './membership.js';

@@ -1,4 +1,5 @@
 import type { Core } from '../core/core.js';
+import type { LeaseTimeToLive } from '../lease/index.js';
 import type { CallOptions } from '../core/call.js';
 import { leaseFromWire, leaseToWire, memberFromWire, memberToWire } from '../core/ids.js';
 import { LeaseNotFoundError } from '../errors/index.js';
@@ -22,18 +23,6 @@ export interface Alarm {
 export interface DefragmentOptions extends CallOptions {
   /** Defragment this endpoint only (a client URL). @default every configured endpoint, one after another */
   endpoint?: string;
-}
-
-/** A lease as {@link Maintenance.leaseTimeToLive} reports it. */
-export interface LeaseInfo {
-  /** The lease id (hex). */
-  readonly id: string;
-  /** Seconds left before the lease expires. */
-  readonly ttl: number;
-  /** The TTL the lease was granted with, in seconds. */
-  readonly grantedTtl: number;
-  /** Keys attached to the lease in the client's namespace (without it), when asked with `keys: true`. */
-  readonly keys: string[];
 }
 
 /** Options of {@link Maintenance.hashKV}. */
@@ -209,7 +198,7 @@ export class Maintenance {
    * @throws {@link ValidationError} for an id that is not hex.
    * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
    */
-  async leaseTimeToLive(id: string, options: CallOptions & { keys?: boolean } = {}): Promise<LeaseInfo> {
+  async leaseTimeToLive(id: string, options: CallOptions & { keys?: boolean } = {}): Promise<LeaseTimeToLive> {
     const ID = leaseToWire(id);
     const res = await this.#core.caller.run(
       'read',

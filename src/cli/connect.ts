@@ -12,6 +12,7 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   namespace: { type: 'string', value: 'PREFIX', description: 'work inside this key prefix (keys are shown without it)' },
   timeout: { type: 'string', value: 'MS', description: 'per-request timeout in milliseconds (default: 5000)' },
   json: { type: 'boolean', description: 'machine-readable JSON output' },
+  verbose: { type: 'boolean', description: 'log reconnects, failovers, circuit changes, lease and lock loss to stderr' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 

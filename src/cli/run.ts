@@ -2,6 +2,7 @@ import { Client, EtcdKitError } from '../index.js';
 import { commandWord, parseLine } from './args.js';
 import { commands, findCommand } from './commands.js';
 import { configFrom } from './connect.js';
+import { withVerbose } from './verbose.js';
 import { commandHelp, overview } from './help.js';
 import { Output, type OutStream } from './output.js';
 import { UsageError, type Command, type Env } from './types.js';
@@ -30,7 +31,8 @@ export async function run(argv: readonly string[], io: RunIO = {}): Promise<numb
   const out = new Output(stdout, { json, color });
   const err = new Output(stderr, { json, color });
   try {
-    return await dispatch(argv, { out, err, env, signal: io.signal ?? new AbortController().signal, cwd: io.cwd ?? process.cwd() });
+    const signal = io.signal ?? new AbortController().signal;
+    return await dispatch(argv, { out, err, stderr, env, signal, cwd: io.cwd ?? process.cwd() });
   } catch (error) {
     return report(err, error);
   }
@@ -39,6 +41,8 @@ export async function run(argv: readonly string[], io: RunIO = {}): Promise<numb
 interface Streams {
   out: Output;
   err: Output;
+  /** The raw stderr, for --verbose log lines. */
+  stderr: OutStream;
   env: Env;
   signal: AbortSignal;
   cwd: string;
@@ -70,7 +74,7 @@ async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
     const count = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw new UsageError(`${command.name} takes ${count} argument(s): etcdkit ${command.name} ${command.usage}`);
   }
-  const config = configFrom(line.flags, s.env);
+  const config = withVerbose(configFrom(line.flags, s.env), line.flags.verbose === true, s.stderr, s.err.json);
   const client = await Client.connect(config, { signal: s.signal });
   try {
     const code = await command.run({ ...s, args: line.args, rest: line.rest, flags: line.flags, client });

@@ -137,7 +137,7 @@ export class Election extends LockHandle {
     const unclaim = this.sessions.claim(session, key);
     try {
       const what = `campaign '${this.name}'`;
-      const entry = { range: this.#range, etcdKey: put.etcdKey, leaseId: session.id, value: put.value, what };
+      const entry = { range: this.#range, etcdKey: put.etcdKey, leaseId: session.id, value: put.value, what, operation: 'election.campaign' };
       return { key, etcdKey: put.etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();

@@ -14,6 +14,8 @@ export interface Entry {
   readonly value?: Buffer;
   /** For messages, e.g. `lock 'jobs'`. */
   readonly what: string;
+  /** The operation's name for telemetry, e.g. `'lock.acquire'`. */
+  readonly operation?: string;
 }
 
 /**
@@ -38,13 +40,13 @@ export async function enqueue(core: Core, entry: Entry, signal: AbortSignal): Pr
         success: [putWithLease(etcdKey, leaseId, value), { request_range: lastTwoCreated(range) }],
         failure: [{ request_range: { key: etcdKey } }],
       },
-      { signal },
+      { signal, operation: entry.operation },
     );
     const existing = res.succeeded ? undefined : kvsOf(res, 0)[0]!;
     const rev = existing ? createRev(existing) : headerRevision(res);
     if (existing && entry.value && !Buffer.from(existing.value).equals(value)) {
       // Queued already by this session (e.g. a restarted process reusing its lease): take the new value.
-      await writeTxn(core, 'enqueue', entry.what, { success: [putWithLease(etcdKey, leaseId, value)] }, { signal });
+      await writeTxn(core, 'enqueue', entry.what, { success: [putWithLease(etcdKey, leaseId, value)] }, { signal, operation: entry.operation });
     }
     // Our key is the newest of the range when it is in it (a reader's is not in the writers' range).
     const ahead = res.succeeded ? kvsOf(res, 1).find((kv) => !Buffer.from(kv.key).equals(etcdKey)) : undefined;

@@ -39,11 +39,13 @@ export abstract class LockHandle implements AsyncDisposable {
   #hold: Hold | undefined;
   #last: { key: string; rev: number } | undefined;
   #closing: Promise<void> | undefined;
+  readonly #kind: string;
 
   /** @internal */
   protected constructor(core: Core, kind: string, name: string, choice: SessionChoice = {}) {
     core.keys.encode(name, `${kind} name`);
     this.core = core;
+    this.#kind = kind;
     this.name = name;
     this.sessions = new SessionHolder(core, `${kind} '${name}'`, choice);
     core.resources.add(this);
@@ -152,6 +154,7 @@ export abstract class LockHandle implements AsyncDisposable {
     claim: (session: Session, stop: Stop) => Promise<Claimed>,
   ): Promise<void> {
     const stop = new Stop(`${op} '${this.name}'`, options);
+    const startedAt = Date.now();
     stop.link(this.#closed.signal, () => this.#closed.signal.reason as EtcdKitError);
     try {
       await this.#turn.take(stop.signal);
@@ -164,7 +167,7 @@ export abstract class LockHandle implements AsyncDisposable {
             off();
           }
         });
-        this.#held(session, result);
+        this.#held(session, result, startedAt);
       } catch (err) {
         this.#turn.give();
         throw err;
@@ -183,13 +186,14 @@ export abstract class LockHandle implements AsyncDisposable {
   ): Promise<boolean> {
     if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
     if (!this.#turn.tryTake()) return false;
+    const startedAt = Date.now();
     try {
       const { session, result: claimed } = await this.sessions.run(options.signal, claim);
       if (!claimed) {
         this.#turn.give();
         return false;
       }
-      this.#held(session, claimed);
+      this.#held(session, claimed, startedAt);
       return true;
     } catch (err) {
       this.#turn.give();
@@ -200,10 +204,12 @@ export abstract class LockHandle implements AsyncDisposable {
   /** Deletes the held key if it is still this acquisition's; false when it was already gone. */
   async #deleteKey(hold: Claimed, options: CallOptions): Promise<boolean> {
     const req = { compare: [createdAt(hold.etcdKey, hold.rev)], success: [{ request_delete_range: { key: hold.etcdKey } }] };
-    return (await writeTxn(this.core, 'unlock', hold.key, req, options)).succeeded;
+    return (await writeTxn(this.core, 'unlock', hold.key, req, { ...options, operation: `${this.#kind}.release` })).succeeded;
   }
 
-  #held(session: Session, claimed: Claimed): void {
+  #held(session: Session, claimed: Claimed, startedAt: number): void {
+    const telemetry = this.core.caller.telemetry;
+    if (telemetry.wants('lock')) telemetry.lock({ type: 'acquired', lock: this.#kind, name: this.name, waitMs: Date.now() - startedAt });
     const loss = this.#loss;
     const hold: Hold = { ...claimed, session, loss, unsubscribe: () => {} };
     const offSession = session.onLost((reason) => this.#lose(hold, reason));
@@ -219,12 +225,16 @@ export abstract class LockHandle implements AsyncDisposable {
   #lose(hold: Hold, reason: EtcdKitError): void {
     if (hold.lost) return;
     hold.lost = new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason });
+    this.core.caller.telemetry.lock({ type: 'lost', lock: this.#kind, name: this.name, error: hold.lost });
     hold.loss.fire(hold.lost);
     this.#lostEvents.emit(hold.lost);
   }
 
   #release(hold: Hold): void {
     this.#hold = undefined;
+    const telemetry = this.core.caller.telemetry;
+    // A lost lock was already counted out when it was lost.
+    if (!hold.lost && telemetry.wants('lock')) telemetry.lock({ type: 'released', lock: this.#kind, name: this.name });
     hold.unsubscribe();
     hold.unclaim();
     if (hold.loss === this.#loss) this.#loss = new LossSignal();

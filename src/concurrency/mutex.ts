@@ -88,7 +88,7 @@ export class Mutex extends LockHandle {
   async #acquire(session: Session, stop: Stop): Promise<Claimed> {
     const { key, etcdKey, unclaim } = this.#claim(session);
     try {
-      const entry = { range: this.#range, etcdKey, leaseId: session.id, what: `lock '${this.name}'` };
+      const entry = { range: this.#range, etcdKey, leaseId: session.id, what: `lock '${this.name}'`, operation: 'lock.acquire' };
       return { key, etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();
@@ -108,7 +108,7 @@ export class Mutex extends LockHandle {
           success: [putWithLease(etcdKey, session.id)],
           failure: [{ request_range: firstCreated(this.#range) }],
         },
-        options,
+        { ...options, operation: 'lock.tryAcquire' },
       ).catch(async (err: unknown) => {
         await deleteQuietly(this.core, etcdKey);
         throw err;

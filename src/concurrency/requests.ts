@@ -1,6 +1,9 @@
 import type { IKeyValue, IRangeRequest, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
-import type { CallOptions } from '../core/call.js';
+import type { CallOptions, RunOptions } from '../core/call.js';
+
+/** Call options plus the operation's name for telemetry. */
+type TxnOptions = CallOptions & Pick<RunOptions, 'operation'>;
 import { leaseToWire, revision } from '../core/ids.js';
 import { grpcDeadline } from '../config/duration.js';
 import type { RawRange } from '../keys/index.js';
@@ -55,7 +58,7 @@ export function writeTxn(
   op: string,
   key: string,
   req: ITxnRequest,
-  options: CallOptions = {},
+  options: TxnOptions = {},
 ): Promise<ITxnResponse> {
   return core.caller.run('write', { op, key }, (grpc) => core.etcd.kv.txn(req, grpc), options);
 }
@@ -66,7 +69,7 @@ export function readTxn(
   op: string,
   key: string,
   reads: IRangeRequest[],
-  options: CallOptions = {},
+  options: TxnOptions = {},
 ): Promise<ITxnResponse> {
   const req: ITxnRequest = { success: reads.map((r) => ({ request_range: r })) };
   return core.caller.run('read', { op, key }, (grpc) => core.etcd.kv.txn(req, grpc), options);

@@ -76,7 +76,7 @@ export class RWMutex extends LockHandle {
   async #acquire(mode: Mode, session: Session, stop: Stop): Promise<Claimed> {
     const key = uniqueKey(this.name, mode, session);
     const etcdKey = this.core.keys.encode(key);
-    const entry = { range: this.#blockers(mode), etcdKey, leaseId: session.id, what: `${mode}Lock '${this.name}'` };
+    const entry = { range: this.#blockers(mode), etcdKey, leaseId: session.id, what: `${mode}Lock '${this.name}'`, operation: `rwlock.${mode}Lock` };
     return { key, etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim: () => {} };
   }
 
@@ -88,7 +88,7 @@ export class RWMutex extends LockHandle {
       mode === 'read' ? 'tryReadLock' : 'tryWriteLock',
       this.name,
       { compare: [rangeEmpty(this.#blockers(mode))], success: [putWithLease(etcdKey, session.id)] },
-      options,
+      { ...options, operation: `rwlock.try${mode === 'read' ? 'Read' : 'Write'}Lock` },
     ).catch(async (err: unknown) => {
       await deleteQuietly(this.core, etcdKey);
       throw err;

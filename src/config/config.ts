@@ -21,6 +21,8 @@ import {
   type CircuitBreakerOptions,
   type RetryOptions,
 } from './resilience.js';
+import type { Logger, Telemetry } from '../telemetry/types.js';
+import { checkLogger, checkTelemetry } from './observe.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -45,6 +47,9 @@ interface ConfigState {
   readonly retry: RetryOptions | false;
   readonly circuitBreaker: CircuitBreakerOptions;
   readonly partitions: readonly Partition[];
+  readonly telemetry: Telemetry | undefined;
+  readonly logger: Logger | undefined;
+  readonly telemetryPartition: string | undefined;
   readonly autoSyncMs: number | undefined;
 }
 
@@ -95,6 +100,9 @@ export class Config {
       circuitBreaker: DEFAULTS.circuitBreaker,
       partitions: Object.freeze([]),
       autoSyncMs: undefined,
+      telemetry: undefined,
+      logger: undefined,
+      telemetryPartition: undefined,
     });
   }
 
@@ -356,6 +364,52 @@ export class Config {
     return this.#with({ partitions: Object.freeze([...this.#state.partitions, partition]) });
   }
 
+  /**
+   * Publishes calls and events to a telemetry plugin, such as `openTelemetry()`
+   * from `etcdkit/opentelemetry`. diagnostics_channel subscribers need no
+   * plugin; pass `{ recordKeys: true }` to let them see keys too.
+   * @example `Config.defaults().withTelemetry(openTelemetry({ tracerProvider, meterProvider }))`
+   * @throws {@link ConfigError} when `telemetry` is not a plugin object.
+   */
+  withTelemetry(telemetry: Telemetry): Config {
+    return this.#with({ telemetry: checkTelemetry(telemetry) });
+  }
+
+  /**
+   * Logs reconnects, failovers, circuit changes, lease loss and lock loss to
+   * a pino-compatible logger (never values or passwords). Silent by default.
+   * @example `Config.defaults().withLogger(pino())`
+   * @throws {@link ConfigError} when `logger` lacks `debug`, `info`, `warn` or `error`.
+   */
+  withLogger(logger: Logger): Config {
+    return this.#with({ logger: checkLogger(logger) });
+  }
+
+  /** The telemetry plugin, if any. */
+  get telemetry(): Telemetry | undefined {
+    return this.#state.telemetry;
+  }
+
+  /** The logger, if any. */
+  get logger(): Logger | undefined {
+    return this.#state.logger;
+  }
+
+  /** @internal The partition this config serves, for telemetry; `undefined` outside partitions. */
+  get telemetryPartition(): string | undefined {
+    return this.#state.telemetryPartition;
+  }
+
+  /** @internal A partition's config with the parent's telemetry and logger, labelled with its prefix. */
+  withTelemetryFrom(parent: Config, partition: string): Config {
+    const p = parent.#state;
+    return this.#with({
+      telemetry: this.#state.telemetry ?? p.telemetry,
+      logger: this.#state.logger ?? p.logger,
+      telemetryPartition: partition,
+    });
+  }
+
   /** The same configuration without its partitions: what the default partition uses. */
   withoutPartitions(): Config {
     return this.#with({ partitions: Object.freeze([]) });
@@ -383,6 +437,8 @@ export class Config {
       circuitBreaker: s.circuitBreaker,
       partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
       ...(s.autoSyncMs === undefined ? {} : { autoSyncMs: s.autoSyncMs }),
+      telemetry: s.telemetry !== undefined,
+      logger: s.logger !== undefined,
     };
   }
 

@@ -8,6 +8,7 @@ import { ConnectionEvents } from '../resilience/events.js';
 import { EndpointGuards, traced, type AttemptTrace } from '../resilience/circuits.js';
 import { grpcDeadline } from '../config/duration.js';
 import { checkCallOptions, checkSignal } from './options.js';
+import { Instruments, type CallTrace } from '../telemetry/index.js';
 
 /** Options every call that can block accepts. */
 export interface CallOptions {
@@ -47,6 +48,8 @@ export interface RunOptions<T = unknown> extends CallOptions {
    * and holding the session's lease: it exists with that lease → acquired.
    */
   resolveAmbiguous?: (error: AmbiguousWriteError) => Promise<T | undefined>;
+  /** The operation's name for telemetry when it differs from the error context's (e.g. `'lock.acquire'`). */
+  operation?: string;
 }
 
 /**
@@ -92,6 +95,8 @@ export class Caller {
   readonly events = new ConnectionEvents();
   /** The per-endpoint circuit breakers of the main connection. */
   readonly guards: EndpointGuards;
+  /** Telemetry: diagnostics_channel, the plugin, the logger. */
+  readonly telemetry: Instruments;
   #closed = false;
 
   constructor(config: Config) {
@@ -105,12 +110,25 @@ export class Caller {
       };
     }
     this.#multiEndpoint = config.endpoints.length > 1;
+    const telemetry = new Instruments({
+      telemetry: config.telemetry,
+      logger: config.logger,
+      partition: config.telemetryPartition,
+      endpoints: config.endpoints,
+    });
+    this.telemetry = telemetry;
+    if (config.logger) this.events.subscribe((e) => telemetry.connection(e.type, 'error' in e ? e.error : undefined));
     this.guards = new EndpointGuards(config.endpoints, config.circuitBreaker, {
       down: (endpoint, error) => {
-        this.events.emit({ type: 'endpoint-down', endpoint, ...(error ? { error: mapError(error, { op: 'call' }) } : {}) });
+        const mapped = error ? mapError(error, { op: 'call' }) : undefined;
+        telemetry.circuit(endpoint, 'open', mapped);
+        this.events.emit({ type: 'endpoint-down', endpoint, ...(mapped ? { error: mapped } : {}) });
         if (this.guards.allOpen()) this.events.transition({ type: 'disconnected' });
       },
-      up: (endpoint) => this.events.emit({ type: 'endpoint-up', endpoint }),
+      up: (endpoint) => {
+        telemetry.circuit(endpoint, 'closed');
+        this.events.emit({ type: 'endpoint-up', endpoint });
+      },
     });
   }
 
@@ -131,12 +149,22 @@ export class Caller {
     } catch (err) {
       return Promise.reject(err);
     }
+    // Undefined (and nothing allocated) unless a subscriber or a plugin follows calls.
+    const observer = this.telemetry.startCall(kind, options.operation ?? ctx.op, ctx.key);
+    if (!observer) return this.#run(kind, ctx, attempt, options, undefined);
+    return observer.run(() => this.#run(kind, ctx, attempt, options, observer));
+  }
+
+  #run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions<T>, observer: CallTrace | undefined): Promise<T> {
     const observed = options.retry !== false;
     let last: Failure | undefined;
+    let attempts = 0;
     // Endpoints that failed earlier attempts are skipped while others remain.
     const failed = new Set<string>();
     const once = async (): Promise<T> => {
       if (last?.trace.endpoint) failed.add(last.trace.endpoint);
+      if (last && attempts > 0) this.#retried(observer, kind, ctx, options, attempts + 1, last);
+      observer?.attemptStarted(++attempts);
       last = undefined;
       this.#check(ctx, options.signal);
       const trace: AttemptTrace = { avoid: failed };
@@ -145,12 +173,14 @@ export class Caller {
         // The trace (AsyncLocalStorage) only matters when there is another endpoint to
         // fail over to; on Node 20 entering it turns on promise hooks for the whole process.
         const result = await abortable(this.#multiEndpoint ? traced(trace, send) : send(), options.signal, ctx);
+        observer?.attemptEnded(trace.endpoint, undefined);
         if (observed) this.events.transition({ type: 'connected' });
         return result;
       } catch (raw) {
         if (options.signal?.aborted) throw cancelled(ctx, options.signal);
         last = { raw, mapped: mapError(raw, ctx), trace };
         this.#raw.set(last.mapped, raw);
+        observer?.attemptEnded(trace.endpoint, last.mapped);
         throw last.mapped;
       }
     };
@@ -161,6 +191,11 @@ export class Caller {
       if (kind === 'write' && last && err === last.mapped) return this.#settleWrite(ctx, last, options);
       throw mapError(err, ctx);
     });
+  }
+
+  #retried(observer: CallTrace | undefined, kind: CallKind, ctx: ErrorContext, options: RunOptions, attempt: number, last: Failure): void {
+    const operation = options.operation ?? ctx.op;
+    this.telemetry.retry(observer, () => ({ operation, kind, attempt, endpoint: last.trace.endpoint, error: last.mapped }));
   }
 
   #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {

@@ -7,6 +7,8 @@ export interface KeepAliveEvents {
   renewed(ttl: number, sentAt: number): void;
   /** The server answered that the lease no longer exists. */
   gone(): void;
+  /** A renewal went unanswered: the stream is replaced. */
+  missed?(): void;
 }
 
 /** Minimal view of etcd3's duplex keep-alive stream. */
@@ -79,6 +81,7 @@ export class KeepAliveLoop {
     if (this.#stopped || !this.#stream) return;
     // A stream that stopped answering (half-open connection) is replaced.
     if (this.#pending.length >= 2) {
+      this.#events.missed?.();
       this.#onBroken(this.#stream);
       return;
     }

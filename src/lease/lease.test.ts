@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../core/core.js';
 import { LeaseNotFoundError } from '../errors/index.js';
+import { Instruments } from '../telemetry/index.js';
 import { Lease } from './lease.js';
 
 // The expiry timer is pure client-side logic: no request is made without keepAlive().
-const offline = () => ({ resources: new Set() }) as unknown as Core;
+// Telemetry is silent: no plugin, no logger, no subscriber.
+const silent = new Instruments({ telemetry: undefined, logger: undefined, partition: undefined, endpoints: [] });
+const offline = () => ({ resources: new Set(), caller: { telemetry: silent } }) as unknown as Core;
 
 describe('Lease expiry (client side)', () => {
   it('reports a lease lost when its TTL passes without a renewal', async () => {

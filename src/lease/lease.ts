@@ -109,9 +109,14 @@ export class Lease implements AsyncDisposable {
    */
   keepAlive(): this {
     if (this.#state !== 'active' || this.#keeper) return this;
+    const telemetry = this.#core.caller.telemetry;
     this.#keeper = new KeepAliveLoop(this.#core, this.id, this.ttl, {
-      renewed: (ttl, sentAt) => this.#renewed(ttl, sentAt),
+      renewed: (ttl, sentAt) => {
+        if (telemetry.wants('lease')) telemetry.lease({ type: 'renewed', leaseId: this.id, ttl, latencyMs: Date.now() - sentAt });
+        this.#renewed(ttl, sentAt);
+      },
       gone: () => this.#lose(notFound(this.id)),
+      missed: () => telemetry.lease({ type: 'renewal-missed', leaseId: this.id }),
     });
     return this;
   }
@@ -194,6 +199,7 @@ export class Lease implements AsyncDisposable {
   #lose(err: EtcdKitError): void {
     if (this.#state !== 'active') return;
     this.#stop('lost');
+    this.#core.caller.telemetry.lease({ type: 'lost', leaseId: this.id, error: err });
     this.#loss.fire(err);
   }
 

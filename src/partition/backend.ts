@@ -63,7 +63,7 @@ export class PartitionedBackend implements Backend, segments.Partitions {
     connect: (config: Config) => Promise<Backend> = (c) => ClusterBackend.connect(c),
   ): Promise<PartitionedBackend> {
     const specs = [{ prefix: '', config: config.withoutPartitions() }, ...config.partitions];
-    const settled = await Promise.allSettled(specs.map((s) => connect(s.config)));
+    const settled = await Promise.allSettled(specs.map((s) => connect(s.config.withTelemetryFrom(config, s.prefix))));
     const failed = settled.findIndex((s) => s.status === 'rejected');
     if (failed >= 0) {
       await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));

@@ -72,6 +72,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
   #attempt = 0;
+  /** True from a broken stream until its replacement is created. */
+  #resuming = false;
   #authFailures = 0;
   #timer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
@@ -104,7 +106,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     core.resources.add(watch);
     options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
-      await watch.#first();
+      // The watch's creation is its call, for telemetry; its key (decoded) only when keys are recorded.
+      const telemetry = core.caller.telemetry;
+      const observer = telemetry.startCall('read', 'watch', telemetry.recordKeys ? core.keys.decode(range.key) : undefined);
+      observer?.attemptStarted(1);
+      await (observer ? observer.run(() => watch.#first()) : watch.#first());
     } catch (err) {
       await watch.close();
       throw err;
@@ -260,6 +266,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
     this.#paused = false;
+    if (this.#resuming) this.#core.caller.telemetry.watch({ type: 'resume', fromRevision: from });
+    this.#resuming = false;
     this.#attempt = 0;
     this.#authFailures = 0;
     if (this.#buffer.length >= this.#bound) this.#pause();
@@ -286,10 +294,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (res.fragment) return;
     const events = this.#fragments;
     this.#fragments = [];
-    this.#deliver(events);
+    this.#deliver(events, headerRevision(res));
   };
 
-  #deliver(events: IWatchResponse['events']): void {
+  #deliver(events: IWatchResponse['events'], current: number): void {
     const from = this.#next;
     let last = from - 1;
     try {
@@ -304,6 +312,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       return this.#fail(mapError(err, { op: 'watch' }));
     }
     this.#next = Math.max(from, last + 1);
+    const telemetry = this.#core.caller.telemetry;
+    if (last >= from && telemetry.wants('watch')) {
+      telemetry.watch({ type: 'delivered', count: events.length, revision: last, lag: Math.max(0, current - last) });
+    }
     if (this.#buffer.length >= this.#bound) this.#pause();
     this.#wakeUp();
   }
@@ -344,6 +356,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     } else if (permanent(mapped)) {
       return this.#fail(mapped);
     }
+    this.#resuming = true;
+    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt: this.#attempt + 1, error: mapped });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {

@@ -1,0 +1,165 @@
+import diagnostics from 'node:diagnostics_channel';
+import { randomBytes } from 'node:crypto';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { Client } from '../../src/index.js';
+import { openTelemetry } from '../../src/opentelemetry/index.js';
+import { closedLoop, type BenchContext, type Measurement, type Round, type Scenario } from '../scenario.js';
+import { keyAt } from './data.js';
+
+// The cost of telemetry on put and get: each etcdkit round runs three slices
+// back to back (their order rotates by round), with telemetry off, with a
+// diagnostics_channel subscriber on every channel, and with the
+// OpenTelemetry plugin exporting to memory. The main figure is the "off"
+// slice against raw etcd3; the others are reported as rates relative to it.
+
+const KEYS = 1000;
+const VALUE = randomBytes(1024);
+
+type Variant = 'off' | 'channel' | 'otel';
+const VARIANTS: readonly Variant[] = ['off', 'channel', 'otel'];
+
+class ManualReader extends MetricReader {
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+interface Rig {
+  otelClient: Client;
+  spans: InMemorySpanExporter;
+  shutdown(): Promise<void>;
+}
+const rigs = new WeakMap<BenchContext, Rig>();
+
+async function rig(ctx: BenchContext): Promise<Rig> {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const meterProvider = new MeterProvider({ readers: [new ManualReader()] });
+  const otelClient = await Client.connect(ctx.etcdkit.config.withTelemetry(openTelemetry({ tracerProvider, meterProvider })));
+  return {
+    otelClient,
+    spans,
+    async shutdown() {
+      await otelClient.close();
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    },
+  };
+}
+
+let received = 0;
+const count = () => {
+  received++;
+};
+const callHandlers = { start: count, end: count, asyncStart: count, asyncEnd: count, error: count };
+const EVENT_CHANNELS = ['etcdkit:retry', 'etcdkit:circuit', 'etcdkit:watch', 'etcdkit:lease', 'etcdkit:lock'];
+
+/** Runs `fn` with a subscriber on every etcdkit channel. */
+async function subscribed<T>(fn: () => Promise<T>): Promise<T> {
+  const calls = diagnostics.tracingChannel('etcdkit:call');
+  calls.subscribe(callHandlers);
+  for (const name of EVENT_CHANNELS) diagnostics.subscribe(name, count);
+  try {
+    return await fn();
+  } finally {
+    calls.unsubscribe(callHandlers);
+    for (const name of EVENT_CHANNELS) diagnostics.unsubscribe(name, count);
+  }
+}
+
+type Op = (client: Client, key: string) => Promise<unknown>;
+
+async function slice(variant: Variant, round: Round, concurrency: number, op: Op, ms: number): Promise<Measurement> {
+  const { ctx } = round;
+  const r = rigs.get(ctx)!;
+  const client = variant === 'otel' ? r.otelClient : ctx.etcdkit;
+  const p = `${ctx.prefix}etcdkit/`;
+  const run = () => closedLoop(concurrency, ms, (i) => op(client, keyAt(p, i % KEYS)));
+  const cpu = process.cpuUsage();
+  const m = variant === 'channel' ? await subscribed(run) : await run();
+  const used = process.cpuUsage(cpu);
+  r.spans.reset(); // keep the in-memory exporter from growing across slices
+  return { ...m, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+async function etcdkitSide(round: Round, concurrency: number, op: Op): Promise<Measurement> {
+  const ms = Math.max(100, Math.round(round.durationMs / VARIANTS.length));
+  const order = VARIANTS.map((_, i) => VARIANTS[(i + Math.max(0, round.index)) % VARIANTS.length]!);
+  const by = new Map<Variant, Measurement>();
+  for (const v of order) by.set(v, await slice(v, round, concurrency, op, ms));
+  const rate = (v: Variant) => by.get(v)!.work / by.get(v)!.seconds;
+  const cpuMicros = (v: Variant) => (1e6 * by.get(v)!.cpuSeconds!) / by.get(v)!.work;
+  const off = by.get('off')!;
+  return {
+    work: off.work,
+    seconds: off.seconds,
+    figures: {
+      channelVsOff: rate('channel') / rate('off'),
+      otelVsOff: rate('otel') / rate('off'),
+      offCpuUs: cpuMicros('off'),
+      channelCpuUs: cpuMicros('channel'),
+      otelCpuUs: cpuMicros('otel'),
+    },
+  };
+}
+
+async function loadKeys(ctx: BenchContext): Promise<void> {
+  const entries = new Map<string, Buffer>();
+  for (const side of ['etcdkit', 'raw']) for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
+  await ctx.etcdkit.bulkPut(entries);
+  rigs.set(ctx, await rig(ctx));
+}
+
+// etcd3 has no telemetry: its side reports ratios of 1 and its own CPU per op for each variant, for comparison.
+async function rawSide(concurrency: number, ms: number, op: (i: number) => Promise<unknown>): Promise<Measurement> {
+  const cpu = process.cpuUsage();
+  const m = await closedLoop(concurrency, ms, op);
+  const used = process.cpuUsage(cpu);
+  const perOp = (used.user + used.system) / m.work;
+  return { ...m, figures: { channelVsOff: 1, otelVsOff: 1, offCpuUs: perOp, channelCpuUs: perOp, otelCpuUs: perOp } };
+}
+
+function scenario(op: 'put' | 'get', concurrency: number): Scenario {
+  const etcdkitOp: Op = op === 'put' ? (c, key) => c.put(key, VALUE) : (c, key) => c.get(key);
+  return {
+    name: `telemetry-${op}-c${concurrency}`,
+    title: `${op} with telemetry off / a diagnostics_channel subscriber / OpenTelemetry, 1 KiB, concurrency ${concurrency}`,
+    unit: 'ops/s',
+    labels: { etcdkit: 'etcdkit, telemetry off', raw: 'etcd3' },
+    figures: {
+      channelVsOff: 'rate with a diagnostics_channel subscriber / rate off',
+      otelVsOff: 'rate with OpenTelemetry (in-memory exporter) / rate off',
+      offCpuUs: 'client CPU per op, telemetry off, µs',
+      channelCpuUs: 'client CPU per op, diagnostics_channel subscriber, µs',
+      otelCpuUs: 'client CPU per op, OpenTelemetry, µs',
+    },
+    targets: {
+      minRatio: 0.95,
+      whenMissed: 'a put waits for the fsync of a shared disk; compare the paired ratio, the CPU per op and repeated runs.',
+    },
+    setup: loadKeys,
+    etcdkit: (round) => etcdkitSide(round, concurrency, etcdkitOp),
+    raw: (round) => {
+      const p = `${round.ctx.prefix}raw/`;
+      const ms = Math.max(100, Math.round(round.durationMs / VARIANTS.length));
+      const rawOp = op === 'put' ? (k: string) => round.ctx.raw.put(k).value(VALUE).exec() : (k: string) => round.ctx.raw.get(k).buffer();
+      return rawSide(concurrency, ms, (i) => rawOp(keyAt(p, i % KEYS)));
+    },
+    async teardown(ctx) {
+      await rigs.get(ctx)?.shutdown();
+      rigs.delete(ctx);
+    },
+  };
+}
+
+export const telemetryPut1 = scenario('put', 1);
+export const telemetryPut64 = scenario('put', 64);
+export const telemetryGet1 = scenario('get', 1);
+export const telemetryGet64 = scenario('get', 64);
+
+/** Channel events received while subscribed (kept so the handlers' work is not optimised away). */
+export const channelEventsReceived = (): number => received;

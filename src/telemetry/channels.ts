@@ -1,0 +1,29 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { CallContext } from './types.js';
+
+/** Every client call: start / end / asyncStart / asyncEnd / error, with a {@link CallContext}. */
+export const callChannel = diagnostics.tracingChannel<unknown, CallContext>('etcdkit:call');
+
+/** The named event channels, by their short name. */
+export const eventChannels = {
+  retry: diagnostics.channel('etcdkit:retry'),
+  circuit: diagnostics.channel('etcdkit:circuit'),
+  watch: diagnostics.channel('etcdkit:watch'),
+  lease: diagnostics.channel('etcdkit:lease'),
+  lock: diagnostics.channel('etcdkit:lock'),
+} as const;
+
+const whole = callChannel as unknown as { hasSubscribers?: boolean };
+
+/**
+ * True when anyone listens to `etcdkit:call`. Node 22 has the tracing
+ * channel's own `hasSubscribers`; Node 20 only has each sub-channel's.
+ */
+export function callSubscribed(): boolean {
+  const own = whole.hasSubscribers;
+  if (own !== undefined) return own;
+  const c = callChannel;
+  return (
+    c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers || c.error.hasSubscribers
+  );
+}
