@@ -116,8 +116,10 @@ export class LeaseNotFoundError extends EtcdKitError {
 
 /** An error the server reported that has no more specific class. */
 export class ServerError extends EtcdKitError {
-  override readonly name = 'ServerError' as const;
-  readonly code = 'SERVER_ERROR' as const;
+  /** A string rather than a literal type: {@link RequestRefusedError} names itself. */
+  override readonly name: string = 'ServerError';
+  /** `'REQUEST_REFUSED'` on a {@link RequestRefusedError}. */
+  readonly code: 'SERVER_ERROR' | 'REQUEST_REFUSED' = 'SERVER_ERROR';
 }
 
 /**
@@ -143,9 +145,10 @@ export class FutureRevisionError extends EtcdKitError {
  * etcd answered and refused the request as invalid for its state or its
  * limits (gRPC INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION,
  * ALREADY_EXISTS, NOT_FOUND or UNIMPLEMENTED) with no more specific class.
- * Nothing was applied, so a write refused so is never ambiguous.
+ * Nothing was applied, so a write refused so is never ambiguous. A
+ * {@link ServerError} (it carries etcd's reason in its message) with a code of its own.
  */
-export class RequestRefusedError extends EtcdKitError {
-  override readonly name = 'RequestRefusedError' as const;
-  readonly code = 'REQUEST_REFUSED' as const;
+export class RequestRefusedError extends ServerError {
+  override readonly name: string = 'RequestRefusedError';
+  override readonly code = 'REQUEST_REFUSED' as const;
 }
