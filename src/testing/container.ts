@@ -61,6 +61,8 @@ export async function startContainer(options: StartEtcdOptions): Promise<EtcdHan
       await started.restart();
     },
     leader: async () => 0,
+    partition: () => Promise.reject(new Error('partition needs a local cluster of more than one member')),
+    heal: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   return handle;

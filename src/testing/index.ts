@@ -31,6 +31,8 @@ function fromEnv(endpoints: string): EtcdHandle {
     kill: unsupported('kill'),
     restart: unsupported('restart'),
     leader: () => Promise.resolve(-1),
+    partition: unsupported('partition'),
+    heal: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
   return handle;
