@@ -12,6 +12,7 @@ import {
   mapError,
 } from '../errors/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
+import { WatchPool } from './pool.js';
 import { toWatchEvent, type WatchEvent } from './types.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 
@@ -49,6 +50,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #core: Core;
   readonly #request: IWatchCreateRequest;
   readonly #bound: number;
+  /** On a stream of its own (pauses it when full) rather than a shared one (detaches when full). */
+  readonly #own: boolean;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
   readonly #buffer: WatchEvent[] = [];
@@ -73,6 +76,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#core = core;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
+    this.#own = options.ownStream === true;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
     this.#done = new Promise<void>((resolve, reject) => {
@@ -218,10 +222,17 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   async #attach(timeoutMs: number): Promise<void> {
+    // A shared watch with a full buffer stays detached until the consumer catches up (see #maybeResume).
+    if (!this.#own && this.#buffer.length >= this.#bound) {
+      this.#paused = true;
+      return;
+    }
     const from = this.#next;
     const request = from > 0 ? { ...this.#request, start_revision: from } : this.#request;
     const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
-    const { stream } = await attach(this.#core, request, handlers, timeoutMs);
+    const { stream } = this.#own
+      ? await attach(this.#core, request, handlers, timeoutMs)
+      : await WatchPool.of(this.#core).attach(request, handlers, timeoutMs);
     if (this.#stopped) return dropStream(stream);
     if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
@@ -312,16 +323,29 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     return base / 2 + Math.random() * (base / 2);
   }
 
+  /**
+   * A full buffer: a watch on its own stream stops reading it (etcd holds the
+   * rest). A shared stream must keep flowing for the other watches on it
+   * (head-of-line blocking, etcd-io/etcd#17529), so this watcher is cancelled
+   * on the server instead; it is created again from the revision after its
+   * last event once the consumer has taken half the buffer.
+   */
   #pause(): void {
     if (this.#paused || !this.#stream) return;
     this.#paused = true;
-    this.#stream.pause();
+    if (this.#own) return this.#stream.pause();
+    dropStream(this.#stream);
+    this.#stream = undefined;
   }
 
   #maybeResume(): void {
     if (!this.#paused || this.#buffer.length > this.#bound / 2) return;
     this.#paused = false;
-    this.#stream?.resume();
+    if (this.#own) return this.#stream?.resume();
+    if (this.#stream || this.#timer || this.#stopped) return; // a reconnection is already under way
+    this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
+      if (!this.#stopped) this.#retryAfter(e);
+    });
   }
 
   #wakeUp(): void {

@@ -1,0 +1,225 @@
+import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
+import type { Core } from '../core/core.js';
+import { TimeoutError, UnavailableError } from '../errors/index.js';
+import type { Attached, RawStream, StreamHandlers } from './raw.js';
+
+/** Watchers one shared stream takes before another stream is opened. */
+export const WATCHERS_PER_STREAM = 1000;
+/** Shared streams one client opens at most; past that, watchers go to the least loaded one. */
+export const MAX_SHARED_STREAMS = 8;
+
+/** What a shared gRPC stream carries for etcd3: creates, cancels and progress requests. */
+interface GrpcStream extends RawStream {
+  write(item: {
+    create_request?: IWatchCreateRequest;
+    cancel_request?: { watch_id: string };
+    progress_request?: Record<string, never>;
+  }): void;
+}
+
+/** A create request waiting for its `created` response (answered in order). */
+interface Creating {
+  readonly handle: Watcher;
+  readonly resolve: (a: Attached) => void;
+  readonly reject: (err: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+  abandoned: boolean;
+}
+
+/**
+ * One watcher on a shared stream, seen by its watch as a stream of its own:
+ * `cancel()` cancels this watcher only; `pause()`/`resume()` do nothing (a
+ * slow watch detaches instead of pausing a stream others read).
+ */
+class Watcher implements RawStream {
+  id: string | undefined;
+  detached = false;
+  constructor(
+    readonly shared: SharedStream,
+    readonly handlers: StreamHandlers,
+  ) {}
+  write(item: { progress_request?: Record<string, never> }): void {
+    if (item.progress_request && !this.detached) this.shared.write({ progress_request: {} });
+  }
+  cancel(): void {
+    this.shared.detach(this);
+  }
+  pause(): void {}
+  resume(): void {}
+  on(): this {
+    return this;
+  }
+  removeAllListeners(): this {
+    return this;
+  }
+}
+
+/** A gRPC watch stream carrying many watchers, dispatching responses by watch id. */
+class SharedStream {
+  readonly #pool: WatchPool;
+  readonly #grpc: GrpcStream;
+  readonly #watchers = new Map<string, Watcher>();
+  readonly #creating: Creating[] = [];
+  #broken = false;
+
+  constructor(pool: WatchPool, grpc: GrpcStream) {
+    this.#pool = pool;
+    this.#grpc = grpc;
+    grpc.on('data', (res) => this.#onData(res));
+    grpc.on('error', (err) => this.#break(err));
+    grpc.on('end', () => this.#break(new Error('watch stream ended')));
+  }
+
+  /** Watchers on it, including those being created. */
+  get load(): number {
+    return this.#watchers.size + this.#creating.length;
+  }
+
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  create(request: IWatchCreateRequest, handlers: StreamHandlers, timeoutMs: number): Promise<Attached> {
+    if (this.#broken) return Promise.reject(new UnavailableError('watch: the shared stream closed'));
+    return new Promise<Attached>((resolve, reject) => {
+      const handle = new Watcher(this, handlers);
+      // A stream that does not answer a create within the timeout is taken as dead: every watcher on it moves.
+      const timer = setTimeout(() => this.#break(new TimeoutError(`watch: not created within ${timeoutMs} ms`)), timeoutMs);
+      this.#creating.push({ handle, resolve, reject, timer, abandoned: false });
+      this.write({ create_request: request });
+    });
+  }
+
+  write(item: Parameters<GrpcStream['write']>[0]): void {
+    if (this.#broken) return;
+    try {
+      this.#grpc.write(item);
+    } catch (err) {
+      this.#break(err);
+    }
+  }
+
+  /** Removes a watcher; the server is told to cancel it. */
+  detach(handle: Watcher): void {
+    if (handle.detached) return;
+    handle.detached = true;
+    const pending = this.#creating.find((c) => c.handle === handle);
+    if (pending) pending.abandoned = true;
+    else if (handle.id !== undefined && this.#watchers.delete(handle.id)) this.write({ cancel_request: { watch_id: handle.id } });
+    this.#closeIfIdle();
+  }
+
+  #onData(res: IWatchResponse): void {
+    if (res.created) return this.#onCreated(res);
+    const handle = this.#watchers.get(String(res.watch_id));
+    if (res.canceled && handle) this.#watchers.delete(handle.id!);
+    if (handle && !handle.detached) handle.handlers.onResponse(handle, res);
+    // etcd 3.4 answers a progress request with watch id -1 once every watcher of the stream is in sync.
+    if (!handle && res.events.length === 0 && !res.canceled) {
+      for (const w of [...this.#watchers.values()]) w.handlers.onResponse(w, res);
+    }
+  }
+
+  #onCreated(res: IWatchResponse): void {
+    const creating = this.#creating.shift();
+    if (!creating) return;
+    clearTimeout(creating.timer);
+    const { handle } = creating;
+    const id = String(res.watch_id);
+    if (creating.abandoned) {
+      if (!res.canceled) this.write({ cancel_request: { watch_id: id } });
+      return this.#closeIfIdle();
+    }
+    if (!res.canceled) {
+      handle.id = id;
+      this.#watchers.set(id, handle);
+    }
+    creating.resolve({ stream: handle, created: res });
+    handle.handlers.onResponse(handle, res);
+  }
+
+  #break(err: unknown): void {
+    if (this.#broken) return;
+    this.#broken = true;
+    this.#pool.forget(this);
+    this.#grpc.removeAllListeners();
+    this.#grpc.on('error', () => undefined);
+    this.#grpc.cancel();
+    for (const c of this.#creating.splice(0)) {
+      clearTimeout(c.timer);
+      if (!c.abandoned) c.reject(err);
+    }
+    const watchers = [...this.#watchers.values()];
+    this.#watchers.clear();
+    for (const w of watchers) if (!w.detached) w.handlers.onBroken(w, err);
+  }
+
+  #closeIfIdle(): void {
+    if (this.load > 0 || this.#broken) return;
+    this.#broken = true;
+    this.#pool.forget(this);
+    this.#grpc.removeAllListeners();
+    this.#grpc.on('error', () => undefined);
+    this.#grpc.cancel();
+  }
+}
+
+const pools = new WeakMap<Core, WatchPool>();
+
+/**
+ * The shared watch streams of one client: up to {@link WATCHERS_PER_STREAM}
+ * watchers per stream and at most {@link MAX_SHARED_STREAMS} streams.
+ */
+export class WatchPool {
+  readonly #core: Core;
+  readonly #streams = new Set<SharedStream>();
+  #opening: Promise<SharedStream> | undefined;
+
+  private constructor(core: Core) {
+    this.#core = core;
+  }
+
+  static of(core: Core): WatchPool {
+    let pool = pools.get(core);
+    if (!pool) pools.set(core, (pool = new WatchPool(core)));
+    return pool;
+  }
+
+  /** Open shared streams. */
+  get streams(): number {
+    return this.#streams.size;
+  }
+
+  /** Creates a watcher on a shared stream; resolves on the server's `created` response. */
+  async attach(request: IWatchCreateRequest, handlers: StreamHandlers, timeoutMs: number): Promise<Attached> {
+    const stream = await this.#pick();
+    return stream.create(request, handlers, timeoutMs);
+  }
+
+  forget(stream: SharedStream): void {
+    this.#streams.delete(stream);
+  }
+
+  async #pick(): Promise<SharedStream> {
+    for (;;) {
+      const live = [...this.#streams].filter((s) => !s.broken);
+      const roomy = live.find((s) => s.load < WATCHERS_PER_STREAM);
+      if (roomy) return roomy;
+      if (live.length >= MAX_SHARED_STREAMS) return live.reduce((a, b) => (b.load < a.load ? b : a));
+      // Watchers created while a stream is being opened wait for it, then look again.
+      if (this.#opening) {
+        await this.#opening;
+        continue;
+      }
+      this.#opening = this.#open().finally(() => (this.#opening = undefined));
+      return this.#opening;
+    }
+  }
+
+  async #open(): Promise<SharedStream> {
+    const grpc = (await this.#core.etcd.watchClient.watch()) as unknown as GrpcStream;
+    const stream = new SharedStream(this, grpc);
+    this.#streams.add(stream);
+    return stream;
+  }
+}
