@@ -52,6 +52,10 @@ export class KeepAliveHub {
   #opening: Promise<KeepAliveStream> | undefined;
   #retry: NodeJS.Timeout | undefined;
   #backoffMs = RECONNECT_MIN_MS;
+  /** When the server last answered on the current stream. */
+  #heardAt = 0;
+  /** The shortest renewal interval of the leases kept so far (not raised when they go: a conservative bound). */
+  #shortestMs = Infinity;
 
   private constructor(core: Core) {
     this.#core = core;
@@ -72,6 +76,7 @@ export class KeepAliveHub {
   /** Renews lease `wireId` every `intervalMs` until the returned function is called. */
   keep(wireId: string, intervalMs: number, events: KeepAliveEvents): () => void {
     const kept: Kept = { intervalMs, events, timer: undefined };
+    this.#shortestMs = Math.min(this.#shortestMs, intervalMs);
     this.#kept.set(wireId, kept);
     if (this.#stream) this.#send(wireId, kept);
     else this.#openInBackground();
@@ -119,6 +124,7 @@ export class KeepAliveHub {
   async #connect(): Promise<KeepAliveStream> {
     const stream = (await this.#core.etcd.leaseClient.leaseKeepAlive()) as unknown as KeepAliveStream;
     this.#stream = stream;
+    this.#heardAt = Date.now();
     this.#core.resources.add(this);
     stream.on('data', (res) => this.#onData(res));
     stream.on('error', () => this.#broken(stream));
@@ -131,11 +137,28 @@ export class KeepAliveHub {
     const stream = this.#stream;
     if (!stream || this.#kept.get(wireId) !== kept) return;
     const queue = this.#queue(wireId);
-    if (queue.filter((s) => !s.once).length >= 2) return this.#broken(stream); // stopped answering
-    queue.push({ at: Date.now() });
-    this.#write(stream, wireId);
+    if (this.#silent(queue)) return this.#broken(stream);
+    // One renewal of a lease in flight at a time: a busy server is not sent more (the expiry timer decides loss).
+    if (!queue.some((q) => !q.once)) {
+      queue.push({ at: Date.now() });
+      this.#write(stream, wireId);
+    }
     // The next renewal is scheduled after the answer; this one covers a lost answer.
     this.#schedule(wireId, kept);
+  }
+
+  /**
+   * A stream that answered nothing, with this renewal waiting, for twice the
+   * renewal interval (at most the request timeout) is taken as dead
+   * (half-open connection) and replaced. Silence of the whole stream, not a
+   * slow answer for one lease: thousands of leases share it.
+   */
+  #silent(queue: Sent[]): boolean {
+    const oldest = queue.find((q) => !q.once);
+    if (!oldest) return false;
+    const limit = Math.max(500, Math.min(this.#core.config.timeoutMs, 2 * this.#shortestMs));
+    const now = Date.now();
+    return now - oldest.at >= limit && now - this.#heardAt >= limit;
   }
 
   #write(stream: KeepAliveStream, wireId: string): void {
@@ -147,6 +170,7 @@ export class KeepAliveHub {
   }
 
   #onData(res: { ID: string; TTL: string }): void {
+    this.#heardAt = Date.now();
     const wireId = String(res.ID);
     const sent = this.#sent.get(wireId)?.shift();
     if (this.#sent.get(wireId)?.length === 0) this.#sent.delete(wireId);

@@ -22,7 +22,7 @@ interface Creating {
   readonly handle: Watcher;
   readonly resolve: (a: Attached) => void;
   readonly reject: (err: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
   abandoned: boolean;
 }
 
@@ -61,6 +61,8 @@ class SharedStream {
   readonly #watchers = new Map<string, Watcher>();
   readonly #creating: Creating[] = [];
   #broken = false;
+  /** When the server last sent anything on this stream. */
+  #heardAt = Date.now();
 
   constructor(pool: WatchPool, grpc: GrpcStream) {
     this.#pool = pool;
@@ -82,12 +84,22 @@ class SharedStream {
   create(request: IWatchCreateRequest, handlers: StreamHandlers, timeoutMs: number): Promise<Attached> {
     if (this.#broken) return Promise.reject(new UnavailableError('watch: the shared stream closed'));
     return new Promise<Attached>((resolve, reject) => {
-      const handle = new Watcher(this, handlers);
-      // A stream that does not answer a create within the timeout is taken as dead: every watcher on it moves.
-      const timer = setTimeout(() => this.#break(new TimeoutError(`watch: not created within ${timeoutMs} ms`)), timeoutMs);
-      this.#creating.push({ handle, resolve, reject, timer, abandoned: false });
+      const creating: Creating = { handle: new Watcher(this, handlers), resolve, reject, timer: undefined, abandoned: false };
+      this.#creating.push(creating);
+      this.#watchdog(creating, timeoutMs, timeoutMs);
       this.write({ create_request: request });
     });
+  }
+
+  // Creates are answered in order: thousands created at once wait their turn
+  // while the stream makes progress. A stream silent for the whole timeout is
+  // taken as dead, and every watcher on it moves to a new one.
+  #watchdog(creating: Creating, timeoutMs: number, waitMs: number): void {
+    creating.timer = setTimeout(() => {
+      const silentMs = Date.now() - this.#heardAt;
+      if (silentMs < timeoutMs) return this.#watchdog(creating, timeoutMs, timeoutMs - silentMs);
+      this.#break(new TimeoutError(`watch: not created within ${timeoutMs} ms`));
+    }, waitMs);
   }
 
   write(item: Parameters<GrpcStream['write']>[0]): void {
@@ -110,6 +122,7 @@ class SharedStream {
   }
 
   #onData(res: IWatchResponse): void {
+    this.#heardAt = Date.now();
     if (res.created) return this.#onCreated(res);
     const handle = this.#watchers.get(String(res.watch_id));
     if (res.canceled && handle) this.#watchers.delete(handle.id!);
