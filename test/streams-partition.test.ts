@@ -28,35 +28,68 @@ async function followers(): Promise<number[]> {
   return [0, 1, 2].filter((i) => i !== leader);
 }
 
+/** The member whose watch streams grew while `open` ran (nothing else opens streams on this cluster meanwhile). */
+async function memberOf(open: () => Promise<void>): Promise<number> {
+  const before = await Promise.all(etcd.endpoints.map(watchStreams));
+  await open();
+  let at = -1;
+  await eventually(5_000, async () => {
+    const after = await Promise.all(etcd.endpoints.map(watchStreams));
+    at = after.findIndex((n, i) => n > before[i]!);
+    expect(at).toBeGreaterThanOrEqual(0);
+  });
+  return at;
+}
+
 /** A client of every member but `cut`. */
 const majority = (cut: number) => Client.connect(config(...etcd.endpoints.filter((_, i) => i !== cut)));
 
 describe('partition() of a follower', () => {
   it('every watch, mirror and lock waiter it served resumes on the majority; nothing lost or repeated, also after heal()', async () => {
-    const client = await Client.connect(config(...etcd.endpoints));
-    const waiterClients = await Promise.all(Array.from({ length: 6 }, () => Client.connect(config(...etcd.endpoints))));
-    const seen: string[][] = Array.from({ length: 15 }, () => []);
-    const watches = await Promise.all(
-      seen.map((list) => client.watchPrefix("ev/", { callback: (e) => void list.push(e.value.toString()) })),
-    );
-    const mirrors: Mirror[] = await Promise.all([0, 1, 2].map(() => client.mirror('ev/')));
-    const [f1, f2] = await followers();
-    const holderClient = await Client.connect(config(...etcd.endpoints));
-    const holders: Mutex[] = waiterClients.map((_, i) => holderClient.newLock(`lock${i}`));
-    await Promise.all(holders.map((h) => h.lock()));
-    const waiters = waiterClients.map((c, i) => c.newLock(`lock${i}`));
-    const acquired = waiters.map((w) => w.lock({ timeoutMs: 120_000 }));
-    await eventually(10_000, async () => {
-      for (let i = 0; i < waiters.length; i++) expect(await client.count(`lock${i}/`)).toBe(2);
-    });
-    // Cut off the follower serving the most watch streams (it must serve some, or the test proves nothing).
-    const streams = await Promise.all([f1!, f2!].map((f) => watchStreams(etcd.endpoints[f]!)));
-    const cut = streams[0]! >= streams[1]! ? f1! : f2!;
-    expect(Math.max(...streams)).toBeGreaterThan(0);
-    const writer = await majority(cut);
+    const [cut] = await followers();
+    // Watches on clients of every member, until one client's shared stream is on the follower to cut.
+    const clients: Client[] = [];
+    const seen: string[][] = [];
+    const watches: Watch[] = [];
+    const mirrors: Mirror[] = [];
+    const placed: number[] = [];
+    while (!placed.includes(cut!) || placed.length < 3) {
+      expect(clients.length).toBeLessThan(30);
+      const c = await Client.connect(config(...etcd.endpoints));
+      clients.push(c);
+      placed.push(await memberOf(async () => {
+        for (let i = 0; i < 3; i++) {
+          const list: string[] = [];
+          seen.push(list);
+          watches.push((await c.watchPrefix('ev/', { callback: (e) => void list.push(e.value.toString()) })) as Watch);
+        }
+        mirrors.push(await c.mirror('ev/'));
+      }));
+    }
+    // Lock waiters the same way: each client's waits share one stream.
+    const writer = await majority(cut!);
+    const holders: Mutex[] = [];
+    const waiters: Mutex[] = [];
+    const acquired: Array<Promise<void>> = [];
+    const waitersPlaced: number[] = [];
+    while (!waitersPlaced.includes(cut!) || waitersPlaced.length < 3) {
+      expect(waiters.length).toBeLessThan(30);
+      const i = waiters.length;
+      const c = await Client.connect(config(...etcd.endpoints));
+      clients.push(c);
+      const holder = writer.newLock(`lock${i}`);
+      await holder.lock();
+      holders.push(holder);
+      const waiter = c.newLock(`lock${i}`);
+      waiters.push(waiter);
+      waitersPlaced.push(await memberOf(async () => {
+        acquired.push(waiter.lock({ timeoutMs: 120_000 }));
+        await eventually(10_000, async () => expect(await writer.count(`lock${i}/`)).toBe(2));
+      }));
+    }
 
     const t0 = Date.now();
-    await etcd.partition(cut);
+    await etcd.partition(cut!);
     const expected = Array.from({ length: 20 }, (_, i) => `v${i}`);
     for (const [i, v] of expected.entries()) await writer.put(`ev/${i}`, v);
     await eventually(60_000, () => {
@@ -79,9 +112,9 @@ describe('partition() of a follower', () => {
       for (const list of seen) expect(list).toEqual([...expected, ...after]);
       for (const m of mirrors) expect(m.size).toBe(25);
     });
-    expect(watches.every((w) => (w as Watch).pending === 0)).toBe(true);
+    expect(watches.every((w) => w.pending === 0)).toBe(true);
     await Promise.all([...watches, ...mirrors].map((w) => w.close()));
-    await Promise.all([client, holderClient, writer, ...waiterClients].map((c) => c.close()));
+    await Promise.all([writer, ...clients].map((c) => c.close()));
   }, 240_000);
 
   it('a lock holder whose only member is partitioned is told (lost) within its lease TTL', async () => {

@@ -135,7 +135,8 @@ export class PeerNet {
   /** Cuts member `index` off from its peers (clients still reach it). */
   partition(index: number): void {
     this.#cut.add(index);
-    for (const p of this.#proxies) p.cut((from) => from === index);
+    // Links whose sender is unknown are dropped too: they reconnect, and are told apart then.
+    for (const p of this.#proxies) p.cut((from) => from === index || from === undefined);
     this.#proxies[index]!.cut(() => true);
   }
 
