@@ -72,9 +72,18 @@ class SharedStream {
     grpc.on('end', () => this.#break(new Error('watch stream ended')));
   }
 
-  /** Watchers on it, including those being created. */
+  /** Watchers picked for this stream whose create is not written yet. */
+  #reserved = 0;
+
+  /** Watchers on it, including those being created or about to be. */
   get load(): number {
-    return this.#watchers.size + this.#creating.length;
+    return this.#watchers.size + this.#creating.length + this.#reserved;
+  }
+
+  /** Counts a watcher in before its create is written, so watchers created at once spread over streams. */
+  reserve(): this {
+    this.#reserved++;
+    return this;
   }
 
   get broken(): boolean {
@@ -82,6 +91,7 @@ class SharedStream {
   }
 
   create(request: IWatchCreateRequest, handlers: StreamHandlers, timeoutMs: number): Promise<Attached> {
+    this.#reserved = Math.max(0, this.#reserved - 1);
     if (this.#broken) return Promise.reject(new UnavailableError('watch: the shared stream closed'));
     return new Promise<Attached>((resolve, reject) => {
       const creating: Creating = { handle: new Watcher(this, handlers), resolve, reject, timer: undefined, abandoned: false };
@@ -217,15 +227,15 @@ export class WatchPool {
     for (;;) {
       const live = [...this.#streams].filter((s) => !s.broken);
       const roomy = live.find((s) => s.load < WATCHERS_PER_STREAM);
-      if (roomy) return roomy;
-      if (live.length >= MAX_SHARED_STREAMS) return live.reduce((a, b) => (b.load < a.load ? b : a));
+      if (roomy) return roomy.reserve();
+      if (live.length >= MAX_SHARED_STREAMS) return live.reduce((a, b) => (b.load < a.load ? b : a)).reserve();
       // Watchers created while a stream is being opened wait for it, then look again.
       if (this.#opening) {
         await this.#opening;
         continue;
       }
       this.#opening = this.#open().finally(() => (this.#opening = undefined));
-      return this.#opening;
+      return (await this.#opening).reserve();
     }
   }
 

@@ -59,7 +59,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #watchId = '';
   #createdAt = 0;
   #stream: RawStream | undefined;
-  readonly #dropped = new WeakSet<RawStream>();
+  /** The stream last dropped (broken or cancelled), so an attach that resolves with it knows. */
+  #dropped: RawStream | undefined;
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
   #attempt = 0;
@@ -234,7 +235,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       ? await attach(this.#core, request, handlers, timeoutMs)
       : await WatchPool.of(this.#core).attach(request, handlers, timeoutMs);
     if (this.#stopped) return dropStream(stream);
-    if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
+    if (this.#dropped === stream) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
     this.#paused = false;
     this.#attempt = 0;
@@ -293,7 +294,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   readonly #onBroken = (stream: RawStream, err: unknown): void => {
     if (this.#stopped || stream !== this.#stream) return;
-    this.#dropped.add(stream);
+    this.#dropped = stream;
     dropStream(stream);
     this.#stream = undefined;
     this.#retryAfter(err);
