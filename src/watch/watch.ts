@@ -63,6 +63,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #dropped: RawStream | undefined;
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
+  #detachCheck: NodeJS.Immediate | undefined;
   #attempt = 0;
   #authFailures = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -333,10 +334,22 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
    */
   #pause(): void {
     if (this.#paused || !this.#stream) return;
-    this.#paused = true;
-    if (this.#own) return this.#stream.pause();
-    dropStream(this.#stream);
-    this.#stream = undefined;
+    if (this.#own) {
+      this.#paused = true;
+      return this.#stream.pause();
+    }
+    // Give a consumer that is merely behind by a burst one turn of the event
+    // loop to drain, so a fast one is not detached (and made to catch up from
+    // the server) by responses that arrived together.
+    if (this.#detachCheck) return;
+    const stream = this.#stream;
+    this.#detachCheck = setImmediate(() => {
+      this.#detachCheck = undefined;
+      if (this.#stopped || this.#stream !== stream || this.#buffer.length < this.#bound) return;
+      this.#paused = true;
+      dropStream(stream);
+      this.#stream = undefined;
+    });
   }
 
   #maybeResume(): void {
@@ -374,6 +387,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #halt(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    if (this.#detachCheck) clearImmediate(this.#detachCheck);
     dropStream(this.#stream);
     this.#stream = undefined;
     this.#signal?.removeEventListener('abort', this.#onAbort);
