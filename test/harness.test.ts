@@ -16,6 +16,8 @@ describe('startEtcd', () => {
     await etcd.restart();
     await using client = await Client.connect(config);
     expect(await client.getString('/kept')).toBe('yes');
+    // One member has no peers to be cut off from.
+    await expect(etcd.partition(0)).rejects.toThrow(/more than one member/);
   });
 
   it('starts a 3-member cluster that elects a new leader when the leader is killed', async () => {

@@ -9,6 +9,7 @@ import { iterate } from './iterate.js';
 import { count, get1, get64, put1, put64 } from './kv.js';
 import { lockContended, lockUncontended } from './locks.js';
 import { stmTransfers } from './stm.js';
+import { leases1kKeepAlive, watch10kKeys } from './streams.js';
 import { telemetryGet1, telemetryGet64, telemetryPut1, telemetryPut64 } from './telemetry.js';
 import { watchEvents, watchLatency } from './watch.js';
 
@@ -23,6 +24,8 @@ export const scenarios: readonly Scenario[] = [
   count,
   watchEvents,
   watchLatency,
+  watch10kKeys,
+  leases1kKeepAlive,
   lockUncontended,
   lockContended,
   encryptedPut1k,

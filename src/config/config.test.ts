@@ -91,4 +91,11 @@ describe('Config', () => {
     expect(Config.fromEnv({ ETCD_ENDPOINTS: '' }).endpoints).toEqual(['http://localhost:2379']);
     expect(configError(() => Config.fromEnv({ ETCD_ENDPOINTS: 'bad' })).field).toBe('endpoints');
   });
+
+  it('requires a leader on streams by default; withRequireLeader takes a boolean only', () => {
+    expect(Config.defaults().requireLeader).toBe(true);
+    expect(Config.defaults().withRequireLeader(false).requireLeader).toBe(false);
+    expect(Config.defaults().withRequireLeader(false).toJSON().requireLeader).toBe(false);
+    expect(configError(() => Config.defaults().withRequireLeader('no' as unknown as boolean)).field).toBe('requireLeader');
+  });
 });

@@ -47,6 +47,7 @@ interface ConfigState {
   readonly retry: RetryOptions | false;
   readonly circuitBreaker: CircuitBreakerOptions;
   readonly partitions: readonly Partition[];
+  readonly requireLeader: boolean;
   readonly telemetry: Telemetry | undefined;
   readonly logger: Logger | undefined;
   readonly telemetryPartition: string | undefined;
@@ -103,6 +104,7 @@ export class Config {
       telemetry: undefined,
       logger: undefined,
       telemetryPartition: undefined,
+      requireLeader: DEFAULTS.requireLeader,
     });
   }
 
@@ -339,6 +341,27 @@ export class Config {
     return this.#with({ circuitBreaker: resolveBreaker(options) });
   }
 
+  /** Whether watch and keep-alive streams ask etcd to cancel them when their member loses the leader. */
+  get requireLeader(): boolean {
+    return this.#state.requireLeader;
+  }
+
+  /**
+   * Open every stream (watches, lease keep-alives, lock waits, election
+   * observers) with etcd's `hasleader` metadata. A member cut off from the
+   * leader then cancels them (about three election timeouts later) and they
+   * resume on another member from the revision after the last event
+   * delivered; without it they stay open and silent for as long as the
+   * member is partitioned. Unary calls carry it regardless.
+   * @default true
+   * @example `Config.defaults().withRequireLeader(false)`
+   * @throws {@link ConfigError} when `on` is not a boolean.
+   */
+  withRequireLeader(on: boolean): Config {
+    if (typeof on !== 'boolean') throw new ConfigError('requireLeader', `must be true or false, got ${show(on)}`);
+    return this.#with({ requireLeader: on });
+  }
+
   /** Partitions added with {@link Config.withPartition}, in the order added; this config itself serves every other key. */
   get partitions(): readonly Partition[] {
     return this.#state.partitions;
@@ -435,6 +458,7 @@ export class Config {
       compression: s.compression,
       retry: s.retry,
       circuitBreaker: s.circuitBreaker,
+      requireLeader: s.requireLeader,
       partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
       ...(s.autoSyncMs === undefined ? {} : { autoSyncMs: s.autoSyncMs }),
       telemetry: s.telemetry !== undefined,

@@ -18,4 +18,6 @@ export const DEFAULTS = Object.freeze({
   retry: RETRY_DEFAULTS,
   /** Per-endpoint circuit breaker. @default { threshold: 3, halfOpenAfterMs: 5000 } */
   circuitBreaker: BREAKER_DEFAULTS,
+  /** Streams carry etcd's `hasleader` metadata. @default true */
+  requireLeader: true,
 });

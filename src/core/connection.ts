@@ -1,8 +1,9 @@
 import { createSecureContext } from 'node:tls';
-import { ChannelCredentials } from '@grpc/grpc-js';
+import { ChannelCredentials, type CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
 import { Etcd3, type IOptions } from 'etcd3';
 import { noop, type IPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
+import { requireLeader } from './call.js';
 
 /** The fault-handling policy etcd3 runs each call to one endpoint through. */
 export type HostPolicy = (endpoint: string) => IPolicy;
@@ -24,6 +25,10 @@ export function createEtcd3(
   const options: IOptions = {
     hosts,
     auth: config.auth && { username: config.auth.username, password: config.auth.password },
+    // Every stream etcd3 opens (watches, including its own watch manager that
+    // lock waits and election observers use, and lease keep-alives) gets these
+    // options unless the caller passes its own.
+    ...(config.requireLeader ? { defaultCallOptions: streamOptions } : {}),
     faultHandling: { global: noop, host: (host) => hostPolicy(endpoints[hosts.indexOf(host)] ?? host) },
     grpcOptions: {
       // A member that stops answering without closing its connection (hung,
@@ -92,6 +97,10 @@ export function setHosts(etcd: Etcd3, config: Config, endpoints: readonly string
   }
   pool.hosts = kept;
   pool.options.hosts = endpoints.map(wire);
+}
+
+function streamOptions(context: { isStream: boolean }): GrpcCallOptions {
+  return context.isStream ? { interceptors: [requireLeader] } : {};
 }
 
 function insecureCredentials(config: Config): ChannelCredentials {

@@ -4,6 +4,7 @@ import { leaseFromWire, leaseToWire } from '../core/ids.js';
 import { grpcDeadline, MAX_TIMER_MS } from '../config/duration.js';
 import { show } from '../config/show.js';
 import { LeaseNotFoundError, ValidationError, type EtcdKitError } from '../errors/index.js';
+import { KeepAliveHub } from './hub.js';
 import { KeepAliveLoop } from './keepalive.js';
 import { LossSignal, type LossListener } from './loss.js';
 
@@ -237,24 +238,13 @@ export async function grantLease(core: Core, ttlSeconds: number, options: CallOp
   return new Lease(core, leaseFromWire(res.ID)!, Number(res.TTL), sentAt);
 }
 
-/** One keep-alive request on a short-lived stream; resolves to the TTL the server answered (0: gone). */
+/** One renewal on the client's shared keep-alive stream; resolves to the TTL the server answered (0: gone). */
 function renewOnce(core: Core, id: string, options: CallOptions): Promise<number> {
+  const wireId = leaseToWire(id);
   return core.caller.run(
     'read',
     { op: 'lease.keepAliveOnce' },
-    async (grpc) => {
-      const stream = await core.etcd.leaseClient.leaseKeepAlive(grpc);
-      try {
-        return await new Promise<number>((resolve, reject) => {
-          stream.on('data', (res) => resolve(Number(res.TTL)));
-          stream.on('error', reject);
-          stream.on('end', () => reject(new Error('keep-alive stream ended without an answer')));
-          stream.write({ ID: leaseToWire(id) });
-        });
-      } finally {
-        stream.cancel();
-      }
-    },
+    (grpc) => KeepAliveHub.of(core).once(wireId, typeof grpc.deadline === 'number' ? grpc.deadline : Date.now() + core.config.timeoutMs),
     options,
   );
 }

@@ -62,6 +62,8 @@ export async function startContainer(options: StartEtcdOptions): Promise<EtcdHan
     },
     leader: async () => 0,
     addMember: () => Promise.reject(new Error('addMember needs a local etcd binary (ETCDKIT_HARNESS=binary)')),
+    partition: () => Promise.reject(new Error('partition needs a local cluster of more than one member')),
+    heal: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   return handle;

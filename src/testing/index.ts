@@ -32,6 +32,8 @@ function fromEnv(endpoints: string): EtcdHandle {
     restart: unsupported('restart'),
     leader: () => Promise.resolve(-1),
     addMember: unsupported('addMember'),
+    partition: unsupported('partition'),
+    heal: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
   return handle;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { generateCerts } from './certs.js';
 import { etcdHttp, isHealthy, memberStatus, waitUntil } from './http.js';
+import { PeerNet } from './peers.js';
 import { freePort } from './ports.js';
 import type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdTLSFiles, StartEtcdOptions } from './types.js';
 
@@ -78,19 +79,24 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
   const certs = options.tls ? await generateCerts(root) : undefined;
   const tls: EtcdTLSFiles | undefined = certs && { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
   const scheme = certs ? 'https' : 'http';
-  const ports = await Promise.all(Array.from({ length: size * 2 }, freePort));
-  const peers = Array.from({ length: size }, (_, i) => `m${i}=http://127.0.0.1:${ports[2 * i + 1]}`);
+  // Per member: client port, peer port, and the port of its peer proxy (which
+  // the others dial, so that partition() can cut it off).
+  const ports = await Promise.all(Array.from({ length: size * 3 }, freePort));
+  const proxied = size > 1;
+  const peerPort = (i: number) => ports[3 * i + 1]!;
+  const advertised = (i: number) => (proxied ? ports[3 * i + 2]! : peerPort(i));
+  const peers = Array.from({ length: size }, (_, i) => `m${i}=http://127.0.0.1:${advertised(i)}`);
   const token = `etcdkit-${process.pid}-${Date.now()}`;
   const members: Member[] = [];
   for (let i = 0; i < size; i++) {
-    const client = `${scheme}://127.0.0.1:${ports[2 * i]}`;
-    const peer = `http://127.0.0.1:${ports[2 * i + 1]}`;
+    const client = `${scheme}://127.0.0.1:${ports[3 * i]}`;
+    const peer = `http://127.0.0.1:${peerPort(i)}`;
     const dataDir = join(root, `m${i}`);
     await mkdir(dataDir, { recursive: true });
     const args = [
       '--name', `m${i}`, '--data-dir', dataDir,
       '--listen-client-urls', client, '--advertise-client-urls', client,
-      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', `http://127.0.0.1:${advertised(i)}`,
       '--initial-cluster', peers.join(','), '--initial-cluster-state', 'new', '--initial-cluster-token', token,
       '--logger', 'zap', '--log-level', 'warn',
     ];
@@ -106,6 +112,13 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
       throw new Error(`etcd did not become healthy within ${startTimeoutMs} ms; last log lines:\n${tail(list[0]!.log)}`);
     }
   };
+  const net = proxied
+    ? await PeerNet.start(
+        members.map((_, i) => peerPort(i)),
+        members.map((_, i) => advertised(i)),
+        () => members.map((m) => m.process?.pid),
+      )
+    : undefined;
   const pick = (member?: number) => (member === undefined ? members : [members[member]!]);
   let stopped: Promise<void> | undefined;
   const endpoints = members.map((m) => m.endpoint);
@@ -118,6 +131,7 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
     stop: () =>
       (stopped ??= (async () => {
         await Promise.all(members.map((m) => halt(m, 5000)));
+        await net?.close();
         await rm(root, { recursive: true, force: true });
       })()),
     kill: async (member) => {
@@ -144,6 +158,12 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
       if (!joined) throw new Error(`new member ${m.name} did not join within ${startTimeoutMs} ms; last log lines:\n${tail(m.log)}`);
       return { name: m.name, endpoint: m.endpoint };
     },
+    partition: async (member) => {
+      if (!net) throw new Error('partition needs a cluster of more than one member');
+      if (!Number.isInteger(member) || !members[member]) throw new Error(`partition: no member ${member}`);
+      net.partition(member);
+    },
+    heal: async () => net?.heal(),
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   try {

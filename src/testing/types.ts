@@ -79,4 +79,21 @@ export interface EtcdHandle extends AsyncDisposable {
    * cover it.
    */
   addMember(options?: AddMemberOptions): Promise<EtcdMember>;
+  /**
+   * Cuts member `member` (by index) off from its peers while clients can still
+   * reach it: a network partition. Its peer traffic goes through a loopback
+   * proxy per member, which drops every link to and from it. Local clusters of
+   * more than one member only; others reject.
+   * @example
+   * ```ts
+   * const etcd = await startEtcd({ members: 3 });
+   * const follower = ((await etcd.leader()) + 1) % 3;
+   * await etcd.partition(follower);
+   * // ... the follower loses the leader; the other two carry on ...
+   * await etcd.heal();
+   * ```
+   */
+  partition(member: number): Promise<void>;
+  /** Ends every partition made with {@link EtcdHandle.partition}; members reconnect by themselves. */
+  heal(): Promise<void>;
 }

@@ -39,6 +39,15 @@ export interface WatchOptions {
    * @default 'fail'
    */
   onDecryptionError?: DecryptionErrorPolicy;
+  /**
+   * Give this watch a gRPC stream of its own instead of sharing the client's
+   * streams (up to 1,000 watches per stream, at most 8 streams). A watch on its
+   * own stream pauses the stream when its buffer is full; a shared watch
+   * cancels its watcher on the server instead and creates it again, from the
+   * revision after its last event, once the consumer caught up.
+   * @default false
+   */
+  ownStream?: boolean;
 }
 
 /** What a watch or a mirror does with a value it cannot decode: end with the error, or skip it and count it. */
@@ -73,6 +82,9 @@ export function validate(options: WatchOptions): void {
   }
   if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
   checkDecryptionPolicy(options.onDecryptionError);
+  if (options.ownStream !== undefined && typeof options.ownStream !== 'boolean') {
+    throw new ValidationError(`ownStream must be true or false, got ${String(options.ownStream)}`);
+  }
 }
 
 export function createRequest(range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions): IWatchCreateRequest {

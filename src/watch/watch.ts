@@ -15,6 +15,7 @@ import {
 import { Settlement } from '../events/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
+import { WatchPool } from './pool.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 
 const BACKOFF_MIN_MS = 100;
@@ -58,6 +59,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #core: Core;
   readonly #request: IWatchCreateRequest;
   readonly #bound: number;
+  /** On a stream of its own (pauses it when full) rather than a shared one (detaches when full). */
+  readonly #own: boolean;
   readonly #signal: AbortSignal | undefined;
   readonly #skip: boolean;
   readonly #standIn: Undecodable | undefined;
@@ -68,9 +71,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #watchId = '';
   #createdAt = 0;
   #stream: RawStream | undefined;
-  readonly #dropped = new WeakSet<RawStream>();
+  /** The stream last dropped (broken or cancelled), so an attach that resolves with it knows. */
+  #dropped: RawStream | undefined;
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
+  #detachCheck: NodeJS.Immediate | undefined;
   #attempt = 0;
   /** True from a broken stream until its replacement is created. */
   #resuming = false;
@@ -88,6 +93,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#standIn = standIn;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
+    this.#own = options.ownStream === true;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
   }
@@ -258,12 +264,19 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   async #attach(timeoutMs: number): Promise<void> {
+    // A shared watch with a full buffer stays detached until the consumer catches up (see #maybeResume).
+    if (!this.#own && this.#buffer.length >= this.#bound) {
+      this.#paused = true;
+      return;
+    }
     const from = this.#next;
     const request = from > 0 ? { ...this.#request, start_revision: from } : this.#request;
     const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
-    const { stream } = await attach(this.#core, request, handlers, timeoutMs);
+    const { stream } = this.#own
+      ? await attach(this.#core, request, handlers, timeoutMs)
+      : await WatchPool.of(this.#core).attach(request, handlers, timeoutMs);
     if (this.#stopped) return dropStream(stream);
-    if (this.#dropped.has(stream)) return; // canceled by the server right after creation; a retry is scheduled
+    if (this.#dropped === stream) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
     this.#paused = false;
     if (this.#resuming) this.#core.caller.telemetry.watch({ type: 'resume', fromRevision: from });
@@ -340,7 +353,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   readonly #onBroken = (stream: RawStream, err: unknown): void => {
     if (this.#stopped || stream !== this.#stream) return;
-    this.#dropped.add(stream);
+    this.#dropped = stream;
     dropStream(stream);
     this.#stream = undefined;
     this.#retryAfter(err);
@@ -372,16 +385,41 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     return base / 2 + Math.random() * (base / 2);
   }
 
+  /**
+   * A full buffer: a watch on its own stream stops reading it (etcd holds the
+   * rest). A shared stream must keep flowing for the other watches on it
+   * (head-of-line blocking, etcd-io/etcd#17529), so this watcher is cancelled
+   * on the server instead; it is created again from the revision after its
+   * last event once the consumer has taken half the buffer.
+   */
   #pause(): void {
     if (this.#paused || !this.#stream) return;
-    this.#paused = true;
-    this.#stream.pause();
+    if (this.#own) {
+      this.#paused = true;
+      return this.#stream.pause();
+    }
+    // Give a consumer that is merely behind by a burst one turn of the event
+    // loop to drain, so a fast one is not detached (and made to catch up from
+    // the server) by responses that arrived together.
+    if (this.#detachCheck) return;
+    const stream = this.#stream;
+    this.#detachCheck = setImmediate(() => {
+      this.#detachCheck = undefined;
+      if (this.#stopped || this.#stream !== stream || this.#buffer.length < this.#bound) return;
+      this.#paused = true;
+      dropStream(stream);
+      this.#stream = undefined;
+    });
   }
 
   #maybeResume(): void {
     if (!this.#paused || this.#buffer.length > this.#bound / 2) return;
     this.#paused = false;
-    this.#stream?.resume();
+    if (this.#own) return this.#stream?.resume();
+    if (this.#stream || this.#timer || this.#stopped) return; // a reconnection is already under way
+    this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
+      if (!this.#stopped) this.#retryAfter(e);
+    });
   }
 
   #wakeUp(): void {
@@ -409,6 +447,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #halt(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    if (this.#detachCheck) clearImmediate(this.#detachCheck);
     dropStream(this.#stream);
     this.#stream = undefined;
     this.#signal?.removeEventListener('abort', this.#onAbort);
