@@ -161,5 +161,3 @@ export const telemetryPut64 = scenario('put', 64);
 export const telemetryGet1 = scenario('get', 1);
 export const telemetryGet64 = scenario('get', 64);
 
-/** Channel events received while subscribed (kept so the handlers' work is not optimised away). */
-export const channelEventsReceived = (): number => received;

@@ -1,4 +1,4 @@
-export { status, health, endpointClient, type EndpointStatus, type Health } from './status.js';
+export { status, health, type EndpointStatus, type Health } from './status.js';
 export { members, currentRevision, compact, type Member } from './cluster.js';
 export {
   snapshot,

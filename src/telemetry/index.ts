@@ -1,4 +1,3 @@
-export { Instruments, type TelemetrySettings } from './instruments.js';
+export { Instruments } from './instruments.js';
 export { CallTrace } from './call.js';
-export { callChannel, eventChannels, callSubscribed } from './channels.js';
 export type * from './types.js';

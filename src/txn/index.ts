@@ -1,4 +1,4 @@
-export { compare, type Comparison, type CompareOp, type CompareTarget, type CompareOptions } from './compare.js';
+export { compare, type Comparison, type CompareOptions } from './compare.js';
 export {
   op,
   type Operation,
@@ -19,5 +19,3 @@ export {
 } from './ops.js';
 export { TxnBuilder, commitTxn, type TxnResult } from './builder.js';
 export { compareAndSwap, putIfAbsent, type CasOptions } from './cas.js';
-export { encodeTxn, encodeComparison, type TxnSpec } from './wire.js';
-export { checkTxn } from './check.js';
