@@ -1,33 +1,27 @@
 import { Config } from './config/index.js';
-import { createCodec, type Value } from './codec/index.js';
-import { abortable, Caller, type CallOptions } from './core/call.js';
-import { createEtcd3 } from './core/connection.js';
+import type { Value } from './codec/index.js';
+import type { CallOptions } from './core/call.js';
 import type { Core } from './core/core.js';
-import { AuthError, ConfigError, ConnectionError, PermissionDeniedError, ValidationError, mapError } from './errors/index.js';
-import { Keyspace } from './keys/index.js';
-import * as admin from './admin/index.js';
+import { ConfigError, ValidationError } from './errors/index.js';
 import type { EndpointStatus, Health, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
-import { traced, type AttemptTrace } from './resilience/guards.js';
-import * as kv from './kv/index.js';
-import { PartitionedWatch, Router, watchWhole, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from './partition/index.js';
-import * as txn from './txn/index.js';
+import type { Backend, LeaseHint, PartitionHealth, PartitionWatchOptions } from './backend/index.js';
+import { connectBackend, type PartitionedWatch } from './partition/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
-import { stm, type StmOptions, type StmResult, type StmTx } from './concurrency/stm.js';
-import { reencrypt, type ReencryptOptions, type ReencryptResult } from './codec/reencrypt.js';
-import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchEvent, type WatchOptions } from './watch/index.js';
-import { grantLease, type Lease } from './lease/index.js';
-import {
+import type { StmOptions, StmResult, StmTx } from './concurrency/stm.js';
+import type { ReencryptOptions, ReencryptResult } from './kv/reencrypt.js';
+import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent, WatchOptions } from './watch/index.js';
+import type { Lease } from './lease/index.js';
+import type {
   Election,
   Mutex,
   RWMutex,
-  openSession,
-  type ElectionOptions,
-  type LockOptions,
-  type RWLockOptions,
-  type Session,
-  type SessionOptions,
+  ElectionOptions,
+  LockOptions,
+  RWLockOptions,
+  Session,
+  SessionOptions,
 } from './concurrency/index.js';
 import type {
   BulkOptions,
@@ -64,14 +58,13 @@ export interface ConnectOptions {
  * ```
  */
 export class Client implements AsyncDisposable {
-  readonly #core: Core;
-  #closing: Promise<void> | undefined;
-  /** Set when the config has partitions: every key operation then goes through it. */
-  readonly #router: Router | undefined;
+  /** Where every operation goes: one cluster, or a partitioned keyspace that routes between clusters. */
+  readonly #backend: Backend;
+  /** The facades of this client's partitions, so that `partition(prefix)` gives the same client each time. */
+  readonly #partitions = new Map<Backend, Client>();
 
-  private constructor(core: Core, router?: Router) {
-    this.#core = core;
-    this.#router = router;
+  private constructor(backend: Backend) {
+    this.#backend = backend;
   }
 
   /**
@@ -82,37 +75,17 @@ export class Client implements AsyncDisposable {
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
-    if (config.partitions.length > 0) {
-      const router = await Router.connect(config, (c) => Client.connect(c, options));
-      return new Client(router.core, router);
-    }
-    const caller = new Caller(config);
-    const etcd = createEtcd3(config, config.endpoints, (endpoint) => caller.guards.policy(endpoint));
-    const core: Core = {
-      config,
-      etcd,
-      keys: new Keyspace(config.namespace),
-      codec: createCodec(config),
-      caller,
-      resources: new Set(),
-    };
-    try {
-      await probe(core, options.signal);
-    } catch (err) {
-      etcd.close();
-      throw err;
-    }
-    return new Client(core);
+    return new Client(await connectBackend(config, options.signal));
   }
 
   /** The configuration this client was made with. */
   get config(): Config {
-    return this.#core.config;
+    return this.#backend.config;
   }
 
   /** @internal The internals feature modules build on. */
   get core(): Core {
-    return this.#core;
+    return this.#backend.core;
   }
 
   // ---- key/value -------------------------------------------------------
@@ -124,8 +97,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValueTooLargeError} when the encoded value exceeds `maxRequestBytes`.
    */
   put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
-    if (this.#router) return this.#router.put(key, value, options);
-    return kv.put(this.#core, key, value, options);
+    return this.#backend.put(key, value, options);
   }
 
   /**
@@ -134,8 +106,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link KeyNotFoundError} when the key does not exist.
    */
   get(key: string, options?: ReadOptions): Promise<Buffer> {
-    if (this.#router) return this.#router.get(key, options);
-    return kv.get(this.#core, key, options);
+    return this.#backend.get(key, options);
   }
 
   /**
@@ -167,8 +138,7 @@ export class Client implements AsyncDisposable {
    * @example `const kv = await client.find('/app/mode'); kv?.modRevision;`
    */
   find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
-    if (this.#router) return this.#router.find(key, options);
-    return kv.find(this.#core, key, options);
+    return this.#backend.find(key, options);
   }
 
   /**
@@ -176,8 +146,7 @@ export class Client implements AsyncDisposable {
    * @example `if (await client.exists('/app/lock')) { ... }`
    */
   exists(key: string, options?: CallOptions): Promise<boolean> {
-    if (this.#router) return this.#router.exists(key, options);
-    return kv.exists(this.#core, key, options);
+    return this.#backend.exists(key, options);
   }
 
   /**
@@ -185,8 +154,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.delete('/app/mode');`
    */
   delete(key: string, options?: CallOptions): Promise<number> {
-    if (this.#router) return this.#router.delete(key, options);
-    return kv.del(this.#core, key, options);
+    return this.#backend.delete(key, options);
   }
 
   /**
@@ -200,8 +168,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link PartialWriteError} when a chunk fails after others were applied.
    */
   bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
-    if (this.#router) return this.#router.bulkPut(entries, options);
-    return kv.bulkPut(this.#core, entries, options);
+    return this.#backend.bulkPut(entries, options);
   }
 
   /**
@@ -209,8 +176,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.bulkDelete(['/users/alice', '/users/bob']);`
    */
   bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
-    if (this.#router) return this.#router.bulkDelete(keys, options);
-    return kv.bulkDelete(this.#core, keys, options);
+    return this.#backend.bulkDelete(keys, options);
   }
 
   /**
@@ -218,8 +184,7 @@ export class Client implements AsyncDisposable {
    * @example `const users = await client.list('/users/');`
    */
   list(prefix: string, options?: ListOptions): Promise<string[]> {
-    if (this.#router) return this.#router.list(prefix, options);
-    return kv.list(this.#core, prefix, options);
+    return this.#backend.list(prefix, options);
   }
 
   /**
@@ -227,8 +192,7 @@ export class Client implements AsyncDisposable {
    * @example `for (const [key, value] of await client.listWithValues('/users/')) { ... }`
    */
   listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
-    if (this.#router) return this.#router.listWithValues(prefix, options);
-    return kv.listWithValues(this.#core, prefix, options);
+    return this.#backend.listWithValues(prefix, options);
   }
 
   /**
@@ -240,8 +204,7 @@ export class Client implements AsyncDisposable {
    * ```
    */
   iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
-    if (this.#router) return this.#router.iterate(prefix, options);
-    return kv.iterate(this.#core, prefix, options);
+    return this.#backend.iterate(prefix, options);
   }
 
   /**
@@ -249,8 +212,7 @@ export class Client implements AsyncDisposable {
    * @example `const page = await client.getRange('/users/a', '/users/m');`
    */
   getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
-    if (this.#router) return this.#router.getRange(start, end, options);
-    return kv.getRange(this.#core, start, end, options);
+    return this.#backend.getRange(start, end, options);
   }
 
   /**
@@ -258,8 +220,7 @@ export class Client implements AsyncDisposable {
    * @example `const n = await client.count('/users/');`
    */
   count(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
-    if (this.#router) return this.#router.count(prefix, options);
-    return kv.count(this.#core, prefix, options);
+    return this.#backend.count(prefix, options);
   }
 
   /**
@@ -268,8 +229,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.deletePrefix('/tmp/');`
    */
   deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
-    if (this.#router) return this.#router.deletePrefix(prefix, options);
-    return kv.deletePrefix(this.#core, prefix, options);
+    return this.#backend.deletePrefix(prefix, options);
   }
 
   // ---- snapshot --------------------------------------------------------
@@ -286,8 +246,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CrossPartitionError} on a partitioned client (each cluster has its own database: use `client.partition(prefix).snapshot()`).
    */
   snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk> {
-    if (this.#router) return this.#router.perClusterStream('snapshot');
-    return admin.snapshot(this.#core, options);
+    return this.#backend.snapshot(options);
   }
 
   /**
@@ -302,8 +261,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ClosedError} when the client is closed during the transfer.
    */
   snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
-    if (this.#router) return this.#router.perCluster('snapshotTo');
-    return admin.snapshotTo(this.#core, destination, options);
+    return this.#backend.snapshotTo(destination, options);
   }
 
   // ---- transactions ----------------------------------------------------
@@ -322,8 +280,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link AmbiguousWriteError} / {@link TimeoutError} when the reply of the write is lost: read the key to find out.
    */
   compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
-    if (this.#router) return this.#router.on(key, (c) => c.compareAndSwap(key, expected, next, options));
-    return txn.compareAndSwap(this.#core, key, expected, next, options);
+    return this.#backend.compareAndSwap(key, expected, next, options);
   }
 
   /**
@@ -332,8 +289,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for an empty key or a bad value.
    */
   putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
-    if (this.#router) return this.#router.on(key, (c) => c.putIfAbsent(key, value, options));
-    return txn.putIfAbsent(this.#core, key, value, options);
+    return this.#backend.putIfAbsent(key, value, options);
   }
 
   /**
@@ -346,8 +302,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link TxnTooLargeError} (at `commit`) over `maxTxnOps` or `maxRequestBytes`; nothing is sent.
    */
   txn(): TxnBuilder {
-    const router = this.#router;
-    return new txn.TxnBuilder(this.#core, undefined, router && ((spec) => router.clientForSpec(spec).core));
+    return this.#backend.txn();
   }
 
   /**
@@ -367,8 +322,7 @@ export class Client implements AsyncDisposable {
    * @throws whatever `fn` throws (nothing is written then).
    */
   stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
-    const bind = this.#router?.binder();
-    return stm(bind ? (key) => bind(key).core : this.#core, fn, options);
+    return this.#backend.stm(fn, options);
   }
 
   // ---- encryption ------------------------------------------------------
@@ -389,8 +343,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ConflictError} when a key kept changing under concurrent writers.
    */
   reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
-    if (this.#router) return this.#router.reencrypt(prefix, options);
-    return reencrypt(this.#core, prefix, options);
+    return this.#backend.reencrypt(prefix, options);
   }
 
   // ---- watch and revisions ---------------------------------------------
@@ -407,8 +360,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
    */
   watch(key: string, options?: WatchOptions): Promise<Watch> {
-    if (this.#router) return this.#router.on(key, (c) => c.watch(key, options));
-    return (async () => Watch.open(this.#core, { key: this.#core.keys.encode(key) }, options))();
+    return this.#backend.watch(key, options);
   }
 
   /**
@@ -421,8 +373,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
    */
   watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>> {
-    if (this.#router) return this.#router.watchPrefix(prefix, options);
-    return (async () => Watch.open(this.#core, this.#core.keys.prefixRange(prefix, options?.all), options))();
+    return this.#backend.watchPrefix(prefix, options);
   }
 
   /**
@@ -431,8 +382,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CompactedError} when `fromRevision` is compacted.
    */
   history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
-    if (this.#router) return this.#router.on(key, (c) => c.history(key, options));
-    return kv.history(this.#core, key, options);
+    return this.#backend.history(key, options);
   }
 
   /**
@@ -446,8 +396,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
    */
   mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
-    if (this.#router) return this.#router.mirror(prefix, options);
-    return Mirror.open(this.#core, prefix, options);
+    return this.#backend.mirror(prefix, options);
   }
 
   // ---- leases and locks ------------------------------------------------
@@ -456,18 +405,17 @@ export class Client implements AsyncDisposable {
    * Grants a lease of `ttlSeconds`. It does not renew itself: call
    * `keepAlive()` on it for background renewal, or keys put with it vanish
    * after the TTL.
+   * On a partitioned client the lease is granted in the cluster of `partitionOf`'s
+   * partition (default partition without it); keys of other partitions cannot use it ({@link CrossPartitionError}).
    * @example
    * ```ts
    * const lease = await client.lease(10);
    * await client.putWithLease('/workers/w1', 'alive', lease);
    * ```
    * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
-   * On a partitioned client the lease is granted in the cluster of `partitionOf`'s
-   * partition (default partition without it); keys of other partitions cannot use it ({@link CrossPartitionError}).
    */
   lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
-    if (this.#router) return this.#router.lease(ttlSeconds, options);
-    return grantLease(this.#core, ttlSeconds, options);
+    return this.#backend.lease(ttlSeconds, options);
   }
 
   /**
@@ -477,20 +425,18 @@ export class Client implements AsyncDisposable {
    * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
    */
   putWithLease(key: string, value: Value, lease: LeaseRef, options?: Omit<PutOptions, 'lease'>): Promise<PutResult> {
-    if (this.#router) return this.#router.put(key, value, { ...options, lease });
-    return kv.put(this.#core, key, value, { ...options, lease });
+    return this.#backend.put(key, value, { ...options, lease });
   }
 
   /**
    * Opens a session: a lease kept alive until the session is closed, whose
    * loss is reported. The base of locks and elections.
+   * On a partitioned client, `partitionOf` picks the cluster as for {@link Client.lease}.
    * @example `await using session = await client.session({ ttl: 10 });`
    * @throws {@link ValidationError} when `ttl` is not a positive whole number.
-   * On a partitioned client, `partitionOf` picks the cluster as for {@link Client.lease}.
    */
   session(options?: SessionOptions & LeaseHint): Promise<Session> {
-    if (this.#router) return this.#router.session(options);
-    return openSession(this.#core, options);
+    return this.#backend.session(options);
   }
 
   /**
@@ -502,8 +448,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CrossPartitionError} (partitioned client) when `name/` spans partitions or `session` is another partition's.
    */
   newLock(name: string, options?: LockOptions): Mutex {
-    if (this.#router) return this.#router.forName(name, 'lock', options?.session).newLock(name, options);
-    return new Mutex(this.#core, name, options);
+    return this.#backend.newLock(name, options);
   }
 
   /**
@@ -512,8 +457,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `name` is empty.
    */
   newRWLock(name: string, options?: RWLockOptions): RWMutex {
-    if (this.#router) return this.#router.forName(name, 'rwlock', options?.session).newRWLock(name, options);
-    return new RWMutex(this.#core, name, options);
+    return this.#backend.newRWLock(name, options);
   }
 
   /**
@@ -522,8 +466,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `name` is empty.
    */
   election(name: string, options?: ElectionOptions): Election {
-    if (this.#router) return this.#router.forName(name, 'election', options?.session).election(name, options);
-    return new Election(this.#core, name, options);
+    return this.#backend.election(name, options);
   }
 
   // ---- resilience ------------------------------------------------------
@@ -534,8 +477,7 @@ export class Client implements AsyncDisposable {
    * @example `if (client.connectionState !== 'connected') metrics.degraded();`
    */
   get connectionState(): ConnectionState {
-    if (this.#router) return this.#router.connectionState;
-    return this.#core.caller.events.state;
+    return this.#backend.connectionState;
   }
 
   /**
@@ -552,7 +494,7 @@ export class Client implements AsyncDisposable {
    * @throws TypeError when `listener` is not a function.
    */
   onStateChange(listener: (event: ConnectionEvent) => void): () => void {
-    return this.#core.caller.events.subscribe(listener);
+    return this.#backend.onStateChange(listener);
   }
 
   /**
@@ -565,7 +507,7 @@ export class Client implements AsyncDisposable {
    * ```
    */
   stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent> {
-    return this.#core.caller.events.iterate(options);
+    return this.#backend.stateChanges(options);
   }
 
   // ---- partitions ------------------------------------------------------
@@ -577,9 +519,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `key` is not a string.
    */
   partitionOf(key: string): string {
-    if (this.#router) return this.#router.partitionOf(key);
-    if (typeof key !== 'string') throw new ValidationError(`key must be a string, got ${typeof key}`);
-    return '';
+    return this.#backend.partitionOf(key);
   }
 
   /**
@@ -590,9 +530,11 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when no partition has that prefix.
    */
   partition(prefix: string): Client {
-    if (this.#router) return this.#router.client(prefix);
-    if (prefix !== '') throw new ValidationError(`no partition '${prefix}': this client has no partitions`);
-    return this;
+    const backend = this.#backend.partition(prefix);
+    if (backend === this.#backend) return this;
+    let client = this.#partitions.get(backend);
+    if (!client) this.#partitions.set(backend, (client = new Client(backend)));
+    return client;
   }
 
   /**
@@ -608,17 +550,15 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for a token of another prefix or partition layout.
    */
   watchPartitioned(prefix: string, options?: PrefixWatchOptions & PartitionWatchOptions): Promise<PartitionedWatch<WatchEvent>> {
-    if (this.#router) return this.#router.watchPartitioned(prefix, options);
-    return watchWhole(this, prefix, options);
+    return this.#backend.watchPartitioned(prefix, options);
   }
 
   /**
    * Health of each partition's cluster, the default first.
    * @example `for (const p of await client.partitionHealth()) if (!p.health.healthy) alert(p.partition);`
    */
-  async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
-    if (this.#router) return this.#router.partitionHealth(options);
-    return [{ partition: '', endpoints: this.config.endpoints, health: await this.health(options) }];
+  partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+    return this.#backend.partitionHealth(options);
   }
 
   // ---- cluster ---------------------------------------------------------
@@ -628,8 +568,7 @@ export class Client implements AsyncDisposable {
    * @example `const rev = await client.revision();`
    */
   revision(options?: CallOptions): Promise<number> {
-    if (this.#router) return this.#router.perCluster('revision');
-    return admin.currentRevision(this.#core, options);
+    return this.#backend.revision(options);
   }
 
   /**
@@ -637,8 +576,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.compact(await client.revision());`
    */
   compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
-    if (this.#router) return this.#router.perCluster('compact');
-    return admin.compact(this.#core, revision, options);
+    return this.#backend.compact(revision, options);
   }
 
   /**
@@ -646,8 +584,7 @@ export class Client implements AsyncDisposable {
    * @example `for (const s of await client.status()) console.log(s.endpoint, s.version, s.isLeader);`
    */
   status(options?: CallOptions): Promise<EndpointStatus[]> {
-    if (this.#router) return this.#router.status(options);
-    return admin.status(this.#core, options);
+    return this.#backend.status(options);
   }
 
   /**
@@ -655,8 +592,7 @@ export class Client implements AsyncDisposable {
    * @example `if (!(await client.health()).healthy) alert();`
    */
   health(options?: CallOptions): Promise<Health> {
-    if (this.#router) return this.#router.health(options);
-    return admin.health(this.#core, options);
+    return this.#backend.health(options);
   }
 
   /**
@@ -664,52 +600,18 @@ export class Client implements AsyncDisposable {
    * @example `const names = (await client.members()).map((m) => m.name);`
    */
   members(options?: CallOptions): Promise<Member[]> {
-    if (this.#router) return this.#router.members(options);
-    return admin.members(this.#core, options);
+    return this.#backend.members(options);
   }
 
   // ---- lifecycle -------------------------------------------------------
 
   /** Closes every handle opened from this client, then the connection. Idempotent. */
   close(): Promise<void> {
-    if (this.#router) return (this.#closing ??= this.#router.close());
-    this.#closing ??= (async () => {
-      this.#core.caller.close();
-      const handles = [...this.#core.resources];
-      await Promise.allSettled(handles.map((h) => h.close()));
-      this.#core.etcd.close();
-    })();
-    return this.#closing;
+    return this.#backend.close();
   }
 
   /** Same as {@link Client.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-/** Asks the cluster for its status until one endpoint answers or the dial timeout passes. */
-async function probe(core: Core, signal: AbortSignal | undefined): Promise<void> {
-  const { endpoints, dialTimeoutMs } = core.config;
-  const deadline = Date.now() + dialTimeoutMs;
-  let last: unknown;
-  // Each call goes to one endpoint picked at random; try as many times as there
-  // are endpoints, skipping those that already failed.
-  const failed = new Set<string>();
-  for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
-    const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
-    const any = signal ? AbortSignal.any([signal, timer]) : timer;
-    const trace: AttemptTrace = { avoid: failed };
-    try {
-      await abortable(traced(trace, () => core.etcd.maintenance.status({ deadline })), any, { op: 'connect' });
-      return;
-    } catch (err) {
-      if (trace.endpoint) failed.add(trace.endpoint);
-      const mapped = mapError(err, { op: 'connect' });
-      if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
-      last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;
-    }
-  }
-  const reason = last instanceof Error ? last.message : `no answer within ${dialTimeoutMs} ms`;
-  throw new ConnectionError(`cannot connect to ${endpoints.join(', ')}: ${reason}`, endpoints, { cause: last });
 }

@@ -98,7 +98,7 @@ export type {
   CompressionOptions,
   CompressionSettings,
 } from './config/index.js';
-export type { ReencryptOptions, ReencryptResult } from './codec/reencrypt.js';
+export type { ReencryptOptions, ReencryptResult } from './kv/reencrypt.js';
 export { Watch, Mirror } from './watch/index.js';
 export type {
   WatchOptions,

@@ -20,7 +20,6 @@ export interface ShownValue {
 }
 
 const strict = new TextDecoder('utf-8', { fatal: true });
-// eslint-disable-next-line no-control-regex
 const binary = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export function showValue(bytes: Buffer): ShownValue {

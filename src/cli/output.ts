@@ -79,5 +79,4 @@ export class JsonArrayWriter {
   }
 }
 
-// eslint-disable-next-line no-control-regex
 const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');

@@ -1,7 +1,7 @@
 import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
 import type { RawRange } from '../keys/index.js';
-import { createRev, createdAt, deleteQuietly, kvsOf, lastTwoCreated, putWithLease, writeTxn } from './ops.js';
+import { createRev, createdAt, deleteQuietly, kvsOf, lastTwoCreated, putWithLease, writeTxn } from './requests.js';
 import { waitTurn } from './wait.js';
 
 /** A key to queue under a lock or election prefix. */

@@ -7,11 +7,6 @@ export class LocalTurn {
   #busy = false;
   readonly #waiting: Array<{ grant: () => void }> = [];
 
-  /** True while someone holds the turn. */
-  get busy(): boolean {
-    return this.#busy;
-  }
-
   /** Takes the turn now if free; false otherwise. */
   tryTake(): boolean {
     if (this.#busy) return false;

@@ -2,10 +2,10 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { headerRevision } from '../core/ids.js';
 import type { RawRange } from '../keys/index.js';
-import type { SessionChoice } from './holder.js';
-import { LockHandle, type Claimed } from './hold.js';
+import type { SessionChoice } from './session-holder.js';
+import { LockHandle, type Claimed } from './lock-handle.js';
 import { enqueue } from './enqueue.js';
-import { createRev, deleteQuietly, firstCreated, kvsOf, putWithLease, rangeEmpty, writeTxn } from './ops.js';
+import { createRev, deleteQuietly, firstCreated, kvsOf, putWithLease, rangeEmpty, writeTxn } from './requests.js';
 import type { Session } from './session.js';
 import type { Stop, WaitOptions } from './stop.js';
 

@@ -75,7 +75,8 @@ type Outcome = { committed: true; revision: number } | { committed: false; prefe
 class Attempt implements StmTx {
   /** The core of a key: always the same one, except on a partitioned client, where it is the key's partition's. */
   readonly #coreOf: (key: string) => Core;
-  #core: Core;
+  /** The core the commit goes to; undefined until the first key is touched when each key picks its core. */
+  #core: Core | undefined;
   readonly #isolation: Isolation;
   readonly #options: CallOptions;
   readonly #reads = new Map<string, Promise<Read>>();
@@ -85,7 +86,7 @@ class Attempt implements StmTx {
 
   constructor(core: Core | ((key: string) => Core), isolation: Isolation, options: CallOptions, prefetch: Prefetch | undefined) {
     this.#coreOf = typeof core === 'function' ? (key) => (this.#core = core(key)) : () => core;
-    this.#core = typeof core === 'function' ? (undefined as unknown as Core) : core;
+    this.#core = typeof core === 'function' ? undefined : core;
     this.#isolation = isolation;
     this.#options = options;
     if (prefetch && this.#snapshot) {

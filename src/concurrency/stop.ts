@@ -56,11 +56,6 @@ export class Stop {
     this.#cleanups.push(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** Registers a remover run by {@link Stop.dispose}. */
-  defer(cleanup: () => void): void {
-    this.#cleanups.push(cleanup);
-  }
-
   /** The error to reject with: the stop reason when stopped (a failed RPC after an abort is a consequence), else `err`. */
   explain(err: unknown): unknown {
     return this.reason ?? err;

@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
 import { LockLostError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
-import { createRev, kvsOf, lastCreatedUpTo, readTxn } from './ops.js';
+import { createRev, kvsOf, lastCreatedUpTo, readTxn } from './requests.js';
 
 /** What {@link nextEvent} waits for. */
 export interface EventSpec {

@@ -19,8 +19,7 @@ import {
   resolveRetry,
   type CircuitBreakerOptions,
   type RetryOptions,
-} from '../resilience/options.js';
-import type { Partition } from './partition.js';
+} from './resilience.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -45,6 +44,14 @@ interface ConfigState {
   readonly retry: RetryOptions | false;
   readonly circuitBreaker: CircuitBreakerOptions;
   readonly partitions: readonly Partition[];
+}
+
+/** A part of the keyspace served by its own etcd cluster: every key starting with `prefix`. */
+export interface Partition {
+  /** The key prefix this partition owns (the longest matching prefix wins). */
+  readonly prefix: string;
+  /** How to reach and use that cluster (endpoints, auth, TLS, namespace, encryption…). */
+  readonly config: Config;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from '../resilience/options.js';
+import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from './resilience.js';
 
 /** The values {@link Config.defaults} starts from. */
 export const DEFAULTS = Object.freeze({

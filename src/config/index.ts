@@ -1,5 +1,4 @@
-export { Config, type AuthOptions } from './config.js';
-export type { Partition } from './partition.js';
+export { Config, type AuthOptions, type Partition } from './config.js';
 export { DEFAULTS } from './defaults.js';
 export type { TLSOptions, ResolvedTLS } from './tls.js';
 export {

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { AmbiguousWriteError, CancelledError, ClosedError, EtcdKitError, mapError, type ErrorContext } from '../errors/index.js';
 import { mayHaveApplied, neverSent, retryableRead } from '../resilience/classify.js';
 import { ConnectionEvents } from '../resilience/events.js';
-import { EndpointGuards, traced, type AttemptTrace } from '../resilience/guards.js';
+import { EndpointGuards, traced, type AttemptTrace } from '../resilience/circuits.js';
 
 /** Options every call that can block accepts. */
 export interface CallOptions {
@@ -153,7 +153,7 @@ export class Caller {
     });
   }
 
-  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader' | 'retry'>): GrpcCallOptions {
+  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {
     const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
     return options.requireLeader === false ? { deadline } : { deadline, interceptors: [requireLeader] };
   }

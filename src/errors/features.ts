@@ -39,6 +39,7 @@ export class LockLostError extends EtcdKitError {
  * `UNAVAILABLE`, retryable) that says which partition.
  */
 export class PartitionUnavailableError extends UnavailableError {
+  override readonly name = 'PartitionUnavailableError';
   constructor(
     /** The prefix of the unreachable partition; `''` for the default partition. */
     readonly partition: string,

@@ -28,7 +28,8 @@ export class PermissionDeniedError extends EtcdKitError {
 
 /** The server (or every endpoint) could not be reached. Safe to retry reads. */
 export class UnavailableError extends EtcdKitError {
-  override readonly name = 'UnavailableError' as const;
+  /** A string rather than a literal type: {@link PartitionUnavailableError} names itself. */
+  override readonly name: string = 'UnavailableError';
   readonly code = 'UNAVAILABLE' as const;
   constructor(message: string, options?: EtcdKitErrorOptions) {
     super(message, options, true);

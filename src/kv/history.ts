@@ -3,8 +3,8 @@ import type { Core } from '../core/core.js';
 import { abortable, type CallOptions } from '../core/call.js';
 import { headerRevision, revision } from '../core/ids.js';
 import { CompactedError, TimeoutError, mapError } from '../errors/index.js';
-import { attach, cancelError, dropStream, type RawStream } from '../watch/raw.js';
-import { toWatchEvent, type WatchEvent } from '../watch/types.js';
+import { attach, cancelError, dropStream, type RawStream } from '../core/stream.js';
+import { toWatchEvent, type WatchEvent } from './events.js';
 import { checkRevision } from './read.js';
 
 /** One past state of a key, as returned by {@link Client.history}. */

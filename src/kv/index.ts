@@ -2,6 +2,17 @@ export { find, get, exists, checkRevision, type ReadOptions } from './read.js';
 export { put, del, encodePut, leaseOf, type PutOptions, type PutResult, type EncodedPut } from './write.js';
 export { bulkPut, bulkDelete, pairs, type Entries, type BulkOptions, type BulkPutOptions, type BulkResult } from './bulk.js';
 export { list, listWithValues, iterate, getRange, count, deletePrefix, type ListOptions, type PrefixOptions } from './prefix.js';
+export {
+  oneCluster,
+  listSegments,
+  listWithValuesSegments,
+  iterateSegments,
+  getRangeSegments,
+  countSegments,
+  deleteSegments,
+  type ClusterRange,
+  type Segments,
+} from './prefix.js';
 export { scan, countRange, type ScanOptions, type Page } from './scan.js';
 export { toKeyValue, type KeyValue, type LeaseRef } from './types.js';
 export { chunkForTxn, runChunks, TXN_OVERHEAD } from './chunk.js';

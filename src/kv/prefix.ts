@@ -1,5 +1,7 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
+import { PartialWriteError } from '../errors/index.js';
+import type { RawRange } from '../keys/index.js';
 import { countRange, scan, type ScanOptions } from './scan.js';
 import { toKeyValue, type KeyValue } from './types.js';
 
@@ -12,56 +14,171 @@ export interface PrefixOptions {
 /** Options of paged listings. */
 export type ListOptions = ScanOptions & PrefixOptions;
 
-export async function list(core: Core, prefix: string, options: ListOptions = {}): Promise<string[]> {
-  const keys: string[] = [];
-  const range = core.keys.prefixRange(prefix, options.all);
-  for await (const page of scan(core, 'list', range, { ...options, keysOnly: true })) {
-    for (const kv of page.kvs) keys.push(core.keys.decode(kv.key));
-  }
-  return keys;
+/** One etcd range of one cluster; `cluster` names the cluster (a partition's prefix, `''` for one cluster). */
+export interface ClusterRange {
+  readonly cluster: string;
+  readonly core: Core;
+  readonly range: RawRange;
 }
 
-export async function listWithValues(core: Core, prefix: string, options: ListOptions = {}): Promise<Map<string, Buffer>> {
+/**
+ * What a listing reads: disjoint ranges in key order, so that concatenating
+ * their results gives key order. A single cluster is the one-range case; a
+ * partitioned keyspace has one range per partition piece.
+ */
+export interface Segments {
+  readonly ranges: readonly ClusterRange[];
+  /** Runs the work of one cluster, naming the cluster in what it throws. */
+  inCluster<T>(cluster: string, fn: () => Promise<T>): Promise<T>;
+  /** Names a cluster in a message (for partial failures). */
+  name(cluster: string): string;
+}
+
+/** The segments of one range of one cluster: nothing to route, nothing to relabel. */
+export function oneCluster(core: Core, range: RawRange): Segments {
+  return { ranges: [{ cluster: '', core, range }], inCluster: (_cluster, fn) => fn(), name: () => 'the cluster' };
+}
+
+/** The indexes of `ranges` grouped by cluster, in order of first appearance. */
+function byCluster(ranges: readonly ClusterRange[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  ranges.forEach((r, i) => groups.set(r.cluster, [...(groups.get(r.cluster) ?? []), i]));
+  return groups;
+}
+
+/**
+ * Reads every range, clusters in parallel, each cluster's ranges at one
+ * revision (its first page's), and returns the results in range order.
+ */
+async function collect<T>(
+  segments: Segments,
+  op: string,
+  options: ScanOptions & { keysOnly?: boolean },
+  map: (core: Core, kv: Parameters<typeof toKeyValue>[1]) => T,
+): Promise<T[]> {
+  const { ranges } = segments;
+  const out: T[][] = ranges.map(() => []);
+  await Promise.all(
+    [...byCluster(ranges)].map(([cluster, indexes]) =>
+      segments.inCluster(cluster, async () => {
+        let pinned = options.revision;
+        for (const i of indexes) {
+          const { core, range } = ranges[i]!;
+          for await (const page of scan(core, op, range, { ...options, revision: pinned })) {
+            pinned ??= page.revision;
+            for (const kv of page.kvs) out[i]!.push(map(core, kv));
+          }
+        }
+      }),
+    ),
+  );
+  return out.flat();
+}
+
+export async function listSegments(segments: Segments, options: ListOptions = {}): Promise<string[]> {
+  return collect(segments, 'list', { ...options, keysOnly: true }, (core, kv) => core.keys.decode(kv.key));
+}
+
+export async function listWithValuesSegments(segments: Segments, options: ListOptions = {}): Promise<Map<string, Buffer>> {
   const entries = new Map<string, Buffer>();
-  for await (const kv of iterate(core, prefix, options)) entries.set(kv.key, kv.value);
+  for await (const kv of iterateSegments(segments, options)) entries.set(kv.key, kv.value);
   return entries;
 }
 
-export async function* iterate(core: Core, prefix: string, options: ListOptions = {}): AsyncGenerator<KeyValue> {
-  const range = core.keys.prefixRange(prefix, options.all);
-  for await (const page of scan(core, 'iterate', range, options)) {
-    const kvs = page.kvs;
-    for (let i = 0; i < kvs.length; i++) {
-      const kv = toKeyValue(core, kvs[i]!);
-      // Drop each decoded entry once converted: otherwise the whole page (thousands of
-      // objects) outlives the young generation's collections while it is consumed, gets
-      // promoted, and waits for a full collection. 100,000 keys: ~73 → ~53 MiB growth.
-      kvs[i] = undefined as never;
-      yield kv;
+/**
+ * Streams the ranges one after the other (the merge of the clusters' streams,
+ * since the ranges are disjoint and sorted); each cluster is read at one
+ * revision, memory bounded by a page.
+ */
+export async function* iterateSegments(segments: Segments, options: ListOptions = {}): AsyncGenerator<KeyValue> {
+  const pinned = new Map<string, number>();
+  for (const { cluster, core, range } of segments.ranges) {
+    const pages = scan(core, 'iterate', range, { ...options, revision: pinned.get(cluster) ?? options.revision });
+    const it = pages[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await segments.inCluster(cluster, () => it.next());
+      if (next.done) break;
+      pinned.set(cluster, next.value.revision);
+      const kvs = next.value.kvs;
+      for (let i = 0; i < kvs.length; i++) {
+        const kv = toKeyValue(core, kvs[i]!);
+        // Drop each decoded entry once converted: otherwise the whole page (thousands of
+        // objects) outlives the young generation's collections while it is consumed, gets
+        // promoted, and waits for a full collection. 100,000 keys: ~73 → ~53 MiB growth.
+        kvs[i] = undefined as never;
+        yield kv;
+      }
     }
   }
 }
 
-export async function getRange(core: Core, start: string, end: string, options: ScanOptions = {}): Promise<KeyValue[]> {
-  const out: KeyValue[] = [];
-  for await (const page of scan(core, 'getRange', core.keys.range(start, end), options)) {
-    for (const kv of page.kvs) out.push(toKeyValue(core, kv));
+export async function getRangeSegments(segments: Segments, options: ScanOptions = {}): Promise<KeyValue[]> {
+  return collect(segments, 'getRange', options, toKeyValue);
+}
+
+export async function countSegments(segments: Segments, options: PrefixOptions & CallOptions = {}): Promise<number> {
+  const counts = await Promise.all(
+    segments.ranges.map((r) => segments.inCluster(r.cluster, () => countRange(r.core, 'count', r.range, options))),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Deletes the ranges cluster by cluster, in key order; within one cluster in
+ * one request. Not atomic across clusters: a failure after some clusters were
+ * cleared is a {@link PartialWriteError} (its `total` is NaN: how many keys the
+ * failed cluster held is unknown).
+ */
+export async function deleteSegments(segments: Segments, prefix: string, options: PrefixOptions & CallOptions = {}): Promise<number> {
+  let deleted = 0;
+  const done: string[] = [];
+  for (const [cluster, indexes] of byCluster(segments.ranges)) {
+    const ranges = indexes.map((i) => segments.ranges[i]!);
+    try {
+      deleted += await segments.inCluster(cluster, () => deleteRanges(ranges[0]!.core, prefix, ranges.map((r) => r.range), options));
+      done.push(segments.name(cluster));
+    } catch (err) {
+      if (deleted === 0) throw err; // nothing changed yet: the failure says it all
+      const message = `deletePrefix '${prefix}': ${deleted} keys deleted in ${done.join(', ')}, then: ${(err as Error).message}`;
+      throw new PartialWriteError(message, deleted, Number.NaN, { cause: err });
+    }
   }
-  return out;
+  return deleted;
+}
+
+/** One range: a delete-range request; several: one transaction deleting them all. */
+async function deleteRanges(core: Core, prefix: string, ranges: readonly RawRange[], options: CallOptions): Promise<number> {
+  const context = { op: 'deletePrefix', key: prefix };
+  if (ranges.length === 1) {
+    const { key, rangeEnd } = ranges[0]!;
+    const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.deleteRange({ key, range_end: rangeEnd }, grpc), options);
+    return Number(res.deleted);
+  }
+  const success = ranges.map((r) => ({ request_delete_range: { key: r.key, range_end: r.rangeEnd } }));
+  const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.txn({ success }, grpc), options);
+  return res.responses.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
+}
+
+export async function list(core: Core, prefix: string, options: ListOptions = {}): Promise<string[]> {
+  return listSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
+}
+
+export async function listWithValues(core: Core, prefix: string, options: ListOptions = {}): Promise<Map<string, Buffer>> {
+  return listWithValuesSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
+}
+
+export async function* iterate(core: Core, prefix: string, options: ListOptions = {}): AsyncGenerator<KeyValue> {
+  yield* iterateSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
+}
+
+export async function getRange(core: Core, start: string, end: string, options: ScanOptions = {}): Promise<KeyValue[]> {
+  return getRangeSegments(oneCluster(core, core.keys.range(start, end)), options);
 }
 
 export async function count(core: Core, prefix: string, options: PrefixOptions & CallOptions = {}): Promise<number> {
-  return countRange(core, 'count', core.keys.prefixRange(prefix, options.all), options);
+  return countSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
 }
 
 export async function deletePrefix(core: Core, prefix: string, options: PrefixOptions & CallOptions = {}): Promise<number> {
-  const range = core.keys.prefixRange(prefix, options.all);
-  const res = await core.caller.run(
-    'write',
-    { op: 'deletePrefix', key: prefix },
-    (grpc) => core.etcd.kv.deleteRange({ key: range.key, range_end: range.rangeEnd }, grpc),
-    options,
-  );
-  return Number(res.deleted);
+  return deleteSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), prefix, options);
 }
-

@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { KeyNotFoundError, ValidationError } from '../errors/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
-import { enrichCompacted } from '../watch/raw.js';
+import { enrichCompacted } from '../core/stream.js';
 
 /** Options of point reads. */
 export interface ReadOptions extends CallOptions {

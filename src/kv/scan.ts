@@ -5,7 +5,7 @@ import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { checkRevision } from './read.js';
-import { enrichCompacted } from '../watch/raw.js';
+import { enrichCompacted } from '../core/stream.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions {

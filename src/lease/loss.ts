@@ -1,4 +1,5 @@
 import type { EtcdKitError } from '../errors/index.js';
+import { Emitter, rethrowLater } from '../events/index.js';
 
 /** Called once with the reason when a lease, session or lock is lost. */
 export type LossListener = (reason: EtcdKitError) => void;
@@ -11,7 +12,7 @@ export type LossListener = (reason: EtcdKitError) => void;
 export class LossSignal {
   readonly promise: Promise<EtcdKitError>;
   #resolve!: (reason: EtcdKitError) => void;
-  #listeners = new Set<LossListener>();
+  readonly #listeners = new Emitter<EtcdKitError>();
   #reason: EtcdKitError | undefined;
 
   constructor() {
@@ -23,16 +24,25 @@ export class LossSignal {
     return this.#reason;
   }
 
-  /** Adds a listener (called at once, asynchronously, if already fired); returns its remover. */
+  /**
+   * Adds a listener (called at once, asynchronously, if already fired); returns its remover.
+   * A listener that throws is reported as an uncaught exception ({@link rethrowLater}).
+   * @throws TypeError when `listener` is not a function.
+   */
   on(listener: LossListener): () => void {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     if (this.#reason) {
       const reason = this.#reason;
-      queueMicrotask(() => listener(reason));
+      queueMicrotask(() => {
+        try {
+          listener(reason);
+        } catch (err) {
+          rethrowLater(err);
+        }
+      });
       return () => {};
     }
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.event(listener);
   }
 
   /** Fires once; later calls are ignored. A throwing listener does not stop the others. */
@@ -40,17 +50,7 @@ export class LossSignal {
     if (this.#reason) return;
     this.#reason = reason;
     this.#resolve(reason);
-    const listeners = [...this.#listeners];
+    this.#listeners.emit(reason);
     this.#listeners.clear();
-    for (const listener of listeners) {
-      try {
-        listener(reason);
-      } catch (err) {
-        // Report it like an uncaught error without breaking the other listeners.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
   }
 }

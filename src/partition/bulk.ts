@@ -1,13 +1,13 @@
-import type { Client } from '../client.js';
+import type { Backend } from '../backend/index.js';
 import type { Value } from '../codec/index.js';
 import { PartialWriteError } from '../errors/index.js';
 import { encodePut, pairs, type BulkOptions, type BulkPutOptions, type BulkResult, type Entries } from '../kv/index.js';
-import type { Partitions } from './fanout.js';
-import { crossPartition, inPartitionOf, partitionLabel } from './wrap.js';
-import { checkHome } from './routed.js';
+import type { Partitions } from './segments.js';
+import { crossPartition, inPartitionOf, partitionLabel } from '../errors/partition-label.js';
+import { checkHome } from './lease-home.js';
 
 /**
- * Writes each partition's share of `entries` through its own client. Every
+ * Writes each partition's share of `entries` through its own backend. Every
  * entry is checked before anything is sent; `atomic` is refused when the keys
  * span partitions (no transaction crosses clusters).
  */
@@ -21,12 +21,12 @@ export async function bulkPut(parts: Partitions, entries: Entries, options: Bulk
   if (groups.size > 1) {
     if (options.atomic) throw crossPartition('an atomic bulkPut', keysOf(groups));
     // A single client checks its whole input first; do the same across clients.
-    for (const [p, group] of groups) for (const [key, value] of group) encodePut(parts.client(p).core, key, value);
+    for (const [p, group] of groups) for (const [key, value] of group) encodePut(parts.backend(p).core, key, value);
   }
-  return run(parts, 'bulkPut', groups, (client, group) => client.bulkPut(group, options));
+  return run(parts, 'bulkPut', groups, (backend, group) => backend.bulkPut(group, options));
 }
 
-/** Deletes each partition's share of `keys` through its own client; `atomic` across partitions is refused. */
+/** Deletes each partition's share of `keys` through its own backend; `atomic` across partitions is refused. */
 export async function bulkDelete(parts: Partitions, keys: Iterable<string>, options: BulkOptions = {}): Promise<BulkResult> {
   const groups = new Map<string, Set<string>>();
   for (const key of keys) {
@@ -35,9 +35,9 @@ export async function bulkDelete(parts: Partitions, keys: Iterable<string>, opti
   }
   if (groups.size > 1) {
     if (options.atomic) throw crossPartition('an atomic bulkDelete', keysOf(groups));
-    for (const [p, group] of groups) for (const key of group) parts.client(p).core.keys.encode(key);
+    for (const [p, group] of groups) for (const key of group) parts.backend(p).core.keys.encode(key);
   }
-  return run(parts, 'bulkDelete', groups, (client, group) => client.bulkDelete(group, options));
+  return run(parts, 'bulkDelete', groups, (backend, group) => backend.bulkDelete(group, options));
 }
 
 function keysOf(groups: ReadonlyMap<string, Map<string, unknown> | Set<string>>): Map<string, string[]> {
@@ -48,10 +48,10 @@ async function run<G extends { size: number }>(
   parts: Partitions,
   op: string,
   groups: ReadonlyMap<string, G>,
-  write: (client: Client, group: G) => Promise<BulkResult>,
+  write: (backend: Backend, group: G) => Promise<BulkResult>,
 ): Promise<BulkResult> {
   const entries = [...groups];
-  const settled = await Promise.allSettled(entries.map(([p, g]) => inPartitionOf(p, () => write(parts.client(p), g))));
+  const settled = await Promise.allSettled(entries.map(([p, g]) => inPartitionOf(p, () => write(parts.backend(p), g))));
   let count = 0;
   let applied = 0;
   const revisions: number[] = [];

@@ -1,8 +1,11 @@
-export { Router, type PartitionHealth, type PartitionWatchOptions } from './router.js';
+export { PartitionedBackend, Router } from './backend.js';
+export { connectBackend } from './connect.js';
 export { PartitionTable, type Segment } from './table.js';
-export { PartitionedWatch, type EventSource, type EventStream, type SourceEvent, type WatchLeg, type PartitionedEvent } from './watch.js';
-export { encodeToken, decodeToken, type Cursor, type RevisionVector } from './token.js';
-export { partitionLabel, inPartition } from './wrap.js';
-export { samePartition, partitionBinder } from './guard.js';
+export { PartitionedWatch, type EventSource, type EventStream, type SourceEvent, type WatchLeg, type PartitionedEvent } from '../watch/merged.js';
+export { encodeToken, decodeToken, type Cursor, type RevisionVector } from '../watch/token.js';
+export { partitionLabel, inPartition } from '../errors/partition-label.js';
+export { samePartition, partitionBinder } from './same-partition.js';
 export { spanOfSpec, type KeyedSpec, type KeyedOperation, type KeyedComparison } from './spec.js';
-export { checkHome, remember, watchWhole, type LeaseHint } from './routed.js';
+export { checkHome, remember } from './lease-home.js';
+export { worst } from './connection.js';
+export type { LeaseHint, PartitionHealth, PartitionWatchOptions } from '../backend/index.js';

@@ -2,12 +2,13 @@ import type { IEvent } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { revision } from '../core/ids.js';
 import { CancelledError, ClosedError, CompactedError, DecryptionError, EtcdKitError, ValidationError } from '../errors/index.js';
+import { Settlement } from '../events/index.js';
 import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
 import { checkDecryptionPolicy, type DecryptionErrorPolicy } from './options.js';
 import { Watch } from './watch.js';
-import type { WatchEvent } from './types.js';
+import type { WatchEvent } from '../kv/events.js';
 
 /** Reported by a {@link Mirror} after it relisted its prefix because its history was compacted away. */
 export interface MirrorResync {
@@ -80,8 +81,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   readonly #queue: MirrorChange[] = [];
   #wakeReader: (() => void) | undefined;
   #wakeWriter: (() => void) | undefined;
-  readonly #done: Promise<void>;
-  #settle!: (err?: unknown) => void;
+  readonly #done = new Settlement();
   #waiters: Array<{ revision: number; wake: () => void; fail: (err: unknown) => void }> = [];
 
   private constructor(core: Core, range: RawRange, options: MirrorOptions) {
@@ -89,10 +89,6 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     this.#range = range;
     this.#options = options;
     this.#bound = options.bufferSize ?? 1000;
-    this.#done = new Promise<void>((resolve, reject) => {
-      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
-    });
-    this.#done.catch(() => undefined);
   }
 
   /** @internal Lists the prefix and starts watching it. */
@@ -133,7 +129,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
    * `PermissionDeniedError`); the copy is then no longer current.
    */
   get done(): Promise<void> {
-    return this.#done;
+    return this.#done.promise;
   }
 
   /** Number of keys in the copy. */
@@ -318,6 +314,6 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     this.#wakeReader?.();
     this.#wakeWriter?.();
     void this.#watch?.close();
-    this.#settle(err);
+    this.#done.settle(err);
   }
 }

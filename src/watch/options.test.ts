@@ -5,7 +5,7 @@ import type { Core } from '../core/core.js';
 import { ValidationError } from '../errors/index.js';
 import { Keyspace } from '../keys/index.js';
 import { createRequest, validate } from './options.js';
-import { toWatchEvent } from './types.js';
+import { toWatchEvent } from '../kv/events.js';
 
 describe('watch options', () => {
   it('maps types to server-side filters and always asks for progress notifications', () => {

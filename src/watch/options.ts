@@ -1,6 +1,6 @@
 import type { IWatchCreateRequest } from 'etcd3';
 import { ValidationError } from '../errors/index.js';
-import type { WatchEvent, WatchEventType } from './types.js';
+import type { WatchEvent, WatchEventType } from '../kv/events.js';
 
 /** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
 export interface WatchOptions {

@@ -12,8 +12,9 @@ import {
   ValidationError,
   mapError,
 } from '../errors/index.js';
-import { attach, cancelError, dropStream, forgetToken, type RawStream } from './raw.js';
-import { toWatchEvent, type WatchEvent } from './types.js';
+import { Settlement } from '../events/index.js';
+import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
+import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 
 const BACKOFF_MIN_MS = 100;
@@ -77,8 +78,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #consumer: 'iterator' | 'callback' | undefined;
   #failure: unknown;
   #stopped = false;
-  readonly #done: Promise<void>;
-  #settle!: (err?: unknown) => void;
+  readonly #done = new Settlement();
 
   private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, standIn?: Undecodable) {
     this.#core = core;
@@ -88,11 +88,6 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
-    this.#done = new Promise<void>((resolve, reject) => {
-      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
-    });
-    // Callback users who never look at `done` must not get an unhandled rejection.
-    this.#done.catch(() => undefined);
   }
 
   /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
@@ -157,12 +152,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
   get done(): Promise<void> {
-    return this.#done;
+    return this.#done.promise;
   }
 
   /** Stops the watch and releases its stream. Idempotent. */
   async close(): Promise<void> {
-    this.#stop(undefined);
+    this.#stop();
   }
 
   /** Same as {@link Watch.close}, for `await using`. */
@@ -199,7 +194,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
-      this.#stop(undefined);
+      this.#stop();
     }
   }
 
@@ -229,7 +224,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         // Record the callback's error before the cleanup closes the watch.
         this.#fail(err);
       } finally {
-        this.#stop(undefined);
+        this.#stop();
       }
     })();
   }
@@ -240,7 +235,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     for (;;) {
       try {
         // Settles early when the watch is aborted or fails while being created.
-        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done]);
+        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done.promise]);
         if (this.#failure !== undefined) throw this.#failure;
         return;
       } catch (err) {
@@ -386,15 +381,15 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#stopped) return;
     this.#failure = err;
     this.#halt();
-    this.#settle(err);
+    this.#done.settle(err);
   }
 
-  #stop(err: unknown): void {
-    if (err !== undefined) return this.#fail(err);
+  /** Ends the watch without an error (closed or aborted). */
+  #stop(): void {
     if (this.#stopped) return;
     this.#buffer.length = 0;
     this.#halt();
-    this.#settle();
+    this.#done.settle();
   }
 
   #halt(): void {

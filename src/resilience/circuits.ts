@@ -9,7 +9,7 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { EndpointSkipped, endpointFailed } from './classify.js';
-import type { CircuitBreakerOptions } from './options.js';
+import type { CircuitBreakerOptions } from '../config/resilience.js';
 
 /** The state of one endpoint's circuit breaker. */
 export type CircuitStatus = 'closed' | 'open' | 'half-open';

@@ -1,23 +1,17 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { ClosedError, LockLostError, type EtcdKitError } from '../errors/index.js';
+import { Emitter } from '../events/index.js';
 import { LossSignal, type LossListener } from '../lease/index.js';
 import type { Comparison } from '../txn/compare.js';
-import { SessionHolder, type SessionChoice } from './holder.js';
+import { SessionHolder, type SessionChoice } from './session-holder.js';
 import { LocalTurn } from './local.js';
-import { guardKey, keyGone } from './guard.js';
-import { createdAt, deleteQuietly, writeTxn } from './ops.js';
+import { guardKey, keyGone, type Claimed } from './loss-watch.js';
+import { createdAt, deleteQuietly, writeTxn } from './requests.js';
 import type { Session } from './session.js';
 import { Stop, type WaitOptions } from './stop.js';
 
-/** A key won by an acquisition: the caller's key, the etcd key and its create revision (the fencing token). */
-export interface Claimed {
-  readonly key: string;
-  readonly etcdKey: Buffer;
-  readonly rev: number;
-  /** Frees the key's claim within this process. */
-  readonly unclaim: () => void;
-}
+export type { Claimed };
 
 interface Hold extends Claimed {
   readonly session: Session;
@@ -39,7 +33,7 @@ export abstract class LockHandle implements AsyncDisposable {
   /** @internal */
   protected readonly sessions: SessionHolder;
   readonly #turn = new LocalTurn();
-  readonly #listeners = new Set<LossListener>();
+  readonly #lostEvents = new Emitter<EtcdKitError>();
   readonly #closed = new AbortController();
   #loss = new LossSignal();
   #hold: Hold | undefined;
@@ -100,17 +94,19 @@ export abstract class LockHandle implements AsyncDisposable {
 
   /**
    * Calls `listener` each time a held lock is lost (its session's lease
-   * expired or was revoked). @returns a function that removes it.
+   * expired or was revoked). A listener that throws is reported as an
+   * uncaught exception, without keeping the others from being called.
+   * @returns a function that removes it.
+   * @throws TypeError when `listener` is not a function.
    */
   onLost(listener: LossListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#lostEvents.event(listener);
   }
 
   /**
    * Releases the lock. Does nothing when not held.
    * @throws {@link LockLostError} when the lock had been lost while held: the
-   * work done under it may not have been exclusive.
+   *   work done under it may not have been exclusive.
    */
   async unlock(options: CallOptions = {}): Promise<void> {
     const hold = this.#hold;
@@ -224,15 +220,7 @@ export abstract class LockHandle implements AsyncDisposable {
     if (hold.lost) return;
     hold.lost = new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason });
     hold.loss.fire(hold.lost);
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(hold.lost);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    this.#lostEvents.emit(hold.lost);
   }
 
   #release(hold: Hold): void {

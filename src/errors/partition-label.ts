@@ -4,7 +4,7 @@ import {
   PartitionUnavailableError,
   TimeoutError,
   UnavailableError,
-} from '../errors/index.js';
+} from './index.js';
 
 /** How messages name a partition: `partition '/events/'`, or `default partition`. */
 export function partitionLabel(prefix: string): string {

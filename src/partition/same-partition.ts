@@ -1,5 +1,5 @@
 import type { PartitionTable } from './table.js';
-import { crossPartition } from './wrap.js';
+import { crossPartition } from '../errors/partition-label.js';
 
 /**
  * The one partition holding every key of `keys` and every key under each of

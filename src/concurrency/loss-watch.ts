@@ -1,9 +1,17 @@
 import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
 import { LockLostError } from '../errors/index.js';
-import type { Claimed } from './hold.js';
-import { createRev } from './ops.js';
+import { createRev } from './requests.js';
 import { nextEvent } from './wait.js';
+
+/** A key won by an acquisition: the caller's key, the etcd key and its create revision (the fencing token). */
+export interface Claimed {
+  readonly key: string;
+  readonly etcdKey: Buffer;
+  readonly rev: number;
+  /** Frees the key's claim within this process. */
+  readonly unclaim: () => void;
+}
 
 /**
  * How long a lock is held before its key is watched. Short holds skip the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrossPartitionError } from '../errors/index.js';
-import { partitionBinder, samePartition } from './guard.js';
+import { partitionBinder, samePartition } from './same-partition.js';
 import { PartitionTable } from './table.js';
 
 const table = new PartitionTable(['/registry/events/', '/cache/']);

@@ -2,10 +2,10 @@ import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { ConfigError, ConflictError, LeaseNotFoundError } from '../errors/index.js';
-import { checkPutSize } from '../kv/limits.js';
-import { scan } from '../kv/scan.js';
-import { runChunks } from '../kv/chunk.js';
-import { EnvelopeCodec } from './envelope-codec.js';
+import { checkPutSize } from './limits.js';
+import { scan } from './scan.js';
+import { runChunks } from './chunk.js';
+import { EnvelopeCodec } from '../codec/envelope-codec.js';
 
 /** Options of {@link Client.reencrypt}. */
 export interface ReencryptOptions extends CallOptions {

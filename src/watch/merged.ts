@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors/index.js';
+import { Settlement } from '../events/index.js';
 import { decodeToken, encodeToken, type Cursor } from './token.js';
-import { inPartition, partitionLabel } from './wrap.js';
+import { inPartition, partitionLabel } from '../errors/partition-label.js';
 
 /** What the merge needs of an event: its key and revision. */
 export interface SourceEvent {
@@ -68,15 +69,12 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
   #onClose!: () => void;
   /** Settles on close, so a pending `next()` ends even if a source never answers its own close. */
   readonly #whenClosed = new Promise<undefined>((resolve) => (this.#onClose = () => resolve(undefined)));
-  #settle!: (err?: unknown) => void;
-  readonly #done = new Promise<void>((resolve, reject) => (this.#settle = (err) => (err === undefined ? resolve() : reject(err))));
+  readonly #done = new Settlement();
 
   private constructor(prefix: string, owner: (key: string) => string, legs: Live<E>[]) {
     this.#prefix = prefix;
     this.#owner = owner;
     this.#legs = legs;
-    // Users who never look at `done` must not get an unhandled rejection.
-    this.#done.catch(() => undefined);
   }
 
   /**
@@ -122,14 +120,14 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
 
   /** Settles when the watch ends: resolves on {@link PartitionedWatch.close}, rejects with the error that ended it. */
   get done(): Promise<void> {
-    return this.#done;
+    return this.#done.promise;
   }
 
   /** Stops every partition's watch; iteration then ends. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#settle();
+    this.#done.settle();
     this.#onClose();
     await Promise.allSettled(this.#legs.map(async (l) => l.stream.close()));
   }
@@ -159,7 +157,7 @@ export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<Pa
       step.live.pending = undefined;
       if (step.error !== undefined) {
         const err = inPartition(step.live.leg.partition, step.error);
-        this.#settle(err);
+        this.#done.settle(err);
         await this.close();
         throw err;
       }

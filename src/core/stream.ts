@@ -1,6 +1,6 @@
 import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
-import type { Core } from '../core/core.js';
-import { headerRevision, revision } from '../core/ids.js';
+import type { Core } from './core.js';
+import { headerRevision, revision } from './ids.js';
 import { CompactedError, mapError, TimeoutError, type EtcdKitError } from '../errors/index.js';
 
 /** The raw gRPC duplex stream etcd3 hands out, with the Node stream methods it has at run time. */

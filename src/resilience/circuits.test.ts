@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBrokenCircuitError } from 'cockatiel';
 import { EndpointSkipped } from './classify.js';
-import { EndpointGuards, traced, type AttemptTrace } from './guards.js';
+import { EndpointGuards, traced, type AttemptTrace } from './circuits.js';
 
 const A = 'http://a:1';
 const B = 'http://b:1';

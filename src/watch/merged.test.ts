@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnavailableError, ValidationError } from '../errors/index.js';
-import { PartitionTable } from './table.js';
-import { PartitionedWatch, type EventSource, type EventStream, type WatchLeg } from './watch.js';
+import { PartitionTable } from '../partition/table.js';
+import { PartitionedWatch, type EventSource, type EventStream, type WatchLeg } from './merged.js';
 
 interface Ev {
   readonly key: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Config } from '../config/index.js';
+import { Config } from './index.js';
 import { ConfigError } from '../errors/index.js';
-import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from './options.js';
+import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from './resilience.js';
 
 describe('Config.withRetry', () => {
   it('defaults to the documented values', () => {

@@ -1,7 +1,7 @@
 import type { IEvent, IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { revision } from '../core/ids.js';
-import { toKeyValue, type KeyValue } from '../kv/types.js';
+import { toKeyValue, type KeyValue } from './types.js';
 
 /** What every watch event carries. */
 interface EventBase {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/index.js';
-import { show } from '../config/validate.js';
+import { show } from './validate.js';
 
 /** How calls are retried. See {@link Config.withRetry}. */
 export interface RetryOptions {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CrossPartitionError, ValidationError } from '../errors/index.js';
-import { checkHome, remember, withoutHint, worst } from './routed.js';
+import { checkHome, remember, withoutHint } from './lease-home.js';
+import { worst } from './connection.js';
 
 describe('lease homes', () => {
   it('refuses a handle of another partition, naming both; passes its own partition, bare ids and unknown handles', () => {

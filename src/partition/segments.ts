@@ -1,0 +1,90 @@
+import type { Backend } from '../backend/index.js';
+import type { CallOptions } from '../core/call.js';
+import type { Core } from '../core/core.js';
+import { ValidationError } from '../errors/index.js';
+import { inPartitionOf, partitionLabel } from '../errors/partition-label.js';
+import { prefixEnd, type RawRange } from '../keys/index.js';
+import * as kv from '../kv/index.js';
+import type { PartitionTable, Segment } from './table.js';
+
+/** What the segmented calls need: the layout and each partition's backend. */
+export interface Partitions {
+  readonly table: PartitionTable;
+  backend(partition: string): Backend;
+}
+
+/** The etcd range of `segment` in its partition's cluster (under that cluster's namespace). */
+export function rawRange(core: Core, segment: Segment): RawRange {
+  const ns = core.keys.prefix;
+  const key = Buffer.concat([ns, segment.start]);
+  const rangeEnd = segment.end === null ? prefixEnd(ns) : Buffer.concat([ns, segment.end]);
+  return { key: key.length === 0 ? Buffer.from([0]) : key, rangeEnd };
+}
+
+/** The segments under `prefix`, after the same checks a single cluster makes. */
+export function segmentsOf(parts: Partitions, prefix: string, options: kv.PrefixOptions & { revision?: number }): Segment[] {
+  if (typeof prefix !== 'string') throw new ValidationError(`prefix must be a string, got ${typeof prefix}`);
+  if (prefix.length === 0 && options.all !== true) {
+    throw new ValidationError('empty prefix refused: it covers every key; pass { all: true } to mean that');
+  }
+  const segments = parts.table.spanPrefix(prefix);
+  checkOneRevision(segments, options.revision);
+  return segments;
+}
+
+/** A revision number means something in one cluster only. */
+function checkOneRevision(segments: readonly Segment[], revision: number | undefined): void {
+  const partitions = new Set(segments.map((s) => s.partition));
+  if (revision !== undefined && partitions.size > 1) {
+    throw new ValidationError(
+      `revision ${revision} cannot apply to ${partitions.size} partitions: each cluster has its own revisions`,
+    );
+  }
+}
+
+/** The ranges the listing of kv/prefix.ts reads: each segment in its partition's cluster, errors labelled with it. */
+function toSegments(parts: Partitions, segments: readonly Segment[]): kv.Segments {
+  const ranges = segments.map((s) => {
+    const core = parts.backend(s.partition).core;
+    return { cluster: s.partition, core, range: rawRange(core, s) };
+  });
+  return { ranges, inCluster: inPartitionOf, name: partitionLabel };
+}
+
+function prefixSegments(parts: Partitions, prefix: string, options: kv.PrefixOptions & { revision?: number }): kv.Segments {
+  return toSegments(parts, segmentsOf(parts, prefix, options));
+}
+
+export async function list(parts: Partitions, prefix: string, options: kv.ListOptions = {}): Promise<string[]> {
+  return kv.listSegments(prefixSegments(parts, prefix, options), options);
+}
+
+export async function listWithValues(parts: Partitions, prefix: string, options: kv.ListOptions = {}): Promise<Map<string, Buffer>> {
+  return kv.listWithValuesSegments(prefixSegments(parts, prefix, options), options);
+}
+
+/** Streams the keys under `prefix` in key order, partition piece after piece; each partition read at one revision. */
+export async function* iterate(parts: Partitions, prefix: string, options: kv.ListOptions = {}): AsyncGenerator<kv.KeyValue> {
+  yield* kv.iterateSegments(prefixSegments(parts, prefix, options), options);
+}
+
+export async function getRange(parts: Partitions, start: string, end: string, options: kv.ScanOptions = {}): Promise<kv.KeyValue[]> {
+  if (typeof start !== 'string' || typeof end !== 'string') throw new ValidationError('start and end must be strings');
+  const segments = parts.table.spanRange(Buffer.from(start, 'utf8'), end === '' ? null : Buffer.from(end, 'utf8'));
+  checkOneRevision(segments, options.revision);
+  return kv.getRangeSegments(toSegments(parts, segments), options);
+}
+
+export async function count(parts: Partitions, prefix: string, options: kv.PrefixOptions & CallOptions = {}): Promise<number> {
+  return kv.countSegments(prefixSegments(parts, prefix, options), options);
+}
+
+/**
+ * Deletes under `prefix` partition by partition, in key order; within one
+ * partition in one transaction. Not atomic across partitions: a failure after
+ * some partitions were cleared is a {@link PartialWriteError} (its `total` is
+ * NaN: how many keys the failed partition held is unknown).
+ */
+export async function deletePrefix(parts: Partitions, prefix: string, options: kv.PrefixOptions & CallOptions = {}): Promise<number> {
+  return kv.deleteSegments(prefixSegments(parts, prefix, options), prefix, options);
+}
