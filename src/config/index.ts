@@ -11,3 +11,4 @@ export {
   type CompressionOptions,
   type CompressionSettings,
 } from './encryption.js';
+export type { ReadConsistency, ReadBatchingOptions, WriteBatchingOptions, ReadBatching, WriteBatching } from './reads.js';

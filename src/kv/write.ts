@@ -54,13 +54,29 @@ export async function put(core: Core, key: string, value: Value, options: PutOpt
   return res.prev_kv ? { ...result, previous: toKeyValue(core, res.prev_kv) } : result;
 }
 
-export async function del(core: Core, key: string, options: CallOptions = {}): Promise<number> {
+/** Options of {@link Client.delete}. */
+export interface DeleteOptions extends CallOptions {
+  /** Return the removed key-value (decoded through the value pipeline) as `previous`. */
+  prevKV?: boolean;
+}
+
+/** What {@link Client.delete} returns with `prevKV: true`. */
+export interface DeleteResult {
+  /** How many keys were deleted (0 or 1). */
+  readonly deleted: number;
+  /** The key as it was just before the deletion, or `undefined` when it did not exist. */
+  readonly previous: KeyValue | undefined;
+}
+
+export async function del(core: Core, key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
   const etcdKey = core.keys.encode(key);
+  const prev_kv = options.prevKV === true;
   const res = await core.caller.run(
     'write',
     { op: 'delete', key },
-    (grpc) => core.etcd.kv.deleteRange({ key: etcdKey }, grpc),
+    (grpc) => core.etcd.kv.deleteRange(prev_kv ? { key: etcdKey, prev_kv } : { key: etcdKey }, grpc),
     options,
   );
-  return Number(res.deleted);
+  const raw = res.prev_kvs?.[0];
+  return { deleted: Number(res.deleted), previous: raw ? toKeyValue(core, raw) : undefined };
 }
