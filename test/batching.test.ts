@@ -114,3 +114,70 @@ describe('read batching', () => {
     expect(Config.defaults().readBatching).toEqual({ maxBatch: 128 });
   });
 });
+
+describe('write batching (opt-in)', () => {
+  let writer: Client;
+  beforeAll(async () => {
+    writer = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withWriteBatching({ maxDelayMs: 50 }));
+  });
+  afterAll(async () => writer?.close());
+
+  it('64 concurrent puts to distinct keys all succeed and share fewer than 64 revisions', async () => {
+    const p = uniquePrefix('wb');
+    const before = await handled('Txn');
+    const results = await Promise.all(Array.from({ length: 64 }, (_, i) => writer.put(`${p}${i}`, `v${i}`)));
+    const revisions = new Set(results.map((r) => r.revision));
+    expect(revisions.size).toBeLessThan(64);
+    expect((await handled('Txn')) - before).toBeGreaterThan(0);
+    const stored = await writer.listWithValues(p);
+    expect(stored.size).toBe(64);
+    for (const r of results) expect(r.revision).toBeGreaterThan(0);
+    // A batch is one revision: the keys written in it carry exactly that mod revision.
+    for (let i = 0; i < 64; i++) expect((await writer.find(`${p}${i}`))?.modRevision).toBe(results[i]!.revision);
+  });
+
+  it('keeps the order of two concurrent writes of one key', async () => {
+    const p = uniquePrefix('order');
+    for (let round = 0; round < 10; round++) {
+      const busy = writer.put(`${p}busy`, 'x'); // in flight: the writes below queue
+      const first = writer.put(`${p}k`, `first-${round}`);
+      const second = writer.put(`${p}k`, `second-${round}`);
+      const [, a, b] = await Promise.all([busy, first, second]);
+      expect(b.revision).toBeGreaterThan(a.revision);
+      expect(await writer.getString(`${p}k`)).toBe(`second-${round}`);
+    }
+  });
+
+  it('refuses an oversized value before sending; the batch mates still go', async () => {
+    const p = uniquePrefix('oversize');
+    const busy = writer.put(`${p}busy`, 'x');
+    const outcomes = await Promise.allSettled([
+      busy,
+      writer.put(`${p}a`, 'a'),
+      writer.put(`${p}huge`, Buffer.alloc(2 * 1024 * 1024)),
+      writer.put(`${p}b`, 'b'),
+      writer.delete(`${p}busy`),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'VALUE_TOO_LARGE' });
+    expect(await writer.list(p)).toEqual([`${p}a`, `${p}b`]);
+  });
+
+  it('a batch refused by etcd fails every caller in it with the typed error', async () => {
+    const p = uniquePrefix('refused');
+    const busy = writer.put(`${p}busy`, 'x');
+    const outcomes = await Promise.allSettled([
+      writer.put(`${p}a`, 'a'),
+      writer.put(`${p}b`, 'b', { lease: 'deadbeef' }), // no such lease: etcd refuses the whole txn
+    ]);
+    await busy;
+    for (const o of outcomes) expect(o.status === 'rejected' && o.reason).toMatchObject({ code: 'LEASE_NOT_FOUND' });
+    expect(await writer.exists(`${p}a`)).toBe(false);
+  });
+
+  it('Config.withWriteBatching validates', () => {
+    expect(() => Config.defaults().withWriteBatching({ maxDelayMs: -1 })).toThrow(/writeBatching.maxDelayMs/);
+    expect(Config.defaults().writeBatching).toBe(false);
+    expect(Config.defaults().withWriteBatching().writeBatching).toEqual({ maxBatch: 128, maxDelayMs: 5 });
+  });
+});
