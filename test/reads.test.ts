@@ -162,3 +162,22 @@ describe('serializable reads on a member that lost quorum', () => {
     expect(Config.defaults().readConsistency).toBe('linearizable');
   });
 });
+
+describe('watch.requestProgress', () => {
+  it('resolves to a revision at or past every write made before it, also writes outside the watched range', async () => {
+    const p = uniquePrefix('progress');
+    await using watch = await client.watchPrefix(p);
+    const { revision: inside } = await client.put(`${p}a`, '1');
+    const { revision: outside } = await client.put(`${p.slice(0, -1)}-elsewhere`, 'x');
+    const current = await watch.requestProgress();
+    expect(current).toBeGreaterThanOrEqual(outside);
+    expect(outside).toBeGreaterThan(inside);
+    await client.delete(`${p.slice(0, -1)}-elsewhere`);
+  });
+
+  it('rejects once the watch is closed', async () => {
+    const watch = await client.watch(uniquePrefix('progress-closed'));
+    await watch.close();
+    await expect(watch.requestProgress()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
