@@ -60,7 +60,7 @@ export class ReadBatcher {
   #alone(request: IRangeRequest, ctx: ErrorContext, options: CallOptions): Promise<IRangeResponse> {
     this.#inflight++;
     const core = this.#core;
-    const sent = core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), options);
+    const sent = core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), this.#serializable ? { ...options, requireLeader: false } : options);
     sent.then(this.#completed, this.#completed);
     return sent;
   }
@@ -93,14 +93,15 @@ export class ReadBatcher {
     const core = this.#core;
     const ctx: ErrorContext = { op: batch[0]!.ctx.op };
     const timeoutMs = Math.max(...batch.map((p) => p.timeoutMs ?? core.config.timeoutMs));
+    const run = { timeoutMs, requireLeader: !this.#serializable };
     try {
       if (batch.length === 1) {
         const p = batch[0]!;
-        const res = await core.caller.run('read', p.ctx, (grpc) => core.etcd.kv.range(p.request, grpc), { timeoutMs });
+        const res = await core.caller.run('read', p.ctx, (grpc) => core.etcd.kv.range(p.request, grpc), run);
         return this.#settle(p, res);
       }
       const success = batch.map((p) => ({ request_range: { ...p.request, serializable: this.#serializable } }));
-      const res = await core.caller.run('read', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), { timeoutMs });
+      const res = await core.caller.run('read', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), run);
       res.responses.forEach((r, i) => this.#settle(batch[i]!, r.response_range as IRangeResponse));
     } catch (err) {
       if (batch.length > 1 && smallerPage(err, batch.length) !== undefined) {

@@ -4,7 +4,7 @@ import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
 import { ValidationError } from '../errors/index.js';
 import { chunkForTxn } from './chunk.js';
-import { checkRevision, isSerializable, type ConsistencyOptions } from './range-options.js';
+import { checkRevision, isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 import { smallerPage } from './scan.js';
 import { toKeyValue, type KeyValue } from './types.js';
 
@@ -58,10 +58,11 @@ export async function getMany(core: Core, keys: Iterable<string>, options: GetMa
   const found: IKeyValue[] = [];
   const revisions: number[] = [];
   let pinned = options.revision;
+  const run = readRun(serializable, options);
   const read = async (chunk: typeof wanted): Promise<void> => {
     const ranges: IRangeRequest[] = chunk.map((k) => ({ key: k.raw, revision: pinned, serializable }));
     try {
-      const res = await core.caller.run('read', { op: 'getMany' }, (grpc) => core.etcd.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }, grpc), options);
+      const res = await core.caller.run('read', { op: 'getMany' }, (grpc) => core.etcd.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }, grpc), run);
       const at = headerRevision(res);
       revisions.push(pinned ?? at);
       if (!serializable) pinned ??= at;

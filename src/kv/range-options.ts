@@ -76,6 +76,15 @@ export function isSerializable(core: Core, options: ConsistencyOptions | undefin
   return c === 'serializable';
 }
 
+/**
+ * The call options of a read: a serializable one must not carry etcd's
+ * `hasleader` requirement, or a member without a leader would refuse the
+ * very reads it can still answer.
+ */
+export function readRun<T extends object>(serializable: boolean, options: T): T & { requireLeader?: boolean } {
+  return serializable ? { ...options, requireLeader: false } : options;
+}
+
 /** True when the results are not in ascending key order (pages then cannot simply continue after the last key). */
 export function descendingKeys(options: RangeOptions): boolean {
   return options.sort?.target === 'key' && options.sort.order === 'descend';

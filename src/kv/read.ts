@@ -4,7 +4,7 @@ import type { CallOptions } from '../core/call.js';
 import { KeyNotFoundError, type ErrorContext } from '../errors/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
 import { enrichCompacted } from '../core/stream.js';
-import { checkRevision, isSerializable, type ConsistencyOptions } from './range-options.js';
+import { checkRevision, isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 import { readBatcher } from './batch.js';
 
 /** Options of point reads. */
@@ -24,7 +24,7 @@ function rangeOne(core: Core, request: IRangeRequest, ctx: ErrorContext, options
   if (serializable) request.serializable = true;
   const batcher = options.revision === undefined ? readBatcher(core, serializable) : undefined;
   if (batcher) return batcher.range(request, ctx, options);
-  return core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), options);
+  return core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), readRun(serializable, options));
 }
 
 /** The stored key-value of `key`, as etcd3 returns it (value still encoded). */

@@ -5,7 +5,7 @@ import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { enrichCompacted } from '../core/stream.js';
-import { checkRangeOptions, checkRevision, descendingKeys, isSerializable, rangeFields, sortsByContent, type ConsistencyOptions, type RangeOptions } from './range-options.js';
+import { checkRangeOptions, checkRevision, descendingKeys, isSerializable, rangeFields, readRun, sortsByContent, type ConsistencyOptions, type RangeOptions } from './range-options.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions, ConsistencyOptions, RangeOptions {
@@ -84,13 +84,15 @@ export async function* scan(
   const descend = descendingKeys(options);
   let left = options.limit ?? Number.POSITIVE_INFINITY;
   let pinned = options.revision;
-  const base = { ...rangeFields(options), keys_only: options.keysOnly === true, serializable: isSerializable(core, options) };
+  const serializable = isSerializable(core, options);
+  const base = { ...rangeFields(options), keys_only: options.keysOnly === true, serializable };
+  const run = readRun(serializable, options);
   const fetch = async (start: Buffer, end: Buffer | undefined): Promise<Fetched> => {
     for (;;) {
       const limit = single ? (options.limit ?? 0) : Math.min(pageSize, left);
       const request = { ...base, key: start, range_end: end, limit, revision: pinned };
       try {
-        const res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), options);
+        const res = await core.caller.run('read', { op }, (grpc) => core.etcd.kv.range(request, grpc), run);
         return { kvs: res.kvs, more: res.more && !single, revision: pinned ?? revision(res.header.revision) };
       } catch (err) {
         const smaller = pageSize > 1 && !single ? smallerPage(err, pageSize) : undefined;
@@ -124,7 +126,7 @@ export async function countRange(core: Core, op: string, range: RawRange, option
     'read',
     { op },
     (grpc) => core.etcd.kv.range({ key: range.key, range_end: range.rangeEnd, count_only: true, serializable }, grpc),
-    options,
+    readRun(serializable, options),
   );
   return Number(res.count);
 }
