@@ -57,6 +57,12 @@ export interface ConnectOptions {
  * A connection to an etcd cluster. Create one with {@link Client.connect},
  * share it across your application, and close it when done.
  *
+ * The client is a facade: apart from conveniences such as `getString` and
+ * `getJSON`, each method hands the call to one backend, either a single cluster or,
+ * when the config has partitions ({@link Config.withPartition}), a
+ * partitioned keyspace that routes each call to the clusters it concerns.
+ * Both offer the same operations with the same meaning.
+ *
  * @example
  * ```ts
  * await using client = await Client.connect(Config.defaults().withEndpoints('localhost:2379'));

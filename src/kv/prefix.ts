@@ -121,20 +121,25 @@ export async function* iterateSegments(segments: Segments, options: ListOptions 
     const limit = Number.isFinite(left) ? left : undefined;
     const pages = scan(core, 'iterate', range, { ...options, limit, revision: pinned.get(cluster) ?? options.revision });
     const it = pages[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await segments.inCluster(cluster, () => it.next());
-      if (next.done) break;
-      pinned.set(cluster, next.value.revision);
-      const kvs = next.value.kvs;
-      left -= kvs.length;
-      for (let i = 0; i < kvs.length; i++) {
-        const kv = toKeyValue(core, kvs[i]!);
-        // Drop each decoded entry once converted: otherwise the whole page (thousands of
-        // objects) outlives the young generation's collections while it is consumed, gets
-        // promoted, and waits for a full collection. 100,000 keys: ~73 → ~53 MiB growth.
-        kvs[i] = undefined as never;
-        yield kv;
+    try {
+      for (;;) {
+        const next = await segments.inCluster(cluster, () => it.next());
+        if (next.done) break;
+        pinned.set(cluster, next.value.revision);
+        const kvs = next.value.kvs;
+        left -= kvs.length;
+        for (let i = 0; i < kvs.length; i++) {
+          const kv = toKeyValue(core, kvs[i]!);
+          // Drop each decoded entry once converted: otherwise the whole page (thousands of
+          // objects) outlives the young generation's collections while it is consumed, gets
+          // promoted, and waits for a full collection. 100,000 keys: ~73 → ~53 MiB growth.
+          kvs[i] = undefined as never;
+          yield kv;
+        }
       }
+    } finally {
+      // A consumer that stops early (break, return, throw) ends the page reader too, as for-await would.
+      await it.return?.(undefined);
     }
   }
 }

@@ -16,7 +16,8 @@ import { TxnBuilder, type CasOptions } from '../txn/index.js';
 import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent, WatchOptions } from '../watch/index.js';
 import { PartitionedWatch, type EventSource, type SourceEvent, type WatchLeg } from '../watch/merged.js';
 import * as bulk from './bulk.js';
-import { MergedConnection, worst } from './connection.js';
+import * as clusters from './clusters.js';
+import { MergedConnection } from './connection.js';
 import { checkHome, remember, withoutHint } from './lease-home.js';
 import { reencryptAll } from './reencrypt.js';
 import { partitionBinder, samePartition } from './same-partition.js';
@@ -272,33 +273,18 @@ export class PartitionedBackend implements Backend, segments.Partitions {
     return this.#connection.events.iterate(options);
   }
 
-  // ---- cluster ----
-  async status(options?: CallOptions): Promise<EndpointStatus[]> {
-    return (await Promise.all([...this.#backends.values()].map((b) => b.status(options)))).flat();
+  // ---- cluster: every partition's, gathered (partition/clusters.ts) ----
+  status(options?: CallOptions): Promise<EndpointStatus[]> {
+    return clusters.status(this.#backends, options);
   }
-
-  async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
-    return Promise.all(
-      [...this.#backends].map(async ([partition, b]) => ({ partition, endpoints: b.config.endpoints, health: await b.health(options) })),
-    );
+  partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+    return clusters.partitionHealth(this.#backends, options);
   }
-
-  /** Healthy when every partition is; `statuses` lists every endpoint of every partition; `connection` is the worst. */
-  async health(options?: CallOptions): Promise<Health> {
-    const all = await this.partitionHealth(options);
-    return {
-      healthy: all.every((p) => p.health.healthy),
-      endpoints: all.reduce((n, p) => n + p.health.endpoints, 0),
-      reachable: all.reduce((n, p) => n + p.health.reachable, 0),
-      statuses: all.flatMap((p) => p.health.statuses),
-      connection: worst(all.map((p) => p.health.connection)),
-      openCircuits: all.reduce((n, p) => n + p.health.openCircuits, 0),
-    };
+  health(options?: CallOptions): Promise<Health> {
+    return clusters.health(this.#backends, options);
   }
-
-  async members(options?: CallOptions): Promise<Member[]> {
-    const lists = await Promise.all([...this.#backends].map(([p, b]) => inPartitionOf(p, () => b.members(options))));
-    return lists.flat();
+  members(options?: CallOptions): Promise<Member[]> {
+    return clusters.members(this.#backends, options);
   }
 
   // ---- what needs one revision for the whole keyspace: refused, each cluster has its own ----
