@@ -8,7 +8,8 @@ import { smallerPage } from './scan.js';
 interface Pending {
   readonly request: IRangeRequest;
   readonly ctx: ErrorContext;
-  readonly timeoutMs: number | undefined;
+  /** When the caller's own timeout runs out (counted from the call, queueing included). */
+  readonly deadline: number;
   readonly resolve: (res: IRangeResponse) => void;
   readonly reject: (err: unknown) => void;
   readonly signal: AbortSignal | undefined;
@@ -46,7 +47,8 @@ export class ReadBatcher {
   range(request: IRangeRequest, ctx: ErrorContext, options: CallOptions): Promise<IRangeResponse> {
     if (this.#inflight === 0) return this.#alone(request, ctx, options);
     return new Promise<IRangeResponse>((resolve, reject) => {
-      const p: Pending = { request, ctx, timeoutMs: options.timeoutMs, resolve, reject, signal: options.signal, onAbort: undefined, timer: undefined, done: false };
+      const deadline = Date.now() + (options.timeoutMs ?? this.#core.config.timeoutMs);
+      const p: Pending = { request, ctx, deadline, resolve, reject, signal: options.signal, onAbort: undefined, timer: undefined, done: false };
       if (p.signal) {
         if (p.signal.aborted) return reject(cancelled(p));
         p.onAbort = () => this.#settle(p, undefined, cancelled(p));
@@ -80,19 +82,18 @@ export class ReadBatcher {
 
   async #send(batch: Pending[]): Promise<void> {
     this.#inflight++;
-    this.#arm(batch);
     try {
-      await this.#run(batch);
+      const timeoutMs = this.#arm(batch);
+      if (timeoutMs > 0) await this.#run(batch.filter((p) => !p.done), timeoutMs);
     } finally {
       this.#completed();
     }
   }
 
   /** Sends `batch` as one request; a reply over the receive limit splits it in halves, each sent again. */
-  async #run(batch: Pending[]): Promise<void> {
+  async #run(batch: Pending[], timeoutMs: number): Promise<void> {
     const core = this.#core;
     const ctx: ErrorContext = { op: batch[0]!.ctx.op };
-    const timeoutMs = Math.max(...batch.map((p) => p.timeoutMs ?? core.config.timeoutMs));
     const run = { timeoutMs, requireLeader: !this.#serializable };
     try {
       if (batch.length === 1) {
@@ -106,21 +107,29 @@ export class ReadBatcher {
     } catch (err) {
       if (batch.length > 1 && smallerPage(err, batch.length) !== undefined) {
         const half = Math.ceil(batch.length / 2);
-        await Promise.all([this.#run(batch.slice(0, half)), this.#run(batch.slice(half))]);
+        await Promise.all([this.#run(batch.slice(0, half), timeoutMs), this.#run(batch.slice(half), timeoutMs)]);
         return;
       }
       for (const p of batch) this.#settle(p, undefined, err);
     }
   }
 
-  /** Gives a caller whose own timeout is shorter than the batch's its own timer. */
-  #arm(batch: Pending[]): void {
-    const batchTimeout = Math.max(...batch.map((p) => p.timeoutMs ?? this.#core.config.timeoutMs));
+  /**
+   * The batch's timeout: the longest time left to any of its callers. A caller
+   * whose time ran out while queued fails now; one with less time left than
+   * the batch gets a timer of its own. 0 when no caller has time left.
+   */
+  #arm(batch: Pending[]): number {
+    const now = Date.now();
+    const timeout = (p: Pending) => new TimeoutError(`${p.ctx.op}: no answer within the timeout (waited in a read batch)`);
+    let longest = 0;
+    for (const p of batch) longest = Math.max(longest, p.deadline - now);
     for (const p of batch) {
-      const own = p.timeoutMs ?? this.#core.config.timeoutMs;
-      if (own >= batchTimeout) continue;
-      p.timer = setTimeout(() => this.#settle(p, undefined, new TimeoutError(`${p.ctx.op}: no answer within ${own} ms`)), own);
+      const left = p.deadline - now;
+      if (left <= 0) this.#settle(p, undefined, timeout(p));
+      else if (left < longest) p.timer = setTimeout(() => this.#settle(p, undefined, timeout(p)), left);
     }
+    return longest;
   }
 
   #settle(p: Pending, res: IRangeResponse | undefined, err?: unknown): void {
