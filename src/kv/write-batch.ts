@@ -21,6 +21,7 @@ interface PendingWrite {
   readonly bytes: number;
   readonly ctx: ErrorContext;
   readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number | undefined;
   readonly resolve: (outcome: WriteOutcome) => void;
   readonly reject: (err: unknown) => void;
   onAbort: (() => void) | undefined;
@@ -65,7 +66,7 @@ export class WriteBatcher {
     const bytes = etcdKey.length + (op.request_put?.value?.length ?? 0) + OP_OVERHEAD;
     if (this.#inflight === 0 && this.#pending.length === 0) return this.#alone(op, id, ctx, options);
     return new Promise<WriteOutcome>((resolve, reject) => {
-      const p: PendingWrite = { op, id, bytes, ctx, signal: options.signal, resolve, reject, onAbort: undefined, done: false };
+      const p: PendingWrite = { op, id, bytes, ctx, signal: options.signal, timeoutMs: options.timeoutMs, resolve, reject, onAbort: undefined, done: false };
       if (p.signal) {
         if (p.signal.aborted) return reject(cancelled(p));
         p.onAbort = () => this.#settle(p, undefined, cancelled(p));
@@ -145,7 +146,9 @@ export class WriteBatcher {
     try {
       const ctx: ErrorContext = batch.length === 1 ? batch[0]!.ctx : { op: `${batch[0]!.ctx.op} (batch of ${batch.length})` };
       const success = batch.map((w) => w.op);
-      const res = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), {});
+      // One outcome for all: the batch runs under the longest timeout its writes asked for.
+      const timeoutMs = Math.max(...batch.map((w) => w.timeoutMs ?? core.config.timeoutMs));
+      const res = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), { timeoutMs });
       const revision = headerRevision(res);
       res.responses.forEach((r, i) => this.#settle(batch[i]!, { revision, response: r }));
     } catch (err) {
