@@ -3,7 +3,7 @@ import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
 import { ValidationError } from '../errors/index.js';
-import { chunkForTxn } from './chunk.js';
+import { chunkForTxn, runChunks } from './chunk.js';
 import { checkRevision, isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 import { smallerPage } from './scan.js';
 import { toKeyValue, type KeyValue } from './types.js';
@@ -74,7 +74,10 @@ export async function getMany(core: Core, keys: Iterable<string>, options: GetMa
       await read(chunk.slice(half));
     }
   };
-  for (const chunk of chunks) await read(chunk);
+  // The first chunk fixes the revision; the rest go a few at a time, pinned to it.
+  if (chunks.length > 0) await read(chunks[0]!);
+  const rest = await runChunks(chunks.slice(1), 4, read);
+  if ('error' in rest) throw rest.error;
   return manyResult(found.map((kv) => { const v = toKeyValue(core, kv); return [v.key, v]; }), revisions);
 }
 
