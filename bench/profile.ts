@@ -44,7 +44,7 @@ async function profile(name: string, side: 'etcdkit' | 'raw', seconds: number): 
   const scenario = scenarios.find((s) => s.name === name);
   if (!scenario) throw new Error(`unknown scenario ${name}`);
   const etcd = await startEtcd();
-  const etcdkit = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
+  const etcdkit = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withReadBatching(false));
   const raw = new Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
   const ctx = { etcdkit, raw, endpoints: etcd.endpoints, prefix: `/etcdkit-profile/${name}/`, quick: false };
   try {

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = describeMachine();
   const etcd = await etcdServer();
-  const etcdkit = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
+  const etcdkit = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withReadBatching(false));
   const raw = new Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
   const runId = randomBytes(3).toString('hex');
   const done: ScenarioResult[] = [];

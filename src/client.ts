@@ -38,6 +38,13 @@ import type {
   ScanOptions,
   HistoryOptions,
   KeyVersion,
+  ConsistencyOptions,
+  DeleteOptions,
+  DeleteResult,
+  DeletePrefixOptions,
+  DeletePrefixResult,
+  GetManyOptions,
+  GetManyResult,
 } from './kv/index.js';
 
 /** Options of {@link Client.connect}. */
@@ -151,16 +158,46 @@ export class Client implements AsyncDisposable {
    * Whether `key` exists, without transferring its value.
    * @example `if (await client.exists('/app/lock')) { ... }`
    */
-  exists(key: string, options?: CallOptions): Promise<boolean> {
+  exists(key: string, options?: ReadOptions): Promise<boolean> {
     return this.#backend.exists(key, options);
   }
 
   /**
-   * Deletes `key`; resolves to the number of keys deleted (0 or 1).
-   * @example `await client.delete('/app/mode');`
+   * Reads many keys at once: one read-only transaction, at one revision,
+   * when they fit the server's limits (`maxTxnOps`, the request and reply
+   * sizes); otherwise several, each later one pinned to the first one's
+   * revision (linearizable reads), so the result is still one snapshot. The
+   * `revisions` of the result say what was read at (several entries only for
+   * serializable chunks or several partitions). Keys that do not exist are
+   * absent from the map.
+   * @example
+   * ```ts
+   * const kvs = await client.getMany(['/users/alice', '/users/bob']);
+   * kvs.get('/users/alice')?.value.toString();
+   * ```
+   * @throws {@link ValidationError} for a bad key or revision (nothing is sent).
+   * @throws {@link CompactedError} when `revision` (or a later chunk's pinned revision) was compacted.
    */
-  delete(key: string, options?: CallOptions): Promise<number> {
-    return this.#backend.delete(key, options);
+  getMany(keys: Iterable<string>, options?: GetManyOptions): Promise<GetManyResult> {
+    return this.#backend.getMany(keys, options);
+  }
+
+  /**
+   * Deletes `key`; resolves to the number of keys deleted (0 or 1), or with
+   * `{ prevKV: true }` to `{ deleted, previous }`, `previous` being the key
+   * as it was (decoded through the value pipeline; `undefined` when absent).
+   * @example
+   * ```ts
+   * await client.delete('/app/mode');
+   * const { previous } = await client.delete('/app/mode', { prevKV: true });
+   * ```
+   * @throws {@link DecryptionError} with `prevKV` when the removed value cannot be decrypted (the key is deleted all the same).
+   */
+  delete(key: string, options: DeleteOptions & { prevKV: true }): Promise<DeleteResult>;
+  delete(key: string, options?: DeleteOptions): Promise<number>;
+  async delete(key: string, options?: DeleteOptions): Promise<number | DeleteResult> {
+    const res = await this.#backend.delete(key, options);
+    return options?.prevKV === true ? res : res.deleted;
   }
 
   /**
@@ -225,17 +262,27 @@ export class Client implements AsyncDisposable {
    * Number of keys under `prefix`, counted by the server.
    * @example `const n = await client.count('/users/');`
    */
-  count(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
+  count(prefix: string, options?: PrefixOptions & CallOptions & ConsistencyOptions): Promise<number> {
     return this.#backend.count(prefix, options);
   }
 
   /**
-   * Deletes every key under `prefix` in one request; resolves to the number deleted.
+   * Deletes every key under `prefix` in one request; resolves to the number
+   * deleted, or with `{ prevKV: true }` to `{ deleted, previous }`, the
+   * removed key-values decoded through the value pipeline.
    * The empty prefix is refused unless `{ all: true }` is passed.
-   * @example `await client.deletePrefix('/tmp/');`
+   * @example
+   * ```ts
+   * await client.deletePrefix('/tmp/');
+   * const { previous } = await client.deletePrefix('/jobs/', { prevKV: true });
+   * ```
+   * @throws {@link ResponseTooLargeError} with `prevKV` when the removed pairs exceed the receive limit (the keys are deleted all the same).
    */
-  deletePrefix(prefix: string, options?: PrefixOptions & CallOptions): Promise<number> {
-    return this.#backend.deletePrefix(prefix, options);
+  deletePrefix(prefix: string, options: DeletePrefixOptions & { prevKV: true }): Promise<DeletePrefixResult>;
+  deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number>;
+  async deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number | DeletePrefixResult> {
+    const res = await this.#backend.deletePrefix(prefix, options);
+    return options?.prevKV === true ? res : res.deleted;
   }
 
   // ---- snapshot --------------------------------------------------------

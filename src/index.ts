@@ -31,7 +31,18 @@ export type {
   ListOptions,
   PrefixOptions,
   ScanOptions,
+  ConsistencyOptions,
+  RangeOptions,
+  SortOptions,
+  SortTarget,
+  DeleteOptions,
+  DeleteResult,
+  DeletePrefixOptions,
+  DeletePrefixResult,
+  GetManyOptions,
+  GetManyResult,
 } from './kv/index.js';
+export type { ReadConsistency, ReadBatchingOptions, WriteBatchingOptions, ReadBatching, WriteBatching } from './config/index.js';
 export {
   EtcdKitError,
   ConfigError,

@@ -4,6 +4,7 @@
  */
 import type { Scenario } from '../scenario.js';
 import { bulkVsPutLoop, bulkVsTxnLoop } from './bulk.js';
+import { getBatched, getSerializable, putBatched } from './batching.js';
 import { encryptedGet1k, encryptedGet64k, encryptedPut1k, encryptedPut64k, open64k, seal64k } from './encryption.js';
 import { iterate } from './iterate.js';
 import { count, get1, get64, put1, put64 } from './kv.js';
@@ -18,6 +19,9 @@ export const scenarios: readonly Scenario[] = [
   put64,
   get1,
   get64,
+  getBatched,
+  getSerializable,
+  putBatched,
   bulkVsPutLoop,
   bulkVsTxnLoop,
   iterate,

@@ -61,16 +61,18 @@ export interface Backend {
   put(key: string, value: Value, options?: kv.PutOptions): Promise<kv.PutResult>;
   get(key: string, options?: kv.ReadOptions): Promise<Buffer>;
   find(key: string, options?: kv.ReadOptions): Promise<kv.KeyValue | undefined>;
-  exists(key: string, options?: CallOptions): Promise<boolean>;
-  delete(key: string, options?: CallOptions): Promise<number>;
+  exists(key: string, options?: kv.ReadOptions): Promise<boolean>;
+  getMany(keys: Iterable<string>, options?: kv.GetManyOptions): Promise<kv.GetManyResult>;
+  /** Always the full result; the client gives the count alone unless `prevKV` was asked. */
+  delete(key: string, options?: kv.DeleteOptions): Promise<kv.DeleteResult>;
   bulkPut(entries: kv.Entries, options?: kv.BulkPutOptions): Promise<kv.BulkResult>;
   bulkDelete(keys: Iterable<string>, options?: kv.BulkOptions): Promise<kv.BulkResult>;
   list(prefix: string, options?: kv.ListOptions): Promise<string[]>;
   listWithValues(prefix: string, options?: kv.ListOptions): Promise<Map<string, Buffer>>;
   iterate(prefix: string, options?: kv.ListOptions): AsyncIterable<kv.KeyValue>;
   getRange(start: string, end: string, options?: kv.ScanOptions): Promise<kv.KeyValue[]>;
-  count(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number>;
-  deletePrefix(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number>;
+  count(prefix: string, options?: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions): Promise<number>;
+  deletePrefix(prefix: string, options?: kv.DeletePrefixOptions): Promise<kv.DeletePrefixResult>;
   history(key: string, options?: kv.HistoryOptions): Promise<kv.KeyVersion[]>;
   reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult>;
 

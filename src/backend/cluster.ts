@@ -86,10 +86,13 @@ export class ClusterBackend implements Backend {
   find(key: string, options?: kv.ReadOptions): Promise<kv.KeyValue | undefined> {
     return kv.find(this.core, key, options);
   }
-  exists(key: string, options?: CallOptions): Promise<boolean> {
+  exists(key: string, options?: kv.ReadOptions): Promise<boolean> {
     return kv.exists(this.core, key, options);
   }
-  delete(key: string, options?: CallOptions): Promise<number> {
+  getMany(keys: Iterable<string>, options?: kv.GetManyOptions): Promise<kv.GetManyResult> {
+    return kv.getMany(this.core, keys, options);
+  }
+  delete(key: string, options?: kv.DeleteOptions): Promise<kv.DeleteResult> {
     return kv.del(this.core, key, options);
   }
   bulkPut(entries: kv.Entries, options?: kv.BulkPutOptions): Promise<kv.BulkResult> {
@@ -112,10 +115,10 @@ export class ClusterBackend implements Backend {
   getRange(start: string, end: string, options?: kv.ScanOptions): Promise<kv.KeyValue[]> {
     return kv.getRange(this.core, start, end, options);
   }
-  count(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number> {
+  count(prefix: string, options?: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions): Promise<number> {
     return kv.count(this.core, prefix, options);
   }
-  deletePrefix(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number> {
+  deletePrefix(prefix: string, options?: kv.DeletePrefixOptions): Promise<kv.DeletePrefixResult> {
     return kv.deletePrefix(this.core, prefix, options);
   }
 

@@ -23,6 +23,17 @@ import {
 } from './resilience.js';
 import type { Logger, Telemetry } from '../telemetry/types.js';
 import { checkLogger, checkTelemetry } from './observe.js';
+import {
+  READ_BATCHING_DEFAULTS,
+  readBatching,
+  readConsistency,
+  writeBatching,
+  type ReadBatching,
+  type ReadBatchingOptions,
+  type ReadConsistency,
+  type WriteBatching,
+  type WriteBatchingOptions,
+} from './reads.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -52,6 +63,9 @@ interface ConfigState {
   readonly logger: Logger | undefined;
   readonly telemetryPartition: string | undefined;
   readonly autoSyncMs: number | undefined;
+  readonly readConsistency: ReadConsistency;
+  readonly readBatching: ReadBatching | false;
+  readonly writeBatching: WriteBatching | false;
 }
 
 /** A part of the keyspace served by its own etcd cluster: every key starting with `prefix`. */
@@ -105,6 +119,9 @@ export class Config {
       logger: undefined,
       telemetryPartition: undefined,
       requireLeader: DEFAULTS.requireLeader,
+      readConsistency: 'linearizable',
+      readBatching: READ_BATCHING_DEFAULTS,
+      writeBatching: false,
     });
   }
 
@@ -438,6 +455,59 @@ export class Config {
     return this.#with({ partitions: Object.freeze([]) });
   }
 
+  /** How reads are served unless a call says otherwise. */
+  get readConsistency(): ReadConsistency {
+    return this.#state.readConsistency;
+  }
+  /** Read batching settings; `false` when off. */
+  get readBatching(): ReadBatching | false {
+    return this.#state.readBatching;
+  }
+  /** Write batching settings; `false` when off (the default). */
+  get writeBatching(): WriteBatching | false {
+    return this.#state.writeBatching;
+  }
+
+  /**
+   * How reads are served when a call does not say (`consistency` on each
+   * read overrides it). `'serializable'` reads are answered by the member
+   * they reach without asking the leader: they work on a member that lost
+   * quorum, but may miss recent writes (stale).
+   * @default 'linearizable'
+   * @example `Config.defaults().withReadConsistency('serializable')`
+   * @throws {@link ConfigError} for anything but `'linearizable'` or `'serializable'`.
+   */
+  withReadConsistency(consistency: ReadConsistency): Config {
+    return this.#with({ readConsistency: readConsistency(consistency) });
+  }
+
+  /**
+   * Read batching (on by default): single-key linearizable reads (get,
+   * getString, getJSON, find, exists) without a `revision`, issued while an
+   * earlier read is in flight, are sent together as one read-only
+   * transaction. An idle client sends a read at once. `false` turns it off.
+   * @default { maxBatch: 128 }
+   * @example `Config.defaults().withReadBatching(false)`
+   * @throws {@link ConfigError} for a `maxBatch` that is not a positive whole number.
+   */
+  withReadBatching(options: ReadBatchingOptions | false): Config {
+    return this.#with({ readBatching: readBatching(options) });
+  }
+
+  /**
+   * Write batching (off by default): puts and deletes to distinct keys issued
+   * while another write is in flight are sent together as one transaction.
+   * Writes of one batch share one revision and commit or fail together; two
+   * writes to the same key never share a batch. `false` turns it off.
+   * See docs/key-value.md for the exact semantics.
+   * @default false
+   * @example `Config.defaults().withWriteBatching({ maxBatch: 64, maxDelayMs: 2 })`
+   * @throws {@link ConfigError} for a bad `maxBatch` or `maxDelayMs`.
+   */
+  withWriteBatching(options: WriteBatchingOptions | false = {}): Config {
+    return this.#with({ writeBatching: writeBatching(options) });
+  }
+
   /** A plain description with the password hidden, for logs. */
   toJSON(): Record<string, unknown> {
     const s = this.#state;
@@ -463,6 +533,9 @@ export class Config {
       ...(s.autoSyncMs === undefined ? {} : { autoSyncMs: s.autoSyncMs }),
       telemetry: s.telemetry !== undefined,
       logger: s.logger !== undefined,
+      readConsistency: s.readConsistency,
+      readBatching: s.readBatching,
+      writeBatching: s.writeBatching,
     };
   }
 

@@ -10,3 +10,4 @@ export type {
   CompressionOptions,
   CompressionSettings,
 } from './encryption.js';
+export type { ReadConsistency, ReadBatchingOptions, WriteBatchingOptions, ReadBatching, WriteBatching } from './reads.js';

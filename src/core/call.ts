@@ -75,6 +75,8 @@ export const requireLeader: Interceptor = (options, nextCall) =>
       next(copy, listener);
     },
   });
+// One array for every call: grpc-js only reads it, and a fresh one per call is garbage on the hot path.
+const LEADER_REQUIRED: Interceptor[] = [requireLeader];
 
 /** What one run learnt from its last failed attempt. */
 interface Failure {
@@ -205,7 +207,7 @@ export class Caller {
 
   #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {
     const deadline = grpcDeadline(options.timeoutMs ?? this.#timeoutMs);
-    return options.requireLeader === false ? { deadline } : { deadline, interceptors: [requireLeader] };
+    return options.requireLeader === false ? { deadline } : { deadline, interceptors: LEADER_REQUIRED };
   }
 
   // Which failures are retried: a read's transient ones; a write's only when

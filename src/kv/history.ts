@@ -7,6 +7,7 @@ import { CompactedError, TimeoutError, mapError } from '../errors/index.js';
 import { attach, cancelError, dropStream, type RawStream } from '../core/stream.js';
 import { toWatchEvent, type WatchEvent } from './events.js';
 import { checkRevision } from './read.js';
+import { isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 
 /** One past state of a key, as returned by {@link Client.history}. */
 export interface KeyVersion {
@@ -25,7 +26,7 @@ export interface KeyVersion {
 }
 
 /** Options of {@link Client.history}. */
-export interface HistoryOptions extends CallOptions {
+export interface HistoryOptions extends CallOptions, ConsistencyOptions {
   /** Oldest revision to include. Default: the oldest still kept (the compaction point). */
   fromRevision?: number;
 }
@@ -57,7 +58,9 @@ function distinctRevisions(events: IWatchResponse['events']): number {
 export async function history(core: Core, key: string, options: HistoryOptions = {}): Promise<KeyVersion[]> {
   const raw = core.keys.encode(key);
   checkRevision(options.fromRevision);
-  const now = await core.caller.run('read', { op: 'history', key }, (grpc) => core.etcd.kv.range({ key: raw, limit: 1 }, grpc), options);
+  // Serializable: the starting point (current revision) comes from the member reached.
+  const serializable = isSerializable(core, options);
+  const now = await core.caller.run('read', { op: 'history', key }, (grpc) => core.etcd.kv.range({ key: raw, limit: 1, serializable }, grpc), readRun(serializable, options));
   const kv = now.kvs[0];
   const target: Target = { end: headerRevision(now), lastChange: kv && revision(kv.mod_revision) };
   let from = options.fromRevision ?? 1;

@@ -1,7 +1,20 @@
 export { find, get, exists, type ReadOptions } from './read.js';
-export { put, del, encodePut, leaseOf, type PutOptions, type PutResult } from './write.js';
+export { put, del, encodePut, leaseOf, type PutOptions, type PutResult, type DeleteOptions, type DeleteResult } from './write.js';
 export { bulkPut, bulkDelete, pairs, type Entries, type BulkOptions, type BulkPutOptions, type BulkResult } from './bulk.js';
-export { list, listWithValues, iterate, getRange, count, deletePrefix, type ListOptions, type PrefixOptions } from './prefix.js';
+export {
+  list,
+  listWithValues,
+  iterate,
+  getRange,
+  count,
+  deletePrefix,
+  type ListOptions,
+  type PrefixOptions,
+  type DeletePrefixOptions,
+  type DeletePrefixResult,
+} from './prefix.js';
+export { getMany, manyResult, distinctKeys, type GetManyOptions, type GetManyResult } from './many.js';
+export type { ConsistencyOptions, RangeOptions, SortOptions, SortTarget } from './range-options.js';
 export {
   listSegments,
   listWithValuesSegments,

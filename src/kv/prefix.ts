@@ -4,6 +4,7 @@ import { PartialWriteError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { countRange, scan, type ScanOptions } from './scan.js';
 import { toKeyValue, type KeyValue } from './types.js';
+import { compareFor, descendingKeys, sortsByContent, type ConsistencyOptions, type RangeOptions } from './range-options.js';
 
 /** Options of operations over a prefix. */
 export interface PrefixOptions {
@@ -46,18 +47,22 @@ function byCluster(ranges: readonly ClusterRange[]): Map<string, number[]> {
   return groups;
 }
 
+type Raw = Parameters<typeof toKeyValue>[1];
+
 /**
  * Reads every range, clusters in parallel, each cluster's ranges at one
- * revision (its first page's), and returns the results in range order.
+ * revision (its first page's), and returns the results in the order asked:
+ * range order for key order, merged across ranges for any other sort, cut
+ * to `limit` overall.
  */
 async function collect<T>(
   segments: Segments,
   op: string,
   options: ScanOptions & { keysOnly?: boolean },
-  map: (core: Core, kv: Parameters<typeof toKeyValue>[1]) => T,
+  map: (core: Core, kv: Raw) => T,
 ): Promise<T[]> {
   const { ranges } = segments;
-  const out: T[][] = ranges.map(() => []);
+  const out: { core: Core; kv: Raw }[][] = ranges.map(() => []);
   await Promise.all(
     [...byCluster(ranges)].map(([cluster, indexes]) =>
       segments.inCluster(cluster, async () => {
@@ -66,13 +71,26 @@ async function collect<T>(
           const { core, range } = ranges[i]!;
           for await (const page of scan(core, op, range, { ...options, revision: pinned })) {
             pinned ??= page.revision;
-            for (const kv of page.kvs) out[i]!.push(map(core, kv));
+            for (const kv of page.kvs) out[i]!.push({ core, kv });
           }
         }
       }),
     ),
   );
-  return out.flat();
+  return ordered(out, options).map((e) => map(e.core, e.kv));
+}
+
+/** The results of several ranges (each already sorted and limited) in the order `options` ask for. */
+function ordered<E extends { kv: Raw }>(perRange: E[][], options: RangeOptions): E[] {
+  if (perRange.length === 1) return perRange[0]!;
+  let all: E[];
+  if (sortsByContent(options)) {
+    const compare = compareFor(options);
+    all = perRange.flat().sort((a, b) => compare(a.kv, b.kv));
+  } else {
+    all = (descendingKeys(options) ? [...perRange].reverse() : perRange).flat();
+  }
+  return options.limit === undefined ? all : all.slice(0, options.limit);
 }
 
 export async function listSegments(segments: Segments, options: ListOptions = {}): Promise<string[]> {
@@ -88,12 +106,20 @@ export async function listWithValuesSegments(segments: Segments, options: ListOp
 /**
  * Streams the ranges one after the other (the merge of the clusters' streams,
  * since the ranges are disjoint and sorted); each cluster is read at one
- * revision, memory bounded by a page.
+ * revision, memory bounded by a page. Any order but ascending keys over
+ * several ranges needs every range first: it is collected, then streamed.
  */
 export async function* iterateSegments(segments: Segments, options: ListOptions = {}): AsyncGenerator<KeyValue> {
+  if (segments.ranges.length > 1 && (sortsByContent(options) || descendingKeys(options))) {
+    yield* await collect(segments, 'iterate', options, toKeyValue);
+    return;
+  }
   const pinned = new Map<string, number>();
+  let left = options.limit ?? Number.POSITIVE_INFINITY;
   for (const { cluster, core, range } of segments.ranges) {
-    const pages = scan(core, 'iterate', range, { ...options, revision: pinned.get(cluster) ?? options.revision });
+    if (left <= 0) return;
+    const limit = Number.isFinite(left) ? left : undefined;
+    const pages = scan(core, 'iterate', range, { ...options, limit, revision: pinned.get(cluster) ?? options.revision });
     const it = pages[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -101,6 +127,7 @@ export async function* iterateSegments(segments: Segments, options: ListOptions 
         if (next.done) break;
         pinned.set(cluster, next.value.revision);
         const kvs = next.value.kvs;
+        left -= kvs.length;
         for (let i = 0; i < kvs.length; i++) {
           const kv = toKeyValue(core, kvs[i]!);
           // Drop each decoded entry once converted: otherwise the whole page (thousands of
@@ -121,11 +148,30 @@ export async function getRangeSegments(segments: Segments, options: ScanOptions 
   return collect(segments, 'getRange', options, toKeyValue);
 }
 
-export async function countSegments(segments: Segments, options: PrefixOptions & CallOptions = {}): Promise<number> {
+export async function countSegments(segments: Segments, options: PrefixOptions & CallOptions & ConsistencyOptions = {}): Promise<number> {
   const counts = await Promise.all(
     segments.ranges.map((r) => segments.inCluster(r.cluster, () => countRange(r.core, 'count', r.range, options))),
   );
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Options of {@link Client.deletePrefix}. */
+export interface DeletePrefixOptions extends PrefixOptions, CallOptions {
+  /**
+   * Return the removed key-values (decoded through the value pipeline) as
+   * `previous`. They come back in the delete's one reply: a prefix whose
+   * pairs exceed the 4 MiB receive limit is deleted all the same, but the
+   * call then fails with {@link ResponseTooLargeError}.
+   */
+  prevKV?: boolean;
+}
+
+/** What {@link Client.deletePrefix} returns with `prevKV: true`. */
+export interface DeletePrefixResult {
+  /** How many keys were deleted. */
+  readonly deleted: number;
+  /** The removed key-values as they were just before the deletion, in key order. */
+  readonly previous: KeyValue[];
 }
 
 /**
@@ -134,13 +180,16 @@ export async function countSegments(segments: Segments, options: PrefixOptions &
  * cleared is a {@link PartialWriteError} (its `total` is NaN: how many keys the
  * failed cluster held is unknown).
  */
-export async function deleteSegments(segments: Segments, prefix: string, options: PrefixOptions & CallOptions = {}): Promise<number> {
+export async function deleteSegments(segments: Segments, prefix: string, options: DeletePrefixOptions = {}): Promise<DeletePrefixResult> {
   let deleted = 0;
+  const previous: KeyValue[] = [];
   const done: string[] = [];
   for (const [cluster, indexes] of byCluster(segments.ranges)) {
     const ranges = indexes.map((i) => segments.ranges[i]!);
     try {
-      deleted += await segments.inCluster(cluster, () => deleteRanges(ranges[0]!.core, prefix, ranges.map((r) => r.range), options));
+      const res = await segments.inCluster(cluster, () => deleteRanges(ranges[0]!.core, prefix, ranges.map((r) => r.range), options));
+      deleted += res.deleted;
+      previous.push(...res.previous);
       done.push(segments.name(cluster));
     } catch (err) {
       if (deleted === 0) throw err; // nothing changed yet: the failure says it all
@@ -148,20 +197,23 @@ export async function deleteSegments(segments: Segments, prefix: string, options
       throw new PartialWriteError(message, deleted, Number.NaN, { cause: err });
     }
   }
-  return deleted;
+  return { deleted, previous };
 }
 
 /** One range: a delete-range request; several: one transaction deleting them all. */
-async function deleteRanges(core: Core, prefix: string, ranges: readonly RawRange[], options: CallOptions): Promise<number> {
+async function deleteRanges(core: Core, prefix: string, ranges: readonly RawRange[], options: DeletePrefixOptions): Promise<DeletePrefixResult> {
   const context = { op: 'deletePrefix', key: prefix };
+  const prev_kv = options.prevKV === true;
+  const decode = (kvs: Raw[] | undefined) => (kvs ?? []).map((kv) => toKeyValue(core, kv));
   if (ranges.length === 1) {
     const { key, rangeEnd } = ranges[0]!;
-    const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.deleteRange({ key, range_end: rangeEnd }, grpc), options);
-    return Number(res.deleted);
+    const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.deleteRange({ key, range_end: rangeEnd, prev_kv }, grpc), options);
+    return { deleted: Number(res.deleted), previous: decode(res.prev_kvs) };
   }
-  const success = ranges.map((r) => ({ request_delete_range: { key: r.key, range_end: r.rangeEnd } }));
+  const success = ranges.map((r) => ({ request_delete_range: { key: r.key, range_end: r.rangeEnd, prev_kv } }));
   const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.txn({ success }, grpc), options);
-  return res.responses.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
+  const deleted = res.responses.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
+  return { deleted, previous: res.responses.flatMap((r) => decode(r.response_delete_range?.prev_kvs)) };
 }
 
 export async function list(core: Core, prefix: string, options: ListOptions = {}): Promise<string[]> {
@@ -180,10 +232,10 @@ export async function getRange(core: Core, start: string, end: string, options: 
   return getRangeSegments(oneCluster(core, core.keys.range(start, end)), options);
 }
 
-export async function count(core: Core, prefix: string, options: PrefixOptions & CallOptions = {}): Promise<number> {
+export async function count(core: Core, prefix: string, options: PrefixOptions & CallOptions & ConsistencyOptions = {}): Promise<number> {
   return countSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
 }
 
-export async function deletePrefix(core: Core, prefix: string, options: PrefixOptions & CallOptions = {}): Promise<number> {
+export async function deletePrefix(core: Core, prefix: string, options: DeletePrefixOptions = {}): Promise<DeletePrefixResult> {
   return deleteSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), prefix, options);
 }

@@ -1,37 +1,41 @@
-import type { IKeyValue } from 'etcd3';
+import type { IKeyValue, IRangeRequest, IRangeResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { KeyNotFoundError, ValidationError } from '../errors/index.js';
+import { KeyNotFoundError, type ErrorContext } from '../errors/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
 import { enrichCompacted } from '../core/stream.js';
 import { explainFuture } from './future.js';
+import { checkRevision, isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
+import { readBatcher } from './batch.js';
 
 /** Options of point reads. */
-export interface ReadOptions extends CallOptions {
+export interface ReadOptions extends CallOptions, ConsistencyOptions {
   /** Read the key as it was at this revision (must not be compacted). */
   revision?: number;
 }
 
-export function checkRevision(revision: number | undefined): void {
-  if (revision !== undefined && (!Number.isSafeInteger(revision) || revision <= 0)) {
-    throw new ValidationError(`revision must be a positive whole number, got ${revision}`);
-  }
+export { checkRevision };
+
+/**
+ * One single-key range request: through the read batcher when it may share
+ * a batch (no revision: a batch reads at one current revision), else alone.
+ */
+function rangeOne(core: Core, request: IRangeRequest, ctx: ErrorContext, options: ReadOptions): Promise<IRangeResponse> {
+  const serializable = isSerializable(core, options);
+  if (serializable) request.serializable = true;
+  const batcher = options.revision === undefined ? readBatcher(core, serializable) : undefined;
+  if (batcher) return batcher.range(request, ctx, options);
+  return core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), readRun(serializable, options));
 }
 
 /** The stored key-value of `key`, as etcd3 returns it (value still encoded). */
 async function readOne(core: Core, key: string, options: ReadOptions): Promise<IKeyValue | undefined> {
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
-  const res = await core.caller
-    .run(
-      'read',
-      { op: 'get', key, revision: options.revision },
-      (grpc) => core.etcd.kv.range({ key: raw, revision: options.revision, limit: 1 }, grpc),
-      options,
-    )
-    .catch(async (err: unknown) => {
-      throw await explainFuture(core, await enrichCompacted(core, err, raw));
-    });
+  const request: IRangeRequest = options.revision === undefined ? { key: raw, limit: 1 } : { key: raw, revision: options.revision, limit: 1 };
+  const res = await rangeOne(core, request, { op: 'get', key, revision: options.revision }, options).catch(async (err: unknown) => {
+    throw await explainFuture(core, await enrichCompacted(core, err, raw));
+  });
   return res.kvs[0];
 }
 
@@ -47,13 +51,10 @@ export async function get(core: Core, key: string, options: ReadOptions = {}): P
   return core.codec.decode(kv.key, kv.value, key);
 }
 
-export async function exists(core: Core, key: string, options: CallOptions = {}): Promise<boolean> {
+export async function exists(core: Core, key: string, options: ReadOptions = {}): Promise<boolean> {
   const raw = core.keys.encode(key);
-  const res = await core.caller.run(
-    'read',
-    { op: 'exists', key },
-    (grpc) => core.etcd.kv.range({ key: raw, count_only: true }, grpc),
-    options,
-  );
+  checkRevision(options.revision);
+  const request: IRangeRequest = options.revision === undefined ? { key: raw, count_only: true } : { key: raw, revision: options.revision, count_only: true };
+  const res = await rangeOne(core, request, { op: 'exists', key }, options);
   return Number(res.count) > 0;
 }

@@ -4,12 +4,12 @@ import type { CallOptions } from '../core/call.js';
 import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
-import { checkRevision } from './read.js';
 import { enrichCompacted } from '../core/stream.js';
 import { explainFuture } from './future.js';
+import { checkRangeOptions, checkRevision, descendingKeys, isSerializable, rangeFields, readRun, sortsByContent, type ConsistencyOptions, type RangeOptions } from './range-options.js';
 
 /** Options of paged reads over a range of keys. */
-export interface ScanOptions extends CallOptions {
+export interface ScanOptions extends CallOptions, ConsistencyOptions, RangeOptions {
   /**
    * Keys per request. A page whose reply would exceed gRPC's 4 MiB receive
    * limit is fetched again in halves, so large values never break a listing.
@@ -79,29 +79,40 @@ export async function* scan(
     throw new ValidationError(`pageSize must be a positive whole number, got ${pageSize}`);
   }
   checkRevision(options.revision);
+  checkRangeOptions(core, options);
+  // A sort by content is one request (etcd sorts the whole range); otherwise pages.
+  const single = sortsByContent(options);
+  const descend = descendingKeys(options);
+  let left = options.limit ?? Number.POSITIVE_INFINITY;
   let pinned = options.revision;
-  const fetch = async (start: Buffer): Promise<Fetched> => {
+  const serializable = isSerializable(core, options);
+  const base = { ...rangeFields(options), keys_only: options.keysOnly === true, serializable };
+  const run = readRun(serializable, options);
+  const fetch = async (start: Buffer, end: Buffer | undefined): Promise<Fetched> => {
     for (;;) {
-      const request = { key: start, range_end: range.rangeEnd, limit: pageSize, revision: pinned, keys_only: options.keysOnly === true };
+      const limit = single ? (options.limit ?? 0) : Math.min(pageSize, left);
+      const request = { ...base, key: start, range_end: end, limit, revision: pinned };
       try {
-        const res = await core.caller.run('read', { op, revision: pinned }, (grpc) => core.etcd.kv.range(request, grpc), options);
-        return { kvs: res.kvs, more: res.more, revision: pinned ?? revision(res.header.revision) };
+        const res = await core.caller.run('read', { op, revision: pinned }, (grpc) => core.etcd.kv.range(request, grpc), run);
+        return { kvs: res.kvs, more: res.more && !single, revision: pinned ?? revision(res.header.revision) };
       } catch (err) {
-        const smaller = pageSize > 1 ? smallerPage(err, pageSize) : undefined;
+        const smaller = pageSize > 1 && !single ? smallerPage(err, pageSize) : undefined;
         if (smaller === undefined) throw await explainFuture(core, await enrichCompacted(core, err, range.key));
         pageSize = smaller;
       }
     }
   };
-  let next: Promise<Fetched> | undefined = fetch(range.key);
+  let next: Promise<Fetched> | undefined = fetch(range.key, range.rangeEnd);
   while (next) {
     const page: Fetched = await next;
     pinned = page.revision;
+    left -= page.kvs.length;
     const last = page.kvs[page.kvs.length - 1];
     next = undefined;
-    if (page.more && last) {
+    if (page.more && last && left > 0) {
       if (!fixed) pageSize = Math.min(pageSize * 4, nextPageSize(page.kvs));
-      next = fetch(keyAfter(last.key));
+      // Descending: the rest lies below the last key, so it becomes the (exclusive) end.
+      next = descend ? fetch(range.key, last.key) : fetch(keyAfter(last.key), range.rangeEnd);
       // Awaited on the next turn; if the caller stops early, its failure must not go unhandled.
       next.catch(() => undefined);
     }
@@ -110,12 +121,13 @@ export async function* scan(
 }
 
 /** Counts the keys in `range` without reading them. */
-export async function countRange(core: Core, op: string, range: RawRange, options: CallOptions = {}): Promise<number> {
+export async function countRange(core: Core, op: string, range: RawRange, options: CallOptions & ConsistencyOptions = {}): Promise<number> {
+  const serializable = isSerializable(core, options);
   const res = await core.caller.run(
     'read',
     { op },
-    (grpc) => core.etcd.kv.range({ key: range.key, range_end: range.rangeEnd, count_only: true }, grpc),
-    options,
+    (grpc) => core.etcd.kv.range({ key: range.key, range_end: range.rangeEnd, count_only: true, serializable }, grpc),
+    readRun(serializable, options),
   );
   return Number(res.count);
 }

@@ -4,6 +4,7 @@ import { headerRevision, leaseToWire } from '../core/ids.js';
 import { toBuffer, type Value } from '../codec/index.js';
 import { checkPutSize } from './limits.js';
 import { toKeyValue, type KeyValue, type LeaseRef } from './types.js';
+import { writeBatcher } from './write-batch.js';
 
 /** Options of {@link Client.put}. */
 export interface PutOptions extends CallOptions {
@@ -46,6 +47,13 @@ export function leaseOf(ref: LeaseRef | undefined): string | undefined {
 export async function put(core: Core, key: string, value: Value, options: PutOptions = {}): Promise<PutResult> {
   const op = encodePut(core, key, value);
   const lease = leaseOf(options.lease);
+  const batcher = writeBatcher(core);
+  if (batcher) {
+    const request = { key: op.etcdKey, value: op.value, lease, prev_kv: options.prevKV === true };
+    const { revision, response } = await batcher.write({ request_put: request }, op.etcdKey, { op: 'put', key }, options);
+    const prev = response.response_put?.prev_kv;
+    return prev ? { revision, previous: toKeyValue(core, prev) } : { revision };
+  }
   const res = await core.caller.run(
     'write',
     { op: 'put', key },
@@ -56,13 +64,28 @@ export async function put(core: Core, key: string, value: Value, options: PutOpt
   return res.prev_kv ? { ...result, previous: toKeyValue(core, res.prev_kv) } : result;
 }
 
-export async function del(core: Core, key: string, options: CallOptions = {}): Promise<number> {
+/** Options of {@link Client.delete}. */
+export interface DeleteOptions extends CallOptions {
+  /** Return the removed key-value (decoded through the value pipeline) as `previous`. */
+  prevKV?: boolean;
+}
+
+/** What {@link Client.delete} returns with `prevKV: true`. */
+export interface DeleteResult {
+  /** How many keys were deleted (0 or 1). */
+  readonly deleted: number;
+  /** The key as it was just before the deletion, or `undefined` when it did not exist. */
+  readonly previous: KeyValue | undefined;
+}
+
+export async function del(core: Core, key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
   const etcdKey = core.keys.encode(key);
-  const res = await core.caller.run(
-    'write',
-    { op: 'delete', key },
-    (grpc) => core.etcd.kv.deleteRange({ key: etcdKey }, grpc),
-    options,
-  );
-  return Number(res.deleted);
+  const prev_kv = options.prevKV === true;
+  const request = prev_kv ? { key: etcdKey, prev_kv } : { key: etcdKey };
+  const batcher = writeBatcher(core);
+  const res = batcher
+    ? (await batcher.write({ request_delete_range: request }, etcdKey, { op: 'delete', key }, options)).response.response_delete_range!
+    : await core.caller.run('write', { op: 'delete', key }, (grpc) => core.etcd.kv.deleteRange(request, grpc), options);
+  const raw = res.prev_kvs?.[0];
+  return { deleted: Number(res.deleted), previous: raw ? toKeyValue(core, raw) : undefined };
 }

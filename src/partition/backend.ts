@@ -115,10 +115,14 @@ export class PartitionedBackend implements Backend, segments.Partitions {
   find(key: string, options?: kv.ReadOptions): Promise<kv.KeyValue | undefined> {
     return this.#on(key, (b) => b.find(key, options));
   }
-  exists(key: string, options?: CallOptions): Promise<boolean> {
+  exists(key: string, options?: kv.ReadOptions): Promise<boolean> {
     return this.#on(key, (b) => b.exists(key, options));
   }
-  delete(key: string, options?: CallOptions): Promise<number> {
+  /** Keys grouped by partition, each group read by its cluster (in parallel); the revisions of every cluster read. */
+  getMany(keys: Iterable<string>, options?: kv.GetManyOptions): Promise<kv.GetManyResult> {
+    return segments.getMany(this, keys, options);
+  }
+  delete(key: string, options?: kv.DeleteOptions): Promise<kv.DeleteResult> {
     return this.#on(key, (b) => b.delete(key, options));
   }
   history(key: string, options?: kv.HistoryOptions): Promise<kv.KeyVersion[]> {
@@ -153,10 +157,10 @@ export class PartitionedBackend implements Backend, segments.Partitions {
   getRange(start: string, end: string, options?: kv.ScanOptions): Promise<kv.KeyValue[]> {
     return segments.getRange(this, start, end, options);
   }
-  count(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number> {
+  count(prefix: string, options?: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions): Promise<number> {
     return segments.count(this, prefix, options);
   }
-  deletePrefix(prefix: string, options?: kv.PrefixOptions & CallOptions): Promise<number> {
+  deletePrefix(prefix: string, options?: kv.DeletePrefixOptions): Promise<kv.DeletePrefixResult> {
     return segments.deletePrefix(this, prefix, options);
   }
   reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {

@@ -75,7 +75,7 @@ export async function getRange(parts: Partitions, start: string, end: string, op
   return kv.getRangeSegments(toSegments(parts, segments), options);
 }
 
-export async function count(parts: Partitions, prefix: string, options: kv.PrefixOptions & CallOptions = {}): Promise<number> {
+export async function count(parts: Partitions, prefix: string, options: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions = {}): Promise<number> {
   return kv.countSegments(prefixSegments(parts, prefix, options), options);
 }
 
@@ -85,6 +85,24 @@ export async function count(parts: Partitions, prefix: string, options: kv.Prefi
  * some partitions were cleared is a {@link PartialWriteError} (its `total` is
  * NaN: how many keys the failed partition held is unknown).
  */
-export async function deletePrefix(parts: Partitions, prefix: string, options: kv.PrefixOptions & CallOptions = {}): Promise<number> {
+export async function deletePrefix(parts: Partitions, prefix: string, options: kv.DeletePrefixOptions = {}): Promise<kv.DeletePrefixResult> {
   return kv.deleteSegments(prefixSegments(parts, prefix, options), prefix, options);
+}
+
+/**
+ * Reads `keys` grouped by partition, the groups in parallel, each in its
+ * cluster's read-only transactions; `revisions` lists every cluster's.
+ * @throws {@link ValidationError} for a `revision` when the keys span partitions.
+ */
+export async function getMany(parts: Partitions, keys: Iterable<string>, options: kv.GetManyOptions = {}): Promise<kv.GetManyResult> {
+  const groups = new Map<string, string[]>();
+  for (const key of kv.distinctKeys(keys)) {
+    const p = parts.table.partitionOf(key);
+    groups.set(p, [...(groups.get(p) ?? []), key]);
+  }
+  if (options.revision !== undefined && groups.size > 1) {
+    throw new ValidationError(`revision ${options.revision} cannot apply to ${groups.size} partitions: each cluster has its own revisions`);
+  }
+  const results = await Promise.all([...groups].map(([p, ks]) => inPartitionOf(p, () => parts.backend(p).getMany(ks, options))));
+  return kv.manyResult(results.flatMap((r) => [...r]), results.flatMap((r) => r.revisions));
 }

@@ -17,6 +17,8 @@ import { attach, cancelError, dropStream, forgetToken, type RawStream } from '..
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import { WatchPool } from './pool.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
+import { ProgressRequests } from './progress.js';
+import type { CallOptions } from '../core/call.js';
 
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 3000;
@@ -86,6 +88,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #failure: unknown;
   #stopped = false;
   readonly #done = new Settlement();
+  readonly #progress = new ProgressRequests();
 
   private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, standIn?: Undecodable) {
     this.#core = core;
@@ -160,6 +163,28 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
    */
   get pending(): number {
     return this.#buffer.length;
+  }
+
+  /**
+   * Asks etcd for the watch's progress (etcd's `RequestProgress`) and
+   * resolves to the revision the server says this watch is current at: every
+   * change up to it in the watched range has been sent. A cache fed by the
+   * watch can use it to prove it is up to date without a write.
+   *
+   * On etcd before 3.4.24 and 3.5.8 the server may answer before events it
+   * already queued for the watch (etcd-io/etcd#15220): there, events at or
+   * below the returned revision may still arrive after it. The watch's own
+   * resume point is never moved by this answer, so no event is skipped.
+   * @example `const current = await watch.requestProgress();`
+   * @throws {@link ClosedError} when the watch has ended.
+   * @throws {@link TimeoutError} when no answer comes within the timeout.
+   */
+  async requestProgress(options: CallOptions = {}): Promise<number> {
+    if (this.#stopped) throw this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed');
+    const answer = this.#progress.wait(options.timeoutMs ?? this.#core.config.timeoutMs, options);
+    // Without a stream (reconnecting) the request goes out once the watch is attached again.
+    this.#stream?.write({ progress_request: {} });
+    return answer;
   }
 
   /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
@@ -283,6 +308,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#resuming = false;
     this.#attempt = 0;
     this.#authFailures = 0;
+    if (this.#progress.waiting) stream.write({ progress_request: {} });
     if (this.#buffer.length >= this.#bound) this.#pause();
   }
 
@@ -299,7 +325,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     }
     if (res.events.length === 0) {
       // A progress notification for this watcher: every change up to the header revision was sent.
-      if (String(res.watch_id) === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
+      const id = String(res.watch_id);
+      if (id === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
+      // An answer to requestProgress: id -1 in etcd 3.4 (broadcast to the stream's watchers: this one).
+      if (id === this.#watchId || id === '-1') this.#progress.answered(headerRevision(res));
       return;
     }
     // A revision too large for one message comes in fragments: deliver it whole or not at all.
@@ -446,6 +475,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   #halt(): void {
     this.#stopped = true;
+    this.#progress.failAll(this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed'));
     clearTimeout(this.#timer);
     if (this.#detachCheck) clearImmediate(this.#detachCheck);
     dropStream(this.#stream);
