@@ -77,15 +77,27 @@ export class ClusterAdmin {
   }
 
   /**
-   * Removes a member; its etcd process then stops by itself.
+   * Removes a member; its etcd process then stops by itself. When the member
+   * removed is the one that served the request, it may stop before its answer
+   * is sent: the member list is then read (from another member) and a removal
+   * it confirms is a success, not an {@link AmbiguousWriteError}.
    * @example `await client.cluster.removeMember('8e9e05c52164694d');`
    * @throws {@link ValidationError} for a malformed or unknown member id.
    * @throws {@link ServerError} with etcd's reason, e.g. removing it would cost the cluster its quorum.
    */
   async removeMember(id: string, options?: CallOptions): Promise<Member[]> {
     const ID = memberToWire(id);
-    const res = await this.#write('member remove', (grpc) => this.#core.etcd.cluster.memberRemove({ ID }, grpc), options);
-    return res.members.map(toMember);
+    const confirm = async (): Promise<{ members: Member[] } | undefined> => {
+      const now = await members(this.#core, { timeoutMs: options?.timeoutMs });
+      return now.some((m) => m.id === memberFromWire(ID)) ? undefined : { members: now };
+    };
+    const res = await this.#core.caller.run<{ members: Member[] }>(
+      'write',
+      { op: 'member remove' },
+      async (grpc) => ({ members: (await this.#core.etcd.cluster.memberRemove({ ID }, grpc)).members.map(toMember) }),
+      { ...options, resolveAmbiguous: confirm },
+    );
+    return res.members;
   }
 
   /**
