@@ -10,7 +10,11 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   // The CLI is a program, not an API: no declarations for it.
   dts: {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'opentelemetry/index': 'src/opentelemetry/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'testing/index': 'src/testing/index.ts',
+      'opentelemetry/index': 'src/opentelemetry/index.ts',
+    },
   },
   sourcemap: true,
   clean: true,

@@ -37,7 +37,12 @@ const median = (xs: number[]) => {
 };
 
 /** Puts in a loop until `stop`; reports the first success sent after `killedAt()`. */
-async function writeLoop(w: Writer, round: number, killedAt: () => number | undefined, stop: () => boolean): Promise<Sample> {
+async function writeLoop(
+  w: Writer,
+  round: number,
+  killedAt: () => number | undefined,
+  stop: () => boolean,
+): Promise<Sample> {
   let failed = 0;
   let ambiguous = 0;
   let recoveryMs = NaN;
@@ -71,7 +76,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds && Date.now() - started < budgetMs; round++) {
       let killedAt: number | undefined;
       const deadline = performance.now() + 15_000;
-      const loops = writers.map((w) => writeLoop(w, round, () => killedAt, () => performance.now() > deadline));
+      const loops = writers.map((w) =>
+        writeLoop(
+          w,
+          round,
+          () => killedAt,
+          () => performance.now() > deadline,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 300)); // both writers in full swing
       const leader = await etcd.leader();
       killedAt = performance.now();
@@ -103,7 +115,9 @@ function print(samples: Map<string, Sample[]>): void {
     };
   });
   const base = rows.find((r) => r.name === 'etcd3')?.median ?? NaN;
-  console.log(`\nRecovery after SIGKILL of the leader (3-member loopback cluster), ms; etcdkit timeout ${timeoutMs ?? 5000} ms`);
+  console.log(
+    `\nRecovery after SIGKILL of the leader (3-member loopback cluster), ms; etcdkit timeout ${timeoutMs ?? 5000} ms`,
+  );
   console.log('client   rounds  recovered  median   min      max      ratio  failed puts (ambiguous)');
   for (const r of rows) {
     const f = (x: number) => x.toFixed(0).padStart(7);

@@ -36,7 +36,11 @@ async function summary(file: string): Promise<void> {
     add(byArea, area(n.callFrame.url), n.hitCount);
   }
   const top = (map: Map<string, number>, k: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${name}`).join('\n');
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${name}`)
+      .join('\n');
   console.log(`${total} samples\n\nby package/file:\n${top(byArea, 20)}\n\nby function (self):\n${top(byFn, 40)}`);
 }
 
@@ -44,7 +48,11 @@ async function profile(name: string, side: 'etcdkit' | 'raw', seconds: number): 
   const scenario = scenarios.find((s) => s.name === name);
   if (!scenario) throw new Error(`unknown scenario ${name}`);
   const etcd = await startEtcd();
-  const etcdkit = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withReadBatching(false));
+  const etcdkit = await Client.connect(
+    Config.defaults()
+      .withEndpoints(...etcd.endpoints)
+      .withReadBatching(false),
+  );
   const raw = new Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
   const ctx = { etcdkit, raw, endpoints: etcd.endpoints, prefix: `/etcdkit-profile/${name}/`, quick: false };
   try {

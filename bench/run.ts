@@ -57,9 +57,13 @@ function options() {
 
 function select(only: string | undefined): readonly Scenario[] {
   if (!only) return scenarios;
-  const wanted = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const picked = scenarios.filter((s) => wanted.some((w) => s.name === w || s.name.startsWith(w)));
-  if (picked.length === 0) throw new Error(`--only ${only} matches no scenario; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  if (picked.length === 0)
+    throw new Error(`--only ${only} matches no scenario; known: ${scenarios.map((s) => s.name).join(', ')}`);
   return picked;
 }
 
@@ -85,13 +89,19 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = describeMachine();
   const etcd = await etcdServer();
-  const etcdkit = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withReadBatching(false));
+  const etcdkit = await Client.connect(
+    Config.defaults()
+      .withEndpoints(...etcd.endpoints)
+      .withReadBatching(false),
+  );
   const raw = new Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
   const runId = randomBytes(3).toString('hex');
   const done: ScenarioResult[] = [];
   try {
     const version = (await etcdkit.status())[0]?.version ?? 'unknown';
-    console.log(`etcd ${version} (${etcd.source}) at ${etcd.endpoints.join(',')}; ${chosen.length} scenarios${opts.quick ? ', quick' : ''}`);
+    console.log(
+      `etcd ${version} (${etcd.source}) at ${etcd.endpoints.join(',')}; ${chosen.length} scenarios${opts.quick ? ', quick' : ''}`,
+    );
     for (const scenario of chosen) {
       const prefix = `/etcdkit-bench/${runId}/${scenario.name}/`;
       const ctx: BenchContext = { etcdkit, raw, endpoints: etcd.endpoints, prefix, quick: opts.quick };

@@ -92,7 +92,11 @@ export async function timed(fn: () => Promise<number>): Promise<Measurement> {
  * Runs `op` from `concurrency` workers until `durationMs` has passed;
  * the work is the number of operations completed.
  */
-export async function closedLoop(concurrency: number, durationMs: number, op: (i: number) => Promise<unknown>): Promise<Measurement> {
+export async function closedLoop(
+  concurrency: number,
+  durationMs: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<Measurement> {
   let done = 0;
   return timed(async () => {
     const deadline = performance.now() + durationMs;

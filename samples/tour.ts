@@ -53,7 +53,11 @@ function options(argv: string[]): Options | 'help' {
     throw new UsageError((err as Error).message);
   }
   if (values.help) return 'help';
-  const list = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (text: string | undefined) =>
+    text
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const names = list(values.only);
   const unknown = names?.filter((n) => !sections.some((s) => s.name === n)) ?? [];
   if (unknown.length > 0) {
@@ -71,7 +75,9 @@ function options(argv: string[]): Options | 'help' {
 const shown = (endpoints: readonly string[]) => `[${endpoints.map((e) => e.replace(/^http:\/\//, '')).join(' ')}]`;
 
 async function tour(opts: Options, endpoints: string[]): Promise<void> {
-  const config = Config.fromEnv().withEndpoints(...endpoints).withNamespace(opts.namespace);
+  const config = Config.fromEnv()
+    .withEndpoints(...endpoints)
+    .withNamespace(opts.namespace);
   await using client = await Client.connect(config);
   const ctx: TourContext = { client, config, fast: opts.fast, print: (line = '') => console.log(line) };
   ctx.print('etcd Provider Sample Application');
@@ -118,7 +124,9 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const usage = err instanceof UsageError;
     const code = err instanceof EtcdKitError ? `${err.code}: ` : '';
-    process.stderr.write(`sample failed: ${code}${err instanceof Error ? err.message : String(err)}${usage ? ' (see --help)' : ''}\n`);
+    process.stderr.write(
+      `sample failed: ${code}${err instanceof Error ? err.message : String(err)}${usage ? ' (see --help)' : ''}\n`,
+    );
     process.exitCode = usage ? 2 : 1;
   },
 );

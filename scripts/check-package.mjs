@@ -11,7 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), 'etcdkit-pack-'));
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 try {
   run('npm', ['pack', '--silent', '--pack-destination', dir]);
-  const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')));
+  const tarball = join(
+    dir,
+    readdirSync(dir).find((f) => f.endsWith('.tgz')),
+  );
   run('npx', ['--no-install', 'publint', 'run', '--strict', tarball]);
   run('npx', ['--no-install', 'attw', '--format', 'table-flipped', tarball]);
 } catch (err) {

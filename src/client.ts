@@ -602,7 +602,10 @@ export class Client implements AsyncDisposable {
    * ```
    * @throws {@link ValidationError} for a token of another prefix or partition layout.
    */
-  watchPartitioned(prefix: string, options?: PrefixWatchOptions & PartitionWatchOptions): Promise<PartitionedWatch<WatchEvent>> {
+  watchPartitioned(
+    prefix: string,
+    options?: PrefixWatchOptions & PartitionWatchOptions,
+  ): Promise<PartitionedWatch<WatchEvent>> {
     return this.#backend.watchPartitioned(prefix, options);
   }
 

@@ -42,7 +42,13 @@ export type {
   GetManyOptions,
   GetManyResult,
 } from './kv/index.js';
-export type { ReadConsistency, ReadBatchingOptions, WriteBatchingOptions, ReadBatching, WriteBatching } from './config/index.js';
+export type {
+  ReadConsistency,
+  ReadBatchingOptions,
+  WriteBatchingOptions,
+  ReadBatching,
+  WriteBatching,
+} from './config/index.js';
 export {
   EtcdKitError,
   ConfigError,
@@ -149,7 +155,13 @@ export type {
   MirrorResync,
 } from './watch/index.js';
 export type { KeyVersion, HistoryOptions } from './kv/index.js';
-export { Lease, type LeaseState, type LeaseTimeToLive, type TimeToLiveOptions, type LossListener } from './lease/index.js';
+export {
+  Lease,
+  type LeaseState,
+  type LeaseTimeToLive,
+  type TimeToLiveOptions,
+  type LossListener,
+} from './lease/index.js';
 export {
   Session,
   LockHandle,

@@ -15,7 +15,8 @@ async function handled(method: string): Promise<number> {
   const text = await (await fetch(`${etcd.endpoints[0]}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('grpc_server_handled_total{') && line.includes(`grpc_method="${method}"`)) total += Number(line.split(' ').pop());
+    if (line.startsWith('grpc_server_handled_total{') && line.includes(`grpc_method="${method}"`))
+      total += Number(line.split(' ').pop());
   }
   return total;
 }
@@ -75,7 +76,9 @@ describe('read batching', () => {
     await client.bulkPut(Array.from({ length: 16 }, (_, i) => [`${p}${i}`, `v${i}`] as [string, string]));
     const first = client.get(`${p}0`); // in flight: the ones below queue behind it
     const ac = new AbortController();
-    const mates = Array.from({ length: 15 }, (_, i) => client.getString(`${p}${i + 1}`, i === 7 ? { signal: ac.signal } : {}));
+    const mates = Array.from({ length: 15 }, (_, i) =>
+      client.getString(`${p}${i + 1}`, i === 7 ? { signal: ac.signal } : {}),
+    );
     ac.abort();
     const settled = await Promise.allSettled([first, ...mates]);
     const aborted = settled[8]!;
@@ -97,7 +100,11 @@ describe('read batching', () => {
   }, 30_000);
 
   it('can be turned off: then 64 concurrent gets are 64 requests', async () => {
-    const plain = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withReadBatching(false));
+    const plain = await Client.connect(
+      Config.defaults()
+        .withEndpoints(...etcd.endpoints)
+        .withReadBatching(false),
+    );
     try {
       const p = uniquePrefix('off');
       await plain.put(`${p}k`, 'v');
@@ -118,7 +125,11 @@ describe('read batching', () => {
 describe('write batching (opt-in)', () => {
   let writer: Client;
   beforeAll(async () => {
-    writer = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withWriteBatching({ maxDelayMs: 50 }));
+    writer = await Client.connect(
+      Config.defaults()
+        .withEndpoints(...etcd.endpoints)
+        .withWriteBatching({ maxDelayMs: 50 }),
+    );
   });
   afterAll(async () => writer?.close());
 

@@ -18,7 +18,11 @@ describe('npm run bench -- --quick', () => {
       const file = join(dir, 'results.json');
       // A throwaway etcd of its own, never the suite's shared one.
       const env = { ...process.env, ETCD_ENDPOINTS: '' };
-      await run('npm', ['run', 'bench', '--', '--quick', '--json', file], { env, timeout: 230_000, maxBuffer: 1 << 24 });
+      await run('npm', ['run', 'bench', '--', '--quick', '--json', file], {
+        env,
+        timeout: 230_000,
+        maxBuffer: 1 << 24,
+      });
       const results = JSON.parse(await readFile(file, 'utf8')) as BenchResults;
       expect(results.quick).toBe(true);
       expect(results.scenarios.map((s) => s.name)).toEqual(scenarios.map((s) => s.name));
@@ -26,11 +30,15 @@ describe('npm run bench -- --quick', () => {
         for (const side of [s.etcdkit, s.raw]) {
           expect(side.median, `${s.name}`).toBeGreaterThan(0);
           expect(side.samples.length, `${s.name}`).toBe(s.rounds);
-          expect(side.samples.every((v) => v > 0 && Number.isFinite(v)), `${s.name}`).toBe(true);
+          expect(
+            side.samples.every((v) => v > 0 && Number.isFinite(v)),
+            `${s.name}`,
+          ).toBe(true);
         }
         expect(s.ratio).toBeGreaterThan(0);
         for (const name of Object.keys(s.figures ?? {})) {
-          for (const side of [s.etcdkit, s.raw]) expect(side.figures?.[name]?.median, `${s.name} ${name}`).toBeGreaterThanOrEqual(0);
+          for (const side of [s.etcdkit, s.raw])
+            expect(side.figures?.[name]?.median, `${s.name} ${name}`).toBeGreaterThanOrEqual(0);
         }
       }
       const iterate = results.scenarios.find((s) => s.name === 'iterate-100k')!;

@@ -22,7 +22,10 @@ describe('bulkPut', () => {
 
   it('accepts a Map and an iterable of pairs; a repeated key keeps its last value', async () => {
     await client.bulkPut(new Map([['map/a', 'x']]));
-    await client.bulkPut([['pairs/a', '1'], ['pairs/a', '2']]);
+    await client.bulkPut([
+      ['pairs/a', '1'],
+      ['pairs/a', '2'],
+    ]);
     expect(await client.getString('map/a')).toBe('x');
     expect(await client.getString('pairs/a')).toBe('2');
   });
@@ -89,7 +92,12 @@ describe('partial failures', () => {
     // The client is told the server takes 8 MiB requests; the server takes 1.5 MiB,
     // so the second chunk (one 3 MiB value) is refused after the first was applied.
     const ns = uniquePrefix('partial3');
-    const c = await connect(testConfig().withNamespace(ns).withMaxRequestBytes(8 * 1024 * 1024).withMaxTxnOps(100));
+    const c = await connect(
+      testConfig()
+        .withNamespace(ns)
+        .withMaxRequestBytes(8 * 1024 * 1024)
+        .withMaxTxnOps(100),
+    );
     try {
       const small = entries(100, 'a/');
       const huge = [['b/huge', 'y'.repeat(3 * 1024 * 1024)] as const];

@@ -20,7 +20,11 @@ afterAll(() => client.close());
 async function cli(args: string[]) {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await run([...args, '--namespace', ns], { stdout, stderr, env: { ETCD_ENDPOINTS: endpoints().join(',') } });
+  const code = await run([...args, '--namespace', ns], {
+    stdout,
+    stderr,
+    env: { ETCD_ENDPOINTS: endpoints().join(',') },
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -50,8 +54,20 @@ const configMapApp = (name: string, replicas: number) =>
 describe('Kubernetes protobuf values', () => {
   const objects = [
     ['/registry/pods/default/web', pod(meta('web', 'default', 'uid-pod')), 'v1', 'Pod', 'uid-pod'],
-    ['/registry/configmaps/kube-system/coredns', configMap(meta('coredns', 'kube-system', 'uid-cm'), { Corefile: '.:53 {}' }), 'v1', 'ConfigMap', 'uid-cm'],
-    ['/registry/deployments/default/api', deployment(meta('api', 'default', 'uid-deploy'), 3), 'apps/v1', 'Deployment', 'uid-deploy'],
+    [
+      '/registry/configmaps/kube-system/coredns',
+      configMap(meta('coredns', 'kube-system', 'uid-cm'), { Corefile: '.:53 {}' }),
+      'v1',
+      'ConfigMap',
+      'uid-cm',
+    ],
+    [
+      '/registry/deployments/default/api',
+      deployment(meta('api', 'default', 'uid-deploy'), 3),
+      'apps/v1',
+      'Deployment',
+      'uid-deploy',
+    ],
   ] as const;
 
   it('get --json reports kind, apiVersion, name, namespace, uid, labels and creationTimestamp', async () => {
@@ -65,7 +81,13 @@ describe('Kubernetes protobuf values', () => {
         format: 'protobuf',
         apiVersion,
         kind,
-        metadata: { name, namespace, uid, labels: { app: name, 'app.kubernetes.io/part-of': 'shop' }, creationTimestamp: '2026-11-30T09:15:00Z' },
+        metadata: {
+          name,
+          namespace,
+          uid,
+          labels: { app: name, 'app.kubernetes.io/part-of': 'shop' },
+          creationTimestamp: '2026-11-30T09:15:00Z',
+        },
       });
       expect(got.decoded.error).toBeUndefined();
     }
@@ -76,7 +98,9 @@ describe('Kubernetes protobuf values', () => {
     expect(text.stdout).toMatch(/^metadata:\n(?: {2}.*\n)+2:\n {2}1: 3\n3:\n/m); // spec.replicas, by field number, after metadata
     const raw = await json(['get', '/registry/deployments/default/api', '--raw']);
     expect(raw.decoded).toBeUndefined();
-    expect((await cli(['get', '/registry/pods/default/web', '--raw'])).stdout).toMatch(/^Value: +<\d+ bytes of binary data/m);
+    expect((await cli(['get', '/registry/pods/default/web', '--raw'])).stdout).toMatch(
+      /^Value: +<\d+ bytes of binary data/m,
+    );
   });
 
   it('a truncated value reports where decoding stopped, and what it could read', async () => {
@@ -84,7 +108,11 @@ describe('Kubernetes protobuf values', () => {
     const at = whole.indexOf(Buffer.from('uid-cut'));
     await client.put('/registry/pods/default/cut', whole.subarray(0, at + 3));
     const got = await json(['get', '/registry/pods/default/cut']);
-    expect(got.decoded).toMatchObject({ format: 'protobuf', kind: 'Pod', metadata: { name: 'cut', namespace: 'default' } });
+    expect(got.decoded).toMatchObject({
+      format: 'protobuf',
+      kind: 'Pod',
+      metadata: { name: 'cut', namespace: 'default' },
+    });
     expect(got.decoded.error).toMatchObject({ offset: at - 2, path: 'raw.metadata.uid' });
     const text = await cli(['get', '/registry/pods/default/cut']);
     expect(text.code).toBe(0);
@@ -92,7 +120,10 @@ describe('Kubernetes protobuf values', () => {
   });
 
   it('list --values decodes every value; values encrypted at rest are labelled', async () => {
-    await client.put('/registry/secrets/default/db', Buffer.concat([Buffer.from('k8s:enc:aesgcm:v1:key1:'), Buffer.alloc(40, 7)]));
+    await client.put(
+      '/registry/secrets/default/db',
+      Buffer.concat([Buffer.from('k8s:enc:aesgcm:v1:key1:'), Buffer.alloc(40, 7)]),
+    );
     const listed = await json(['list', '/registry/', '--values']);
     const byKey = new Map(listed.map((e: Json) => [e.key, e]));
     expect(byKey.get('/registry/pods/default/web')).toMatchObject({ version: 1, decoded: { kind: 'Pod' } });
@@ -112,19 +143,27 @@ describe('custom', () => {
       '/registry/demo.mycompany.com/configmapapps/default/my-nginx-app': configMapApp('my-nginx-app', 3),
       '/registry/demo.mycompany.com/configmapapps/default/my-app': configMapApp('my-app', 2),
       '/registry/demo.mycompany.com/simpleapps/staging/hello': configMapApp('hello', 1),
-      '/registry/apiextensions.k8s.io/customresourcedefinitions/configmapapps.demo.mycompany.com': '{"kind":"CustomResourceDefinition"}',
+      '/registry/apiextensions.k8s.io/customresourcedefinitions/configmapapps.demo.mycompany.com':
+        '{"kind":"CustomResourceDefinition"}',
       '/registry/services/specs/default/kubernetes': 'not custom',
     });
   });
 
   it('lists the custom resource types with their object counts', async () => {
     expect(await json(['custom'])).toEqual([
-      { type: 'customresourcedefinitions.apiextensions.k8s.io', group: 'apiextensions.k8s.io', plural: 'customresourcedefinitions', count: 1 },
+      {
+        type: 'customresourcedefinitions.apiextensions.k8s.io',
+        group: 'apiextensions.k8s.io',
+        plural: 'customresourcedefinitions',
+        count: 1,
+      },
       { type: 'configmapapps.demo.mycompany.com', group: 'demo.mycompany.com', plural: 'configmapapps', count: 2 },
       { type: 'simpleapps.demo.mycompany.com', group: 'demo.mycompany.com', plural: 'simpleapps', count: 1 },
     ]);
     const text = await cli(['custom']);
-    expect(text.stdout).toMatch(/^demo\.mycompany\.com +configmapapps +2 +\/registry\/demo\.mycompany\.com\/configmapapps\/$/m);
+    expect(text.stdout).toMatch(
+      /^demo\.mycompany\.com +configmapapps +2 +\/registry\/demo\.mycompany\.com\/configmapapps\/$/m,
+    );
   });
 
   it('lists the objects of one type, by plural or plural.group', async () => {
@@ -146,7 +185,8 @@ describe('history --diff', () => {
   it('shows each change of a key patched 3 → 5 → 5 → 7, and the same-value write as a version with no change', async () => {
     const key = '/registry/demo.mycompany.com/configmapapps/default/patched';
     const revisions: number[] = [];
-    for (const replicas of [3, 5, 5, 7]) revisions.push((await client.put(key, configMapApp('patched', replicas))).revision);
+    for (const replicas of [3, 5, 5, 7])
+      revisions.push((await client.put(key, configMapApp('patched', replicas))).revision);
     const versions = await json(['history', key, '--diff']);
     expect(versions.map((v: Json) => [v.modRevision, v.version, v.changes])).toEqual([
       [revisions[0], 1, null],
@@ -171,7 +211,10 @@ describe('history --diff', () => {
   it('compares protobuf values field by field and text line by line', async () => {
     const m = meta('api', 'default', 'uid-d');
     await client.put('/registry/deployments/default/diffed', deployment(m, 3));
-    await client.put('/registry/deployments/default/diffed', deployment({ ...m, generation: 2, labels: { app: 'api' } }, 4));
+    await client.put(
+      '/registry/deployments/default/diffed',
+      deployment({ ...m, generation: 2, labels: { app: 'api' } }, 4),
+    );
     const [, second] = await json(['history', '/registry/deployments/default/diffed', '--diff']);
     expect(second.changes).toEqual([
       { path: 'metadata.labels["app.kubernetes.io/part-of"]', before: 'shop' },
@@ -197,9 +240,21 @@ describe('watch --diff', () => {
     await client.put(key, configMapApp('watched', 2));
     await client.put(key, configMapApp('watched', 2));
     await client.delete(key);
-    const res = await cli(['watch', '/registry/demo.mycompany.com/configmapapps/default/watched', '--rev', String(first.revision + 1), '--diff', '--limit', '3', '--json']);
+    const res = await cli([
+      'watch',
+      '/registry/demo.mycompany.com/configmapapps/default/watched',
+      '--rev',
+      String(first.revision + 1),
+      '--diff',
+      '--limit',
+      '3',
+      '--json',
+    ]);
     expect(res.code, res.stderr).toBe(0);
-    const events = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => [e.type, e.version, e.changes])).toEqual([
       ['put', 2, [{ path: 'spec.replicas', before: 1, after: 2 }]],
       ['put', 3, []],
@@ -220,8 +275,17 @@ describe('churn', () => {
     await client.put(fought, configMapApp('fought', 3)); // both values seen at least twice, whatever the interleaving
     await client.put(fought, configMapApp('fought', 5));
     await client.put(fought, configMapApp('fought', 3));
-    const report = await json(['churn', '/registry/demo.mycompany.com/configmapapps/prod/', '--rev', String(start.revision)]);
-    expect(report).toMatchObject({ prefix: '/registry/demo.mycompany.com/configmapapps/prod/', fromRevision: start.revision, seconds: null });
+    const report = await json([
+      'churn',
+      '/registry/demo.mycompany.com/configmapapps/prod/',
+      '--rev',
+      String(start.revision),
+    ]);
+    expect(report).toMatchObject({
+      prefix: '/registry/demo.mycompany.com/configmapapps/prod/',
+      fromRevision: start.revision,
+      seconds: null,
+    });
     expect(report.keys.map((k: Json) => [k.key, k.writes])).toEqual([
       [fought, 13],
       ['/registry/demo.mycompany.com/configmapapps/prod/quiet', 1],
@@ -230,7 +294,12 @@ describe('churn', () => {
     expect(report.keys[0].flipping[0].values.sort()).toEqual([3, 5]); // first seen first: depends on the interleaving
     expect(report.keys[0].flipping[0].flips).toBeGreaterThanOrEqual(1);
     expect(report.keys[1].flipping).toEqual([]);
-    const text = await cli(['churn', '/registry/demo.mycompany.com/configmapapps/prod/', '--rev', String(start.revision)]);
+    const text = await cli([
+      'churn',
+      '/registry/demo.mycompany.com/configmapapps/prod/',
+      '--rev',
+      String(start.revision),
+    ]);
     expect(text.stdout).toMatch(/^WRITES +PER MIN +KEY +FLIPPING FIELDS$/m);
     expect(text.stdout).toMatch(/^13 +- +\/registry\/\S+\/fought +spec\.replicas \([35] ⇄ [35]; \d+ changes\)$/m);
   });
@@ -244,7 +313,9 @@ describe('churn', () => {
 describe('the bin', () => {
   it('decodes a protobuf value when run as a process, and lists the new commands in help', async () => {
     await client.put('/registry/pods/default/bin', pod(meta('bin', 'default', 'uid-bin')));
-    const res = await runTs('src/cli/main.ts', ['get', '/registry/pods/default/bin', '--namespace', ns], { ETCD_ENDPOINTS: endpoints().join(',') });
+    const res = await runTs('src/cli/main.ts', ['get', '/registry/pods/default/bin', '--namespace', ns], {
+      ETCD_ENDPOINTS: endpoints().join(','),
+    });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^Value: +Kubernetes protobuf: v1 Pod default\/bin /m);

@@ -29,7 +29,11 @@ async function watchUntil(o: ReturnType<typeof io>, client: Client, value: strin
 
 describe('--verbose', () => {
   it('prints nothing extra while all is well, and the reconnect and resume of a watch across a restart', async () => {
-    const client = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withNamespace(ns));
+    const client = await Client.connect(
+      Config.defaults()
+        .withEndpoints(...etcd.endpoints)
+        .withNamespace(ns),
+    );
     const controller = new AbortController();
     const o = io(controller.signal);
     try {
@@ -43,7 +47,9 @@ describe('--verbose', () => {
     } finally {
       await client.close();
     }
-    expect(o.stderr.text).toMatch(/^etcdkit: warn: watch stream broke; reconnecting \(event=reconnect attempt=1 code=\w+\)$/m);
+    expect(o.stderr.text).toMatch(
+      /^etcdkit: warn: watch stream broke; reconnecting \(event=reconnect attempt=1 code=\w+\)$/m,
+    );
     expect(o.stderr.text).toMatch(/^etcdkit: info: watch resumed from revision \d+ /m);
     expect(o.stderr.text).not.toContain('before');
   }, 60_000);

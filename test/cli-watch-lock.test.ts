@@ -19,7 +19,12 @@ function io(signal?: AbortSignal) {
   return { stdout, stderr, env: { ETCD_ENDPOINTS: endpoints().join(',') }, ...(signal ? { signal } : {}) };
 }
 const withNs = (args: string[]) => ['--namespace', ns, ...args];
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('watch', () => {
   it('--rev replays history: type, key, mod revision and version of each change, one JSON line each', async () => {
@@ -64,10 +69,31 @@ describe('history', () => {
     const o = io();
     expect(await run(withNs(['history', '/h/k', '--json']), o)).toBe(0);
     expect(JSON.parse(o.stdout.text)).toEqual([
-      { modRevision: a.revision, createRevision: a.revision, version: 1, deleted: false, encoding: 'utf8', value: 'one' },
-      { modRevision: b.revision, createRevision: a.revision, version: 2, deleted: false, encoding: 'utf8', value: 'two' },
+      {
+        modRevision: a.revision,
+        createRevision: a.revision,
+        version: 1,
+        deleted: false,
+        encoding: 'utf8',
+        value: 'one',
+      },
+      {
+        modRevision: b.revision,
+        createRevision: a.revision,
+        version: 2,
+        deleted: false,
+        encoding: 'utf8',
+        value: 'two',
+      },
       { modRevision: b.revision + 1, createRevision: 0, version: 0, deleted: true },
-      { modRevision: c.revision, createRevision: c.revision, version: 1, deleted: false, encoding: 'utf8', value: 'three' },
+      {
+        modRevision: c.revision,
+        createRevision: c.revision,
+        version: 1,
+        deleted: false,
+        encoding: 'utf8',
+        value: 'three',
+      },
     ]);
     const text = io();
     expect(await run(withNs(['history', '/h/k', '--rev', String(b.revision)]), text)).toBe(0);
@@ -85,7 +111,17 @@ describe('lock', () => {
   it('runs the command holding the lock, passes the fencing token, returns its exit code', async () => {
     const name = '/locks/cli';
     const o = io();
-    const code = await run(withNs(['lock', name, '--', process.execPath, '-e', 'console.log(process.env.ETCDKIT_FENCING_TOKEN); process.exit(3)']), o);
+    const code = await run(
+      withNs([
+        'lock',
+        name,
+        '--',
+        process.execPath,
+        '-e',
+        'console.log(process.env.ETCDKIT_FENCING_TOKEN); process.exit(3)',
+      ]),
+      o,
+    );
     expect(code, o.stderr.text).toBe(3);
     expect(Number(o.stdout.text.trim())).toBeGreaterThan(0);
     // Released afterwards: another contender gets it at once.
@@ -96,7 +132,10 @@ describe('lock', () => {
   it('excludes other holders while the command runs', async () => {
     const name = '/locks/busy';
     const o = io();
-    const running = run(withNs(['lock', name, '--', process.execPath, '-e', 'setTimeout(() => console.log("done"), 1500)']), o);
+    const running = run(
+      withNs(['lock', name, '--', process.execPath, '-e', 'setTimeout(() => console.log("done"), 1500)']),
+      o,
+    );
     await using other = client.newLock(name, { ttl: 5 });
     let excluded = false;
     for (let i = 0; i < 40 && !excluded; i++) {

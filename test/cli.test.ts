@@ -229,7 +229,16 @@ describe('own etcd with TLS and authentication (the shared one is never compacte
   async function secure(args: string[], password = 'root-pw'): Promise<Result> {
     const stdout = new Capture();
     const stderr = new Capture();
-    const flags = ['--endpoints', etcd.endpoints.join(','), '--cacert', etcd.tls!.ca, '--user', 'root', '--password', password];
+    const flags = [
+      '--endpoints',
+      etcd.endpoints.join(','),
+      '--cacert',
+      etcd.tls!.ca,
+      '--user',
+      'root',
+      '--password',
+      password,
+    ];
     const code = await run([...args, ...flags], { stdout, stderr, env: {}, cwd: dir });
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
@@ -272,7 +281,13 @@ describe('errors and help', () => {
   });
 
   it('a wrong command line exits 2 with a hint', async () => {
-    for (const args of [['frobnicate'], ['get'], ['get', 'k', '--rev', 'soon'], ['list', '--bogus'], ['snapshot', 'load', 'f']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['get'],
+      ['get', 'k', '--rev', 'soon'],
+      ['list', '--bogus'],
+      ['snapshot', 'load', 'f'],
+    ]) {
       const res = await cli(args);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stderr).toMatch(/^etcdkit: USAGE: .*\(see etcdkit --help\)\n$/);
@@ -293,7 +308,22 @@ describe('errors and help', () => {
   it('--help lists every command; <command> --help shows its options', async () => {
     const all = await cli(['--help']);
     expect(all.code).toBe(0);
-    for (const name of ['status', 'members', 'size', 'list', 'count', 'get', 'search', 'watch', 'history', 'put', 'del', 'compact', 'snapshot', 'lock']) {
+    for (const name of [
+      'status',
+      'members',
+      'size',
+      'list',
+      'count',
+      'get',
+      'search',
+      'watch',
+      'history',
+      'put',
+      'del',
+      'compact',
+      'snapshot',
+      'lock',
+    ]) {
       expect(all.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
     expect((await cli(['count', '--help'])).stdout).toContain('--by DEPTH');

@@ -6,7 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Etcd3 } from 'etcd3';
-import { DecryptionError, ValidationError, type Client, type MirrorChange, type Watch, type WatchEvent } from '../src/index.js';
+import {
+  DecryptionError,
+  ValidationError,
+  type Client,
+  type MirrorChange,
+  type Watch,
+  type WatchEvent,
+} from '../src/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 
 const key = randomBytes(32);

@@ -97,10 +97,17 @@ describe('Election', () => {
     const kv = (await e.leader())!;
     expect(kv.key).toBe(`go/${session.id}`);
     // `elect -l` prints the leader key then its value, and keeps listening: bound it with a timeout.
-    const run = promisify(execFile)('/usr/bin/etcdctl', [`--endpoints=${endpoints().join(',')}`, 'elect', '-l', `${ns}go`], {
-      timeout: 1_500,
-    });
-    const output = await run.then((r) => r.stdout, (err: { stdout?: string }) => err.stdout ?? '');
+    const run = promisify(execFile)(
+      '/usr/bin/etcdctl',
+      [`--endpoints=${endpoints().join(',')}`, 'elect', '-l', `${ns}go`],
+      {
+        timeout: 1_500,
+      },
+    );
+    const output = await run.then(
+      (r) => r.stdout,
+      (err: { stdout?: string }) => err.stdout ?? '',
+    );
     expect(output.split('\n').slice(0, 2)).toEqual([`${ns}go/${session.id}`, 'from-node']);
     await session.close();
   });

@@ -11,10 +11,7 @@ let ns: string;
 beforeAll(async () => {
   ns = uniquePrefix('enc-txn');
   client = await connect(
-    testConfig()
-      .withNamespace(ns)
-      .withEncryption(randomBytes(32))
-      .withCompression({ threshold: 8, algorithm: 'gzip' }),
+    testConfig().withNamespace(ns).withEncryption(randomBytes(32)).withCompression({ threshold: 8, algorithm: 'gzip' }),
   );
 });
 afterAll(() => client.close());
@@ -55,9 +52,18 @@ describe('compare-and-swap with encryption and compression on', () => {
 
   it('refuses a raw value comparison in txn() before sending, and decodes get results', async () => {
     await client.put('t', 'plain');
-    expect(() => client.txn().if(compare.value('t', '==', 'plain')).onSuccess(op.put('t', 'x'))).not.toThrow();
+    expect(() =>
+      client
+        .txn()
+        .if(compare.value('t', '==', 'plain'))
+        .onSuccess(op.put('t', 'x')),
+    ).not.toThrow();
     await expect(
-      client.txn().if(compare.value('t', '==', 'plain')).onSuccess(op.put('t', 'x')).commit(),
+      client
+        .txn()
+        .if(compare.value('t', '==', 'plain'))
+        .onSuccess(op.put('t', 'x'))
+        .commit(),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(await client.getString('t')).toBe('plain');
     const kv = await client.find('t');

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Etcd3 } from 'etcd3';
-import { CancelledError, type Client, ConfigError, DecryptionError, ValueTooLargeError, type Config } from '../src/index.js';
+import {
+  CancelledError,
+  type Client,
+  ConfigError,
+  DecryptionError,
+  ValueTooLargeError,
+  type Config,
+} from '../src/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 
 const k1 = randomBytes(32);
@@ -128,7 +135,11 @@ describe('key rotation', () => {
     for (const [key, value] of values) expect(value.toString()).toBe(expected.get(key));
     expect((await after.find('leased'))?.lease).toBe(BigInt(lease).toString(16));
     expect(await after.getString('leased')).toBe('with lease');
-    expect(await rotating.reencrypt('', { all: true })).toEqual({ scanned: keys.length + 1, rewritten: 0, skipped: keys.length + 1 });
+    expect(await rotating.reencrypt('', { all: true })).toEqual({
+      scanned: keys.length + 1,
+      rewritten: 0,
+      skipped: keys.length + 1,
+    });
     await raw.leaseClient.leaseRevoke({ ID: lease });
   });
 

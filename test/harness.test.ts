@@ -6,7 +6,10 @@ describe('startEtcd', () => {
   it('restart keeps the data dir; kill stops the member', async () => {
     await using etcd = await startEtcd({ isolated: true });
     expect(etcd.source).not.toBe('env');
-    const config = Config.defaults().withEndpoints(...etcd.endpoints).withDialTimeout(1000).withTimeout(1000);
+    const config = Config.defaults()
+      .withEndpoints(...etcd.endpoints)
+      .withDialTimeout(1000)
+      .withTimeout(1000);
     {
       await using client = await Client.connect(config);
       await client.put('/kept', 'yes');
@@ -44,12 +47,23 @@ describe('startEtcd', () => {
       expect(etcd.endpoints).toEqual([etcd.members[0]!.endpoint, joined.endpoint]);
       await using client = await Client.connect(Config.defaults().withEndpoints(etcd.endpoints[0]!));
       const list = await client.members();
-      expect(list.map((m) => [m.name, m.isLearner])).toEqual(expect.arrayContaining([['m0', false], [joined.name, true]]));
+      expect(list.map((m) => [m.name, m.isLearner])).toEqual(
+        expect.arrayContaining([
+          ['m0', false],
+          [joined.name, true],
+        ]),
+      );
     } finally {
       await etcd.stop();
     }
     // Every member process, the added one included, is gone.
-    await expect(Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withDialTimeout(500))).rejects.toMatchObject({
+    await expect(
+      Client.connect(
+        Config.defaults()
+          .withEndpoints(...etcd.endpoints)
+          .withDialTimeout(500),
+      ),
+    ).rejects.toMatchObject({
       code: 'CONNECTION_FAILED',
     });
   });

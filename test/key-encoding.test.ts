@@ -72,7 +72,14 @@ describe('stored keys that are not UTF-8', () => {
   });
 
   it('fail a transaction read and a mirror that meet them, and are still counted', async () => {
-    badKey(await rejection(client.txn().onSuccess(op.getPrefix(`${p}k-`)).commit()));
+    badKey(
+      await rejection(
+        client
+          .txn()
+          .onSuccess(op.getPrefix(`${p}k-`))
+          .commit(),
+      ),
+    );
     expect(await client.count(p)).toBe(3);
     // A mirror's first listing meets them too.
     badKey(await rejection(client.mirror(p)));
@@ -107,7 +114,7 @@ describe('a raw key equal to the namespace itself', () => {
       expect((await scoped.getRange('', '')).map((kv) => kv.key)).toEqual(['a']);
       expect(await scoped.count('', { all: true })).toBe(1);
       expect(await scoped.deletePrefix('', { all: true })).toBe(1);
-      expect((await raw.get(ns).string())).toBe('bare');
+      expect(await raw.get(ns).string()).toBe('bare');
     } finally {
       await scoped.close();
       await raw.delete().key(ns);

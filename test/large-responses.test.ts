@@ -59,7 +59,11 @@ describe('a transaction whose answer is over 4 MiB', () => {
   });
 
   it('a read-only txn of op.getPrefix fails with ResponseTooLargeError saying to page', async () => {
-    const err = await client.txn().onSuccess(op.getPrefix('/wide/')).commit().catch((e: unknown) => e);
+    const err = await client
+      .txn()
+      .onSuccess(op.getPrefix('/wide/'))
+      .commit()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResponseTooLargeError);
     expect(err).toMatchObject({ code: 'RESPONSE_TOO_LARGE', retryable: false });
     expect((err as Error).message).toMatch(/4 MiB.*list\(\)/);
@@ -68,7 +72,11 @@ describe('a transaction whose answer is over 4 MiB', () => {
   });
 
   it('a writing txn is ambiguous (the branch that ran is unknown) and carries the ResponseTooLargeError', async () => {
-    const err = await client.txn().onSuccess(op.put('/wide/marker', 'x'), op.getPrefix('/wide/')).commit().catch((e: unknown) => e);
+    const err = await client
+      .txn()
+      .onSuccess(op.put('/wide/marker', 'x'), op.getPrefix('/wide/'))
+      .commit()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmbiguousWriteError);
     expect((err as Error).cause).toBeInstanceOf(ResponseTooLargeError);
   });

@@ -45,7 +45,14 @@ async function fencedPut(owner: Mutex, key: string, value: string): Promise<bool
   const res = await client.core.caller.run('write', { op: 'fencedPut', key }, (grpc) =>
     client.core.etcd.kv.txn(
       {
-        compare: [{ key: client.core.keys.encode(cmp.key), target: 'Create', result: 'Equal', create_revision: cmp.operand as number }],
+        compare: [
+          {
+            key: client.core.keys.encode(cmp.key),
+            target: 'Create',
+            result: 'Equal',
+            create_revision: cmp.operand as number,
+          },
+        ],
         success: [{ request_put: { key: client.core.keys.encode(key), value: Buffer.from(value) } }],
       },
       grpc,
@@ -101,7 +108,12 @@ describe('Mutex', () => {
     expect(kv).toBeDefined();
     expect(kv.lease).toBe(session.id);
     expect(lock.fencingToken).toBe(kv.createRevision);
-    expect(lock.isOwner()).toEqual({ key: `scheme/${session.id}`, target: 'createRevision', op: '==', operand: kv.createRevision });
+    expect(lock.isOwner()).toEqual({
+      key: `scheme/${session.id}`,
+      target: 'createRevision',
+      op: '==',
+      operand: kv.createRevision,
+    });
     await lock.unlock();
     expect(lock.fencingToken).toBeUndefined();
     expect(await fencedPut(lock, 'fenced-after-unlock', 'x')).toBe(false);

@@ -13,7 +13,8 @@ export async function metric(endpoint: string, name: string, ...labels: string[]
 }
 
 /** Open watch streams on a member (`etcd_debugging_mvcc_watch_stream_total`). */
-export const watchStreams = (endpoint: string): Promise<number> => metric(endpoint, 'etcd_debugging_mvcc_watch_stream_total');
+export const watchStreams = (endpoint: string): Promise<number> =>
+  metric(endpoint, 'etcd_debugging_mvcc_watch_stream_total');
 
 /** Open LeaseKeepAlive streams on a member: started minus handled. */
 export async function keepAliveStreams(endpoint: string): Promise<number> {

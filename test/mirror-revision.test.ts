@@ -23,7 +23,8 @@ const batch = (prefix: string, n: number, value: string) =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}k${String(i).padStart(3, '0')}`, value]));
 
 /** Keys of the copy whose value is not `value`. */
-const stale = (m: Mirror, value: string) => [...m.entries()].filter(([, kv]) => kv.value.toString() !== value).map(([k]) => k);
+const stale = (m: Mirror, value: string) =>
+  [...m.entries()].filter(([, kv]) => kv.value.toString() !== value).map(([k]) => k);
 
 describe('mirror revision', () => {
   it('waitForRevision of a 100-key transaction resolves only with all 100 keys in the copy, round after round', async () => {
@@ -32,7 +33,9 @@ describe('mirror revision', () => {
       // Registered before the write, and read the moment it resolves: nothing
       // the mirror does after resolving can make this pass.
       const next = m.revision + 1;
-      const seen = m.waitForRevision(next).then(() => ({ size: m.size, stale: stale(m, `r${round}`), revision: m.revision }));
+      const seen = m
+        .waitForRevision(next)
+        .then(() => ({ size: m.size, stale: stale(m, `r${round}`), revision: m.revision }));
       const written = await client.bulkPut(batch('/wr/', 100, `r${round}`), { atomic: true });
       expect(written.revisions).toEqual([next]);
       expect(await seen).toEqual({ size: 100, stale: [], revision: next });
@@ -56,7 +59,8 @@ describe('mirror revision', () => {
       const claimed = m.revision;
       for (const w of writes.filter((x) => x.revision <= claimed)) {
         const missing = w.keys.filter((k) => (m.get(k)?.modRevision ?? 0) < w.revision);
-        if (missing.length > 0) violations.push(`revision ${claimed} claimed, ${missing.length} keys of ${w.revision} not applied`);
+        if (missing.length > 0)
+          violations.push(`revision ${claimed} claimed, ${missing.length} keys of ${w.revision} not applied`);
       }
     }
     await changes.return?.();

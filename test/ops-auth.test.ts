@@ -12,7 +12,10 @@ let etcd: EtcdHandle;
 let root: Client;
 
 const config = (user: string, password: string, namespace = '/ns/') =>
-  Config.defaults().withEndpoints(...etcd.endpoints).withAuth(user, password).withNamespace(namespace);
+  Config.defaults()
+    .withEndpoints(...etcd.endpoints)
+    .withAuth(user, password)
+    .withNamespace(namespace);
 
 beforeAll(async () => {
   etcd = await startEtcd({ auth: { rootPassword: ROOT_PASSWORD } });
@@ -68,11 +71,15 @@ describe('access control', () => {
 
   it('refuses bad input before sending, keeps passwords out of errors, and changes passwords', async () => {
     await expect(root.auth.addUser('bob', '')).rejects.toBeInstanceOf(ValidationError);
-    await expect(root.auth.grantPermission('app', { prefix: '/x/' }, 'all' as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(root.auth.grantPermission('app', { prefix: '/x/' }, 'all' as never)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     const again = await root.auth.addUser('alice', 'another-secret-3').catch((e: unknown) => e);
     expect(again).toBeInstanceOf(ServerError);
     expect((again as Error).message).toContain('user name already exists');
-    expect(JSON.stringify(again, Object.getOwnPropertyNames(again)) + String((again as Error).stack)).not.toContain('another-secret-3');
+    expect(JSON.stringify(again, Object.getOwnPropertyNames(again)) + String((again as Error).stack)).not.toContain(
+      'another-secret-3',
+    );
 
     await root.auth.changePassword('alice', 'new-secret-4');
     await expect(Client.connect(config('alice', ALICE_PASSWORD))).rejects.toBeInstanceOf(AuthError);
@@ -91,7 +98,10 @@ describe('access control', () => {
     expect(added.code).toBe(0);
     expect(added.stdout + added.stderr).not.toContain('carol-secret-5');
     expect((await cli(['user', 'grant-role', 'carol', 'ops'])).code).toBe(0);
-    expect(JSON.parse((await cli(['user', 'get', 'carol', '--json'])).stdout)).toEqual({ name: 'carol', roles: ['ops'] });
+    expect(JSON.parse((await cli(['user', 'get', 'carol', '--json'])).stdout)).toEqual({
+      name: 'carol',
+      roles: ['ops'],
+    });
     expect(JSON.parse((await cli(['auth', 'status', '--json'])).stdout)).toMatchObject({ enabled: true });
     const missing = await cli(['user', 'delete', 'nobody']);
     expect(missing.code).toBe(1);

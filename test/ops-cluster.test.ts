@@ -21,7 +21,8 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 /** Polls `check` every 50 ms until it holds; fails after `ms`. */
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
@@ -56,7 +57,9 @@ describe('rolling defragmentation', () => {
     const leaderAtStart = await etcd.leader();
     const started = performance.now();
     const order: string[] = [];
-    const results = await client.maintenance.defragmentAll({ onProgress: (p) => p.phase === 'done' && order.push(p.endpoint) });
+    const results = await client.maintenance.defragmentAll({
+      onProgress: (p) => p.phase === 'done' && order.push(p.endpoint),
+    });
     const totalMs = performance.now() - started;
     const during = latencies.length;
     writing = false;
@@ -112,7 +115,12 @@ describe('the CLI on a cluster', () => {
   async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const stdout = new Capture();
     const stderr = new Capture();
-    const code = await run(args, { stdout, stderr, env: { ETCD_ENDPOINTS: etcd.endpoints.join(',') }, cwd: process.cwd() });
+    const code = await run(args, {
+      stdout,
+      stderr,
+      env: { ETCD_ENDPOINTS: etcd.endpoints.join(',') },
+      cwd: process.cwd(),
+    });
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
 
@@ -167,7 +175,11 @@ describe('membership', () => {
           try {
             return await client.cluster.addMember(urls, { learner: true });
           } catch (err) {
-            if (!(err instanceof UnavailableError && err.message.includes('unhealthy cluster')) || Date.now() > deadline) throw err;
+            if (
+              !(err instanceof UnavailableError && err.message.includes('unhealthy cluster')) ||
+              Date.now() > deadline
+            )
+              throw err;
           }
         }
       };
@@ -175,7 +187,12 @@ describe('membership', () => {
       const learner = (await client.cluster.members()).find((m) => m.name === joined.name)!;
       expect(learner.isLearner).toBe(true);
       // etcd refuses to promote a learner that has not caught up yet.
-      await until('the learner is promoted', () => client.cluster.promoteMember(learner.id).then(() => true, () => false));
+      await until('the learner is promoted', () =>
+        client.cluster.promoteMember(learner.id).then(
+          () => true,
+          () => false,
+        ),
+      );
       expect((await client.cluster.members()).find((m) => m.id === learner.id)!.isLearner).toBe(false);
 
       const prefix = uniquePrefix('member');
@@ -188,7 +205,10 @@ describe('membership', () => {
       if (leader.memberId === first.id) await client.maintenance.moveLeader(learner.id);
       await client.cluster.removeMember(first.id);
       expect((await client.cluster.members()).map((m) => m.id)).not.toContain(first.id);
-      await until('auto-sync drops the removed member', () => !follower.cluster.endpoints.includes(first.clientURLs[0]!));
+      await until(
+        'auto-sync drops the removed member',
+        () => !follower.cluster.endpoints.includes(first.clientURLs[0]!),
+      );
       expect(follower.cluster.endpoints).toContain(joined.endpoint);
       await follower.put(`${prefix}after-removal`, 'still here');
       expect(await follower.getString(`${prefix}after-removal`)).toBe('still here');

@@ -36,7 +36,12 @@ async function fill(prefix: string): Promise<unknown> {
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await run(args, { stdout, stderr, env: { ETCD_ENDPOINTS: etcd.endpoints.join(',') }, cwd: process.cwd() });
+  const code = await run(args, {
+    stdout,
+    stderr,
+    env: { ETCD_ENDPOINTS: etcd.endpoints.join(',') },
+    cwd: process.cwd(),
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -51,7 +56,9 @@ describe('recovery from a full database (NOSPACE)', () => {
     await expect(client.put('/full/sdk/after', 'x')).rejects.toBeInstanceOf(QuotaExceededError);
 
     const progress: string[] = [];
-    const results = await client.maintenance.defragmentAll({ onProgress: (p) => progress.push(`${p.phase} ${p.endpoint}`) });
+    const results = await client.maintenance.defragmentAll({
+      onProgress: (p) => progress.push(`${p.phase} ${p.endpoint}`),
+    });
     expect(results).toHaveLength(1);
     expect(results[0]!.skipped).toBe(false);
     expect(results[0]!.dbSizeAfter).toBeLessThan(results[0]!.dbSizeBefore);

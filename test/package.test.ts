@@ -19,7 +19,10 @@ afterAll(() => rm(out, { recursive: true, force: true }));
 describe('package build', () => {
   it('loads as ESM and as CommonJS, with the same public names', async () => {
     const esm = await import(join(out, 'index.js'));
-    const { stdout } = await run(process.execPath, ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(join(out, 'index.cjs'))})).sort()))`]);
+    const { stdout } = await run(process.execPath, [
+      '-e',
+      `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(join(out, 'index.cjs'))})).sort()))`,
+    ]);
     expect(JSON.parse(stdout)).toEqual(Object.keys(esm).sort());
     expect(typeof esm.Client.connect).toBe('function');
     expect(typeof esm.Config.defaults).toBe('function');
@@ -31,10 +34,15 @@ describe('package build', () => {
     const otel = await import(join(out, 'opentelemetry', 'index.js'));
     expect(typeof otel.openTelemetry).toBe('function');
     const cjs = join(out, 'opentelemetry', 'index.cjs');
-    const { stdout } = await run(process.execPath, ['-e', `console.log(typeof require(${JSON.stringify(cjs)}).openTelemetry)`]);
+    const { stdout } = await run(process.execPath, [
+      '-e',
+      `console.log(typeof require(${JSON.stringify(cjs)}).openTelemetry)`,
+    ]);
     expect(stdout.trim()).toBe('function');
     const { readdir } = await import('node:fs/promises');
-    const files = (await readdir(out, { recursive: true })).filter((f) => /\.(c?js)$/.test(f) && !f.startsWith('opentelemetry'));
+    const files = (await readdir(out, { recursive: true })).filter(
+      (f) => /\.(c?js)$/.test(f) && !f.startsWith('opentelemetry'),
+    );
     for (const file of files) expect(await readFile(join(out, file), 'utf8'), file).not.toContain('@opentelemetry/api');
   });
 

@@ -16,7 +16,10 @@ export interface TwoClusters {
 }
 
 /** A config for one cluster, with a short timeout so failures fail fast. */
-export const configOf = (h: EtcdHandle): Config => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
+export const configOf = (h: EtcdHandle): Config =>
+  Config.defaults()
+    .withEndpoints(...h.endpoints)
+    .withTimeout(2000);
 
 /** Starts both clusters; `events` may adjust the events partition's config (encryption…). */
 export async function twoClusters(events: (c: Config) => Config = (c) => c): Promise<TwoClusters> {

@@ -25,8 +25,10 @@ beforeAll(async () => {
 afterAll(() => setup?.close());
 
 describe('reads over partitions', () => {
-  it('getMany reads each partition\'s keys in its cluster and gives both revisions', async () => {
-    const got = await client.getMany(['/registry/a', `${EVENTS}x`, `${EVENTS}nope`, '/registry/z'], { consistency: 'serializable' });
+  it("getMany reads each partition's keys in its cluster and gives both revisions", async () => {
+    const got = await client.getMany(['/registry/a', `${EVENTS}x`, `${EVENTS}nope`, '/registry/z'], {
+      consistency: 'serializable',
+    });
     expect([...got.keys()].sort()).toEqual(['/registry/a', `${EVENTS}x`, '/registry/z']);
     expect(got.get(`${EVENTS}x`)?.value.toString()).toBe('X');
     expect(got.revisions.length).toBeGreaterThanOrEqual(1);

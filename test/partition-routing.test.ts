@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => setup?.close());
 
 describe('recipes on a partitioned client', () => {
-  it('a lock named inside a partition lands in that partition\'s cluster', async () => {
+  it("a lock named inside a partition lands in that partition's cluster", async () => {
     await using lock = client.newLock(`${EVENTS}locks/gc`);
     await lock.lock();
     expect(lock.isHeld()).toBe(true);
@@ -57,7 +57,12 @@ describe('recipes on a partitioned client', () => {
     await expect(client.put('/app/x', 'y', { lease })).rejects.toBeInstanceOf(CrossPartitionError);
     await expect(client.putWithLease('/app/x', 'y', lease)).rejects.toBeInstanceOf(CrossPartitionError);
     await expect(client.bulkPut({ '/app/x': 'y' }, { lease })).rejects.toBeInstanceOf(CrossPartitionError);
-    await expect(client.txn().onSuccess(op.put('/app/x', 'y', { lease })).commit()).rejects.toBeInstanceOf(CrossPartitionError);
+    await expect(
+      client
+        .txn()
+        .onSuccess(op.put('/app/x', 'y', { lease }))
+        .commit(),
+    ).rejects.toBeInstanceOf(CrossPartitionError);
     expect(await raw.main.get('/app/x').string()).toBeNull();
     // Without a hint: the default partition.
     await using plain = await client.lease(30);
@@ -89,7 +94,10 @@ describe('history, mirror and reencrypt on a partitioned client', () => {
     await client.deletePrefix('/registry/');
     await client.bulkPut({ [`${EVENTS}r1`]: 'a', [`${EVENTS}r2`]: 'b', '/registry/pods/p': 'plain' });
     await using rotated = await Client.connect(
-      configOf(setup.main).withPartition(EVENTS, configOf(setup.events).withEncryptionKeys({ primary: 'k2', keys: { k1, k2 } })),
+      configOf(setup.main).withPartition(
+        EVENTS,
+        configOf(setup.events).withEncryptionKeys({ primary: 'k2', keys: { k1, k2 } }),
+      ),
     );
     const result = await rotated.reencrypt('/registry/');
     expect(result).toEqual({ scanned: 2, rewritten: 2, skipped: 0 });

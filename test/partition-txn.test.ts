@@ -7,7 +7,8 @@ import { EVENTS, twoClusters, type TwoClusters } from './partition-clusters.js';
 let setup: TwoClusters;
 let client: Client;
 let raw: TwoClusters['raw'];
-const revisionOf = async (etcd: Etcd3) => Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
+const revisionOf = async (etcd: Etcd3) =>
+  Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
 
 beforeAll(async () => {
   setup = await twoClusters();
@@ -17,7 +18,11 @@ afterAll(() => setup?.close());
 
 describe('transactions on a partitioned client', () => {
   it('run in the one partition their keys live in', async () => {
-    const res = await client.txn().if(compare.absent(`${EVENTS}t1`)).onSuccess(op.put(`${EVENTS}t1`, 'a'), op.put(`${EVENTS}t2`, 'b')).commit();
+    const res = await client
+      .txn()
+      .if(compare.absent(`${EVENTS}t1`))
+      .onSuccess(op.put(`${EVENTS}t1`, 'a'), op.put(`${EVENTS}t2`, 'b'))
+      .commit();
     expect(res.succeeded).toBe(true);
     expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('a');
     expect(await raw.main.get(`${EVENTS}t1`).string()).toBeNull();
@@ -25,7 +30,7 @@ describe('transactions on a partitioned client', () => {
     expect(await raw.events.get(`${EVENTS}t1`).string()).toBe('c');
   });
 
-  it('an STM block runs in its keys\' partition; touching another partition fails it before that key is read or written', async () => {
+  it("an STM block runs in its keys' partition; touching another partition fails it before that key is read or written", async () => {
     await client.put(`${EVENTS}n`, '1');
     await client.stm(async (t) => t.put(`${EVENTS}n`, String(Number(await t.getString(`${EVENTS}n`)) + 1)));
     expect(await raw.events.get(`${EVENTS}n`).string()).toBe('2');
@@ -41,7 +46,10 @@ describe('transactions on a partitioned client', () => {
 
   it('spanning partitions are refused before any request reaches either cluster', async () => {
     const before = await Promise.all([revisionOf(raw.main), revisionOf(raw.events)]);
-    const spanning = client.txn().if(compare.absent('/registry/pods/x')).onSuccess(op.put('/registry/pods/x', '1'), op.put(`${EVENTS}x`, '2'));
+    const spanning = client
+      .txn()
+      .if(compare.absent('/registry/pods/x'))
+      .onSuccess(op.put('/registry/pods/x', '1'), op.put(`${EVENTS}x`, '2'));
     await expect(spanning.commit()).rejects.toBeInstanceOf(CrossPartitionError);
     const prefixRead = client.txn().onSuccess(op.put('/registry/pods/y', '1'), op.getPrefix('/registry/'));
     await expect(prefixRead.commit()).rejects.toMatchObject({ code: 'CROSS_PARTITION' });

@@ -1,7 +1,14 @@
 /** Spanning watches against real clusters. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Client, Config, PartitionedWatch, ValidationError, type PartitionedEvent, type WatchEvent } from '../src/index.js';
+import {
+  Client,
+  Config,
+  PartitionedWatch,
+  ValidationError,
+  type PartitionedEvent,
+  type WatchEvent,
+} from '../src/index.js';
 
 const EVENTS = '/registry/events/';
 
@@ -14,7 +21,10 @@ let config: Config;
 
 beforeAll(async () => {
   [main, events] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
-  const of = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(2000);
+  const of = (h: EtcdHandle) =>
+    Config.defaults()
+      .withEndpoints(...h.endpoints)
+      .withTimeout(2000);
   config = of(main).withPartition(EVENTS, of(events));
 });
 afterAll(async () => {
@@ -46,7 +56,10 @@ describe('a watch spanning partitions', () => {
     {
       await using client = await Client.connect(config);
       const watch = await client.watchPartitioned('/registry/');
-      await client.bulkPut({ '/registry/pods/a': '1', '/registry/pods/b': '2', '/registry/pods/c': '3' }, { atomic: true });
+      await client.bulkPut(
+        { '/registry/pods/a': '1', '/registry/pods/b': '2', '/registry/pods/c': '3' },
+        { atomic: true },
+      );
       written.push('/registry/pods/a', '/registry/pods/b', '/registry/pods/c');
       // Stop between two events of one transaction: the token must say so.
       for (const ev of await take(watch, 2)) seen.push(ev.key);
@@ -76,7 +89,7 @@ describe('a watch spanning partitions', () => {
 });
 
 describe('watchPrefix and watch on a partitioned client', () => {
-  it('a spanning watchPrefix is the merged watch with a token; within one partition it is that cluster\'s own watch', async () => {
+  it("a spanning watchPrefix is the merged watch with a token; within one partition it is that cluster's own watch", async () => {
     await using client = await Client.connect(config);
     await expect(client.watchPrefix('/registry/', { fromRevision: 1 })).rejects.toBeInstanceOf(ValidationError);
     const spanning = await client.watchPrefix('/registry/');
@@ -88,16 +101,21 @@ describe('watchPrefix and watch on a partitioned client', () => {
     await client.put(`${EVENTS}ns1/k`, '2');
     const merged = await take(spanning as SpanningWatch, 2);
     // No order across partitions: compare as a set.
-    expect(new Set(merged.map((e) => `${e.partition}|${e.key}`))).toEqual(new Set(['|/registry/pods/w', `${EVENTS}|${EVENTS}ns1/k`]));
+    expect(new Set(merged.map((e) => `${e.partition}|${e.key}`))).toEqual(
+      new Set(['|/registry/pods/w', `${EVENTS}|${EVENTS}ns1/k`]),
+    );
     const token = (spanning as SpanningWatch).token;
     expect(typeof token).toBe('string');
     await spanning.close();
     // The single-partition watches see the write: they were opened on the events cluster.
     for (const w of [inEvents, oneKey]) {
       const it = w[Symbol.asyncIterator]();
-      const first = await Promise.race([it.next(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no event in 10 s')), 10_000))]);
+      const first = await Promise.race([
+        it.next(),
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no event in 10 s')), 10_000)),
+      ]);
       expect(first.value?.key).toBe(`${EVENTS}ns1/k`);
-      expect(first.value?.modRevision).toBe((await client.partition(EVENTS).revision()));
+      expect(first.value?.modRevision).toBe(await client.partition(EVENTS).revision());
       await w.close();
     }
   });
@@ -105,7 +123,11 @@ describe('watchPrefix and watch on a partitioned client', () => {
 
 describe('watchPartitioned on a client without partitions', () => {
   it('is one merged leg with a token that resumes after what was delivered', async () => {
-    await using plain = await Client.connect(Config.defaults().withEndpoints(...main.endpoints).withTimeout(2000));
+    await using plain = await Client.connect(
+      Config.defaults()
+        .withEndpoints(...main.endpoints)
+        .withTimeout(2000),
+    );
     await expect(plain.watchPartitioned('')).rejects.toBeInstanceOf(ValidationError);
     const first = await plain.watchPartitioned('/solo/');
     await plain.bulkPut({ '/solo/a': '1', '/solo/b': '2' }, { atomic: true });

@@ -22,15 +22,24 @@ let config: Config;
 let client: Client;
 const raw: Record<'main' | 'events' | 'cache', Etcd3> = {} as never;
 
-const clusterConfig = (h: EtcdHandle) => Config.defaults().withEndpoints(...h.endpoints).withTimeout(1500).withDialTimeout(3000);
+const clusterConfig = (h: EtcdHandle) =>
+  Config.defaults()
+    .withEndpoints(...h.endpoints)
+    .withTimeout(1500)
+    .withDialTimeout(3000);
 
 /** The keys a cluster really holds under `prefix`, read with a plain etcd3 client. */
 const stored = (etcd: Etcd3, prefix: string) => etcd.getAll().prefix(prefix).keys();
 /** A cluster's current revision, read with a plain etcd3 client. */
-const revisionOf = async (etcd: Etcd3) => Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
+const revisionOf = async (etcd: Etcd3) =>
+  Number((await etcd.kv.range({ key: Buffer.from([0]), count_only: true })).header.revision);
 
 beforeAll(async () => {
-  [main, events, cache] = await Promise.all([startEtcd({ isolated: true }), startEtcd({ isolated: true }), startEtcd({ isolated: true })]);
+  [main, events, cache] = await Promise.all([
+    startEtcd({ isolated: true }),
+    startEtcd({ isolated: true }),
+    startEtcd({ isolated: true }),
+  ]);
   config = clusterConfig(main).withPartition(EVENTS, clusterConfig(events)).withPartition(CACHE, clusterConfig(cache));
   client = await Client.connect(config);
   raw.main = new Etcd3({ hosts: main.endpoints });
@@ -46,7 +55,12 @@ afterAll(async () => {
 
 describe('routing', () => {
   it('puts each key in the cluster of its longest matching prefix', async () => {
-    const keys = { '/registry/pods/a': 'main', '/registry/events/e1': 'events', '/cache/c1': 'cache', '/registry/eventsX': 'main' };
+    const keys = {
+      '/registry/pods/a': 'main',
+      '/registry/events/e1': 'events',
+      '/cache/c1': 'cache',
+      '/registry/eventsX': 'main',
+    };
     for (const [key, value] of Object.entries(keys)) await client.put(key, value);
     for (const [key, where] of Object.entries(keys)) {
       expect(client.partitionOf(key)).toBe(where === 'events' ? EVENTS : where === 'cache' ? CACHE : '');
@@ -150,7 +164,11 @@ describe('one partition down', () => {
     const err = await client.get(`${EVENTS}live`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnavailableError);
     expect(err).toBeInstanceOf(PartitionUnavailableError);
-    expect(err).toMatchObject({ code: 'UNAVAILABLE', partition: EVENTS, message: expect.stringContaining(`partition '${EVENTS}'`) });
+    expect(err).toMatchObject({
+      code: 'UNAVAILABLE',
+      partition: EVENTS,
+      message: expect.stringContaining(`partition '${EVENTS}'`),
+    });
     await expect(client.put(`${EVENTS}live`, 'during')).rejects.toMatchObject({ partition: EVENTS });
     await expect(client.list('/registry/')).rejects.toMatchObject({ partition: EVENTS });
 
@@ -160,7 +178,11 @@ describe('one partition down', () => {
     await client.put(`${CACHE}live`, 'during');
     expect(await client.list('/registry/pods/')).toEqual(['/registry/pods/live']);
     const health = await client.partitionHealth();
-    expect(health.map((p) => [p.partition, p.health.healthy])).toEqual([['', true], [EVENTS, false], [CACHE, true]]);
+    expect(health.map((p) => [p.partition, p.health.healthy])).toEqual([
+      ['', true],
+      [EVENTS, false],
+      [CACHE, true],
+    ]);
     expect((await client.health()).healthy).toBe(false);
 
     // A spanning bulk write applies what it can and says so.

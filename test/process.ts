@@ -13,7 +13,11 @@ export interface ProcessResult {
  * with `env` on top of this process' environment (an `undefined` value
  * removes a variable), and collects its output.
  */
-export function runTs(file: string, args: string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+export function runTs(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
       env: { ...process.env, ...env },
@@ -39,4 +43,3 @@ export class Capture extends Writable {
     done();
   }
 }
-

@@ -13,7 +13,12 @@ const run = promisify(execFile);
 
 /** The keys `etcdctl get` returns for `args` (JSON output, base64 keys decoded). */
 async function etcdctlKeys(args: string[]): Promise<string[]> {
-  const { stdout } = await run('/usr/bin/etcdctl', [`--endpoints=${endpoints().join(',')}`, 'get', ...args, '--write-out=json']);
+  const { stdout } = await run('/usr/bin/etcdctl', [
+    `--endpoints=${endpoints().join(',')}`,
+    'get',
+    ...args,
+    '--write-out=json',
+  ]);
   const out = JSON.parse(stdout) as { kvs?: { key: string }[] };
   return (out.kvs ?? []).map((kv) => Buffer.from(kv.key, 'base64').toString('utf8'));
 }
@@ -27,7 +32,15 @@ beforeAll(async () => {
   prefix = uniquePrefix('range-opts');
   revs = [];
   // Keys whose key order, value order, version order and revision order all differ.
-  const plan: Array<[string, string]> = [['c', 'z'], ['a', 'm'], ['e', 'b'], ['b', 'y'], ['d', 'a'], ['a', 'n'], ['c', 'q']];
+  const plan: Array<[string, string]> = [
+    ['c', 'z'],
+    ['a', 'm'],
+    ['e', 'b'],
+    ['b', 'y'],
+    ['d', 'a'],
+    ['a', 'n'],
+    ['c', 'q'],
+  ];
   for (const [k, v] of plan) revs.push((await client.put(`${prefix}${k}`, v)).revision);
 });
 
@@ -38,9 +51,21 @@ afterAll(async () => {
 
 describe('range options, as etcdctl get has them', () => {
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
-    ['sort by modRevision descending, limit 3', { sort: { target: 'modRevision', order: 'descend' }, limit: 3 }, ['--sort-by=MODIFY', '--order=DESCEND', '--limit=3']],
-    ['sort by createRevision ascending', { sort: { target: 'createRevision' } }, ['--sort-by=CREATE', '--order=ASCEND']],
-    ['sort by value descending', { sort: { target: 'value', order: 'descend' } }, ['--sort-by=VALUE', '--order=DESCEND']],
+    [
+      'sort by modRevision descending, limit 3',
+      { sort: { target: 'modRevision', order: 'descend' }, limit: 3 },
+      ['--sort-by=MODIFY', '--order=DESCEND', '--limit=3'],
+    ],
+    [
+      'sort by createRevision ascending',
+      { sort: { target: 'createRevision' } },
+      ['--sort-by=CREATE', '--order=ASCEND'],
+    ],
+    [
+      'sort by value descending',
+      { sort: { target: 'value', order: 'descend' } },
+      ['--sort-by=VALUE', '--order=DESCEND'],
+    ],
     ['sort by key descending', { sort: { target: 'key', order: 'descend' } }, ['--sort-by=KEY', '--order=DESCEND']],
     ['limit 2', { limit: 2 }, ['--limit=2']],
   ];
@@ -78,7 +103,9 @@ describe('range options, as etcdctl get has them', () => {
   });
 
   it('refuses what etcd cannot page, before sending', async () => {
-    await expect(client.list(prefix, { sort: { target: 'value' }, pageSize: 10 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.list(prefix, { sort: { target: 'value' }, pageSize: 10 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await expect(client.list(prefix, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.list(prefix, { sort: { target: 'size' as never } })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.list(prefix, { minModRevision: -1 })).rejects.toBeInstanceOf(ValidationError);
@@ -122,7 +149,10 @@ describe('deletes with prevKV', () => {
       expect(await enc.delete(`${p}none`)).toBe(0);
       const rest = await enc.deletePrefix(p, { prevKV: true });
       expect(rest.deleted).toBe(2);
-      expect(rest.previous.map((kv) => [kv.key, kv.value.toString()])).toEqual([[`${p}three`, 'secret-3'], [`${p}two`, 'secret-2']]);
+      expect(rest.previous.map((kv) => [kv.key, kv.value.toString()])).toEqual([
+        [`${p}three`, 'secret-3'],
+        [`${p}two`, 'secret-2'],
+      ]);
       expect(await enc.deletePrefix(p)).toBe(0);
     } finally {
       await enc.close();
@@ -137,7 +167,9 @@ describe('serializable reads on a member that lost quorum', () => {
     await setup.put('/q/key', 'before');
     await setup.close();
     // Wait until member 0 has applied the write, then cut its peers.
-    const lone = await Client.connect(Config.defaults().withEndpoints(etcd.members[0]!.endpoint).withTimeout(1500).withRetry(false));
+    const lone = await Client.connect(
+      Config.defaults().withEndpoints(etcd.members[0]!.endpoint).withTimeout(1500).withRetry(false),
+    );
     try {
       expect(await lone.getString('/q/key', { consistency: 'serializable' })).toBe('before');
       await etcd.kill(1);
@@ -149,7 +181,9 @@ describe('serializable reads on a member that lost quorum', () => {
       const err = await lone.getString('/q/key').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EtcdKitError);
       expect((err as EtcdKitError).code).toMatch(/TIMEOUT|UNAVAILABLE|SERVER_ERROR/); // deadline, no leader, or etcd's own read-index timeout
-      const serial = await Client.connect(Config.defaults().withEndpoints(etcd.members[0]!.endpoint).withReadConsistency('serializable'));
+      const serial = await Client.connect(
+        Config.defaults().withEndpoints(etcd.members[0]!.endpoint).withReadConsistency('serializable'),
+      );
       expect(await serial.exists('/q/key')).toBe(true);
       await serial.close();
     } finally {

@@ -27,7 +27,11 @@ afterAll(async () => {
   raw.close();
 });
 
-const caught = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('lease TTLs', () => {
   it("over etcd's maximum (9,000,000,000 s) are refused before sending; the maximum is granted", async () => {
@@ -40,14 +44,18 @@ describe('lease TTLs', () => {
 
   it("etcd's own refusals of a lease grant are definite errors, never AmbiguousWriteError", async () => {
     const { caller, etcd } = client.core;
-    const tooLong = await caught(caller.run('write', { op: 'lease.grant' }, (g) => etcd.leaseClient.leaseGrant({ TTL: 1e12 }, g)));
+    const tooLong = await caught(
+      caller.run('write', { op: 'lease.grant' }, (g) => etcd.leaseClient.leaseGrant({ TTL: 1e12 }, g)),
+    );
     expect(tooLong).toBeInstanceOf(ValidationError);
     expect(tooLong).not.toBeInstanceOf(AmbiguousWriteError);
     const lease = await client.lease(30);
     try {
       const id = BigInt(`0x${lease.id}`).toString(10);
       // FAILED_PRECONDITION: etcdserver: lease already exists.
-      const twice = await caught(caller.run('write', { op: 'lease.grant' }, (g) => etcd.leaseClient.leaseGrant({ ID: id, TTL: 30 }, g)));
+      const twice = await caught(
+        caller.run('write', { op: 'lease.grant' }, (g) => etcd.leaseClient.leaseGrant({ ID: id, TTL: 30 }, g)),
+      );
       expect(twice).toBeInstanceOf(RequestRefusedError);
       expect((twice as RequestRefusedError).code).toBe('REQUEST_REFUSED');
     } finally {
@@ -70,7 +78,12 @@ describe('clear messages for client-side misuse', () => {
     try {
       await scoped.put('a', '1');
       await expect(scoped.txn().onSuccess(op.getPrefix('')).commit()).rejects.toThrow(/\{ all: true \}/);
-      await expect(scoped.txn().if(compare.exists('', { prefix: true })).commit()).rejects.toThrow(/\{ all: true \}/);
+      await expect(
+        scoped
+          .txn()
+          .if(compare.exists('', { prefix: true }))
+          .commit(),
+      ).rejects.toThrow(/\{ all: true \}/);
       const res = await scoped
         .txn()
         .if(compare.exists('', { prefix: true, all: true }))
@@ -93,17 +106,31 @@ describe('nested transaction size', () => {
     const wire = (n: number) => ({
       success: [
         { request_put: { key: Buffer.from(`${p}raw`), value: Buffer.from('v') } },
-        { request_txn: { success: Array.from({ length: n }, (_, i) => ({ request_put: { key: Buffer.from(`${p}raw${i}`), value: Buffer.from('v') } })) } },
+        {
+          request_txn: {
+            success: Array.from({ length: n }, (_, i) => ({
+              request_put: { key: Buffer.from(`${p}raw${i}`), value: Buffer.from('v') },
+            })),
+          },
+        },
       ],
     });
     await expect(raw.kv.txn(wire(127))).rejects.toThrow(/too many operations in txn request/);
     await raw.kv.txn(wire(126));
 
-    const err = await caught(client.txn().onSuccess(op.put(`${p}top`, 'v'), op.txn({ onSuccess: puts(p, 127) })).commit());
+    const err = await caught(
+      client
+        .txn()
+        .onSuccess(op.put(`${p}top`, 'v'), op.txn({ onSuccess: puts(p, 127) }))
+        .commit(),
+    );
     expect(err).toBeInstanceOf(TxnTooLargeError);
     expect((err as TxnTooLargeError).ops).toBe(129);
     expect((err as Error).message).toContain('transaction of 129 operations (as etcd counts them');
-    const ok = await client.txn().onSuccess(op.put(`${p}top`, 'v'), op.txn({ onSuccess: puts(p, 126) })).commit();
+    const ok = await client
+      .txn()
+      .onSuccess(op.put(`${p}top`, 'v'), op.txn({ onSuccess: puts(p, 126) }))
+      .commit();
     expect(ok.succeeded).toBe(true);
     expect(await client.count(`${p}n`)).toBe(126);
   });

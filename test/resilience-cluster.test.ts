@@ -25,10 +25,15 @@ afterAll(async () => {
 });
 
 /** Resolves when `predicate` holds for a recorded event, or rejects after `ms`. */
-async function untilEvent(predicate: (e: ConnectionEvent) => boolean, ms: number, work: () => Promise<unknown>): Promise<void> {
+async function untilEvent(
+  predicate: (e: ConnectionEvent) => boolean,
+  ms: number,
+  work: () => Promise<unknown>,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!events.some(predicate)) {
-    if (Date.now() > deadline) throw new Error(`no matching event within ${ms} ms; saw ${events.map((e) => e.type).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`no matching event within ${ms} ms; saw ${events.map((e) => e.type).join(', ')}`);
     await work();
   }
 }

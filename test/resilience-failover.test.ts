@@ -10,7 +10,9 @@ describe('an endpoint that refuses connections', () => {
   it('never fails a write: refused attempts are retried on the live endpoint', async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const client = await Client.connect(
-      Config.defaults().withEndpoints(dead, ...endpoints()).withCircuitBreaker({ threshold: 3, halfOpenAfterMs: 60_000 }),
+      Config.defaults()
+        .withEndpoints(dead, ...endpoints())
+        .withCircuitBreaker({ threshold: 3, halfOpenAfterMs: 60_000 }),
     );
     const events: ConnectionEvent[] = [];
     client.onStateChange((e) => events.push(e));
@@ -35,7 +37,9 @@ describe('an endpoint that refuses connections', () => {
     // Client.connect refuses a cluster with no live endpoint, so the call
     // layer is driven directly against an etcd3 connection to the dead port.
     const client = await Client.connect(
-      Config.defaults().withEndpoints(...endpoints()).withRetry({ maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }),
+      Config.defaults()
+        .withEndpoints(...endpoints())
+        .withRetry({ maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }),
     );
     try {
       const { core } = client;

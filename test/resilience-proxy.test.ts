@@ -28,7 +28,10 @@ function txnPut(c: ClientType, key: string, value: string): Promise<boolean> {
   const { core } = c;
   return core.caller.run('write', { op: 'txn', key }, (grpc) =>
     core.etcd.kv
-      .txn({ compare: [], success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value) } }], failure: [] }, grpc)
+      .txn(
+        { compare: [], success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value) } }], failure: [] },
+        grpc,
+      )
       .then((r) => r.succeeded),
   );
 }
@@ -74,7 +77,11 @@ describe('a transaction whose reply is lost', () => {
       const key = `${uniquePrefix('etcd3-default')}k`;
       await viaProxy.get('warm-up').exec();
       proxy.cutNext();
-      await viaProxy.kv.txn({ compare: [], success: [{ request_put: { key: Buffer.from(key), value: Buffer.from('x') } }], failure: [] });
+      await viaProxy.kv.txn({
+        compare: [],
+        success: [{ request_put: { key: Buffer.from(key), value: Buffer.from('x') } }],
+        failure: [],
+      });
       expect(await version(etcd, key)).toBe(2);
     } finally {
       viaProxy.close();
@@ -91,7 +98,9 @@ interface Counter {
 
 async function readCounter(c: ClientType, key: string): Promise<Counter> {
   const { core } = c;
-  const res = await core.caller.run('read', { op: 'get', key }, (grpc) => core.etcd.kv.range({ key: Buffer.from(key) }, grpc));
+  const res = await core.caller.run('read', { op: 'get', key }, (grpc) =>
+    core.etcd.kv.range({ key: Buffer.from(key) }, grpc),
+  );
   const kv = res.kvs[0];
   if (!kv) throw new Error(`counter ${key} is missing`);
   const [count, token] = kv.value.toString().split(':');
@@ -105,7 +114,11 @@ async function readCounter(c: ClientType, key: string): Promise<Counter> {
  * applied; while the mod revision has not moved, resending the identical CAS
  * is safe (at most one of them can apply).
  */
-async function casIncrement(c: ClientType, key: string, stats: { ambiguous: number; resolved: number; unresolved: number }): Promise<boolean> {
+async function casIncrement(
+  c: ClientType,
+  key: string,
+  stats: { ambiguous: number; resolved: number; unresolved: number },
+): Promise<boolean> {
   const { core } = c;
   const token = randomUUID();
   for (let round = 0; round < 30; round++) {
@@ -153,7 +166,7 @@ describe('a CAS counter under lost replies', () => {
       let successes = 0;
       // A fixed pseudo-random third of the requests lose their reply (reads and CAS txns alike).
       let seed = 42;
-      proxy.cutWhen(() => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) < 0.3);
+      proxy.cutWhen(() => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 < 0.3);
       for (let i = 0; i < 30; i++) if (await casIncrement(client, key, stats)) successes++;
       proxy.cutWhen(undefined);
       const stored = (await etcd.get(key).string())!;

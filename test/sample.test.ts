@@ -55,7 +55,11 @@ describe('the sample tour', () => {
     const titles = checkAgainstReference(blocks(res.stdout));
     // Every section of the reference, in its order, from the header to the closing line.
     expect(titles).toEqual(blocks(EXPECTED).map((b) => b.title));
-    expect(res.stdout).toContain(`Connected to etcd at [${endpoints().map((e) => e.replace('http://', '')).join(' ')}]`);
+    expect(res.stdout).toContain(
+      `Connected to etcd at [${endpoints()
+        .map((e) => e.replace('http://', ''))
+        .join(' ')}]`,
+    );
     const client = await connect(testConfig().withNamespace(namespace));
     expect(await client.count('', { all: true }), 'keys left behind').toBe(0);
     await client.close();
@@ -66,13 +70,29 @@ describe('the sample tour', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/^\(started a throwaway etcd at http:\/\/127\.0\.0\.1:\d+/);
     const titles = checkAgainstReference(blocks(res.stdout));
-    expect(titles).toEqual(['etcd Provider Sample Application', 'Basic Operations Demo', 'All samples completed successfully!']);
+    expect(titles).toEqual([
+      'etcd Provider Sample Application',
+      'Basic Operations Demo',
+      'All samples completed successfully!',
+    ]);
   });
 
   it('--help lists the options and demos; an unknown demo is refused', async () => {
     const [help, bad] = await Promise.all([runTour(['--help'], {}), runTour(['--only', 'basic,nope'], {})]);
     expect(help.code).toBe(0);
-    for (const word of ['--endpoints', '--only', '--fast', 'basic', 'prefix', 'watch', 'lease', 'lock', 'transaction', 'encryption']) expect(help.stdout).toContain(word);
+    for (const word of [
+      '--endpoints',
+      '--only',
+      '--fast',
+      'basic',
+      'prefix',
+      'watch',
+      'lease',
+      'lock',
+      'transaction',
+      'encryption',
+    ])
+      expect(help.stdout).toContain(word);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown demo nope');
   });

@@ -48,7 +48,9 @@ describe('authentication', () => {
 
   it('no credentials on an auth-enabled etcd is refused with a typed error', async () => {
     await using client = await Client.connect(config());
-    await expect(client.put('/app/y', '1')).rejects.toMatchObject({ code: expect.stringMatching(/AUTH_FAILED|PERMISSION_DENIED/) });
+    await expect(client.put('/app/y', '1')).rejects.toMatchObject({
+      code: expect.stringMatching(/AUTH_FAILED|PERMISSION_DENIED/),
+    });
   });
 });
 
@@ -60,7 +62,10 @@ describe('TLS and mutual TLS', () => {
   });
   afterAll(() => etcd.stop());
 
-  const config = () => Config.defaults().withEndpoints(...etcd.endpoints).withDialTimeout(3000);
+  const config = () =>
+    Config.defaults()
+      .withEndpoints(...etcd.endpoints)
+      .withDialTimeout(3000);
 
   it('connects with the CA and a client certificate (files)', async () => {
     const tls = etcd.tls!;
@@ -86,9 +91,9 @@ describe('TLS and mutual TLS', () => {
 
 describe('connection failures', () => {
   it('no endpoint answering fails with ConnectionError within the dial timeout', async () => {
-    const err = await Client.connect(Config.defaults().withEndpoints('127.0.0.1:1', '127.0.0.1:2').withDialTimeout(1000)).catch(
-      (e: unknown) => e,
-    );
+    const err = await Client.connect(
+      Config.defaults().withEndpoints('127.0.0.1:1', '127.0.0.1:2').withDialTimeout(1000),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).endpoints).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
     expect((err as Error).message).toContain('127.0.0.1:1');

@@ -79,7 +79,9 @@ describe('snapshot', () => {
     await expect(iterate()).rejects.toBeInstanceOf(ClosedError);
   });
 
-  it('snapshotTo into a stalled destination: abort rejects with CancelledError and releases the stream', { timeout: 20_000 }, async () => {
+  it('snapshotTo into a stalled destination: abort rejects with CancelledError and releases the stream', {
+    timeout: 20_000,
+  }, async () => {
     const ac = new AbortController();
     const { destination, transfer } = await stalledTransfer(client, ac.signal);
     expect(client.core.resources.size).toBeGreaterThan(0); // the transfer holds its stream
@@ -91,7 +93,9 @@ describe('snapshot', () => {
     expect(client.core.resources.size).toBe(0);
   });
 
-  it('snapshotTo into a stalled destination: client.close() rejects it with ClosedError', { timeout: 20_000 }, async () => {
+  it('snapshotTo into a stalled destination: client.close() rejects it with ClosedError', {
+    timeout: 20_000,
+  }, async () => {
     const other = await connect();
     const { transfer } = await stalledTransfer(other);
     await other.close();

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, type Client, ConflictError, ValidationError, type Isolation, type StmTx } from '../src/index.js';
+import {
+  CancelledError,
+  type Client,
+  ConflictError,
+  ValidationError,
+  type Isolation,
+  type StmTx,
+} from '../src/index.js';
 import { stm } from '../src/concurrency/stm.js';
 import * as kv from '../src/kv/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';

@@ -10,7 +10,10 @@ import { watchStreams } from './metrics.js';
 import { eventually, within } from './waits.js';
 
 let etcd: EtcdHandle;
-const config = (...endpoints: string[]) => Config.defaults().withEndpoints(...endpoints).withTimeout(2000);
+const config = (...endpoints: string[]) =>
+  Config.defaults()
+    .withEndpoints(...endpoints)
+    .withTimeout(2000);
 
 beforeAll(async () => {
   etcd = await startEtcd({ members: 3 });
@@ -57,14 +60,18 @@ describe('partition() of a follower', () => {
       expect(clients.length).toBeLessThan(30);
       const c = await Client.connect(config(...etcd.endpoints));
       clients.push(c);
-      placed.push(await memberOf(async () => {
-        for (let i = 0; i < 3; i++) {
-          const list: string[] = [];
-          seen.push(list);
-          watches.push((await c.watchPrefix('ev/', { callback: (e) => void list.push(e.value.toString()) })) as Watch);
-        }
-        mirrors.push(await c.mirror('ev/'));
-      }));
+      placed.push(
+        await memberOf(async () => {
+          for (let i = 0; i < 3; i++) {
+            const list: string[] = [];
+            seen.push(list);
+            watches.push(
+              (await c.watchPrefix('ev/', { callback: (e) => void list.push(e.value.toString()) })) as Watch,
+            );
+          }
+          mirrors.push(await c.mirror('ev/'));
+        }),
+      );
     }
     // Lock waiters the same way: each client's waits share one stream.
     const writer = await majority(cut!);
@@ -82,10 +89,12 @@ describe('partition() of a follower', () => {
       holders.push(holder);
       const waiter = c.newLock(`lock${i}`);
       waiters.push(waiter);
-      waitersPlaced.push(await memberOf(async () => {
-        acquired.push(waiter.lock({ timeoutMs: 120_000 }));
-        await eventually(10_000, async () => expect(await writer.count(`lock${i}/`)).toBe(2));
-      }));
+      waitersPlaced.push(
+        await memberOf(async () => {
+          acquired.push(waiter.lock({ timeoutMs: 120_000 }));
+          await eventually(10_000, async () => expect(await writer.count(`lock${i}/`)).toBe(2));
+        }),
+      );
     }
 
     const t0 = Date.now();

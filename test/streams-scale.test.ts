@@ -38,13 +38,16 @@ describe('shared streams', () => {
     const before = await watchStreams(endpoint);
     const n = 5000;
     const got: WatchEvent[][] = Array.from({ length: n }, () => []);
-    const watches = await Promise.all(got.map((list, i) => client.watch(`w/${i}`, { callback: (e) => void list.push(e) })));
+    const watches = await Promise.all(
+      got.map((list, i) => client.watch(`w/${i}`, { callback: (e) => void list.push(e) })),
+    );
     const streams = (await watchStreams(endpoint)) - before;
     expect(streams).toBeGreaterThan(0);
     expect(streams).toBeLessThanOrEqual(8);
     await client.bulkPut(got.map((_, i) => [`w/${i}`, `v${i}`] as const));
     await eventually(60_000, () => expect(got.filter((l) => l.length === 1).length).toBe(n));
-    for (const [i, list] of got.entries()) expect([list[0]!.key, list[0]!.value.toString()]).toEqual([`w/${i}`, `v${i}`]);
+    for (const [i, list] of got.entries())
+      expect([list[0]!.key, list[0]!.value.toString()]).toEqual([`w/${i}`, `v${i}`]);
     await Promise.all(watches.map((w) => w.close()));
     await eventually(10_000, async () => expect(await watchStreams(endpoint)).toBe(before));
   }, 120_000);
@@ -58,7 +61,14 @@ describe('shared streams', () => {
     await new Promise((r) => setTimeout(r, 3 * ttl * 1000 + 500));
     expect(leases.filter((l) => l.state !== 'active')).toEqual([]);
     // timeToLive() throws LeaseNotFoundError for a lease the server no longer has.
-    const alive = await Promise.all(leases.map((l) => l.timeToLive().then(() => true, () => false)));
+    const alive = await Promise.all(
+      leases.map((l) =>
+        l.timeToLive().then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     expect(alive.filter((a) => !a).length).toBe(0);
     expect((await keepAliveStreams(endpoint)) - before).toBeLessThanOrEqual(4);
     // keepAliveOnce rides the same stream.
@@ -68,9 +78,11 @@ describe('shared streams', () => {
   }, 120_000);
 
   it('a consumer that never reads does not hold up the other watches of its stream, and later gets every event once', async () => {
-    const slow: Watch = await client.watchPrefix('slow/', { bufferSize: 10 }) as Watch;
+    const slow: Watch = (await client.watchPrefix('slow/', { bufferSize: 10 })) as Watch;
     const fastSeen: string[] = [];
-    const fast = (await client.watchPrefix('fast/', { callback: (e) => void fastSeen.push(e.value.toString()) })) as Watch;
+    const fast = (await client.watchPrefix('fast/', {
+      callback: (e) => void fastSeen.push(e.value.toString()),
+    })) as Watch;
     expect(WatchPool.of(client.core).streams).toBe(1); // both on the one shared stream
     const slowValues = Array.from({ length: 300 }, (_, i) => `s${i}`);
     for (const [i, v] of slowValues.entries()) await client.put(`slow/${i % 7}`, v);

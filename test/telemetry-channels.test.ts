@@ -81,7 +81,9 @@ describe('a retried call', () => {
   afterAll(() => etcd?.stop());
 
   it('is one traced call whose attempts are counted, with each retry on etcdkit:retry', async () => {
-    const config = testConfig().withEndpoints(...etcd.endpoints).withRetry({ maxAttempts: 100, initialDelayMs: 20, maxDelayMs: 200 });
+    const config = testConfig()
+      .withEndpoints(...etcd.endpoints)
+      .withRetry({ maxAttempts: 100, initialDelayMs: 20, maxDelayMs: 200 });
     const c = await Client.connect(config);
     const retries: RetryInfo[] = [];
     const onRetry = (info: unknown) => retries.push(info as RetryInfo);

@@ -57,7 +57,11 @@ describe('a watch across an etcd restart', () => {
 
   it('warns when the watch reconnects and tells when it resumed', async () => {
     const logger = new RecordingLogger();
-    const client = await Client.connect(testConfig().withEndpoints(...etcd.endpoints).withLogger(logger));
+    const client = await Client.connect(
+      testConfig()
+        .withEndpoints(...etcd.endpoints)
+        .withLogger(logger),
+    );
     try {
       const watch = await client.watch(`${prefix}w`);
       await etcd.restart();

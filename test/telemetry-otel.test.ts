@@ -29,7 +29,11 @@ describe('openTelemetry()', () => {
     const outerId = await tracer.startActiveSpan('outer', async (outer) => {
       await client.put(`${prefix}a`, 'one');
       await client.get(`${prefix}a`);
-      await client.txn().if(compare.exists(`${prefix}a`)).onSuccess(op.put(`${prefix}b`, 'two')).commit();
+      await client
+        .txn()
+        .if(compare.exists(`${prefix}a`))
+        .onSuccess(op.put(`${prefix}b`, 'two'))
+        .commit();
       const watch = await client.watch(`${prefix}a`);
       await watch.close();
       outer.end();
@@ -54,7 +58,11 @@ describe('openTelemetry()', () => {
   });
 
   it('records keys only when asked', async () => {
-    const telemetry = openTelemetry({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider, recordKeys: true });
+    const telemetry = openTelemetry({
+      tracerProvider: otel.tracerProvider,
+      meterProvider: otel.meterProvider,
+      recordKeys: true,
+    });
     const other = await Client.connect(testConfig().withTelemetry(telemetry));
     try {
       otel.reset();
@@ -82,7 +90,9 @@ describe('openTelemetry()', () => {
   it('records one duration data point per operation and outcome', async () => {
     const duration = await otel.histogram('db.client.operation.duration');
     expect(duration?.descriptor.unit).toBe('s');
-    const points = duration!.dataPoints.map((p) => `${String(p.attributes['db.operation.name'])}:${String(p.attributes['etcdkit.outcome'])}`);
+    const points = duration!.dataPoints.map(
+      (p) => `${String(p.attributes['db.operation.name'])}:${String(p.attributes['etcdkit.outcome'])}`,
+    );
     expect(new Set(points).size).toBe(points.length);
     expect(points).toEqual(expect.arrayContaining(['put:ok', 'get:ok', 'txn:ok', 'watch:ok', 'compact:error']));
     const put = duration!.dataPoints.find((p) => p.attributes['db.operation.name'] === 'put')!;
@@ -119,9 +129,12 @@ describe('openTelemetry()', () => {
   it('records lease renewal latency', async () => {
     const lease = (await client.lease(1)).keepAlive();
     // A TTL of 1 s renews every ~333 ms: wait for one renewal to be recorded.
-    for (let i = 0; i < 50 && !(await otel.histogram('etcdkit.lease.renewal.duration')); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !(await otel.histogram('etcdkit.lease.renewal.duration')); i++)
+      await new Promise((r) => setTimeout(r, 100));
     await lease.revoke();
-    expect((await otel.histogram('etcdkit.lease.renewal.duration'))?.dataPoints[0]?.value.count).toBeGreaterThanOrEqual(1);
+    expect((await otel.histogram('etcdkit.lease.renewal.duration'))?.dataPoints[0]?.value.count).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 });
 

@@ -28,7 +28,13 @@ describe('telemetry over partitions', () => {
   it('labels each call with the partition that served it, at its endpoint', async () => {
     const seen: CallContext[] = [];
     const calls = diagnostics.tracingChannel<unknown, CallContext>('etcdkit:call');
-    const handlers = { start() {}, end() {}, asyncStart() {}, error() {}, asyncEnd: (c: CallContext) => void seen.push({ ...c }) };
+    const handlers = {
+      start() {},
+      end() {},
+      asyncStart() {},
+      error() {},
+      asyncEnd: (c: CallContext) => void seen.push({ ...c }),
+    };
     calls.subscribe(handlers);
     try {
       await client.put(`${EVENTS}e1`, 'x');
@@ -37,7 +43,12 @@ describe('telemetry over partitions', () => {
       calls.unsubscribe(handlers);
     }
     expect(seen).toEqual([
-      expect.objectContaining({ operation: 'put', partition: EVENTS, key: `${EVENTS}e1`, endpoint: events.endpoints[0] }),
+      expect.objectContaining({
+        operation: 'put',
+        partition: EVENTS,
+        key: `${EVENTS}e1`,
+        endpoint: events.endpoints[0],
+      }),
       expect.objectContaining({ operation: 'put', partition: '', key: '/other/k', endpoint: main.endpoints[0] }),
     ]);
   });

@@ -110,9 +110,11 @@ describe('compareAndSwap with a transforming value pipeline', () => {
         if (await txn.compareAndSwap(core, 'enc-incr', seen, String(Number(seen) + 1))) return;
       }
     };
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 5; i++) await increment();
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 5; i++) await increment();
+      }),
+    );
     expect((await kv.get(core, 'enc-incr')).toString()).toBe('40');
   });
 
@@ -120,7 +122,10 @@ describe('compareAndSwap with a transforming value pipeline', () => {
     const core = withCodec(client);
     await kv.put(core, 'enc-doc', 'plain text');
     const spy = vi.spyOn(client.core.etcd.kv, 'txn');
-    const refused = new txn.TxnBuilder(core).if(compare.value('enc-doc', '==', 'plain text')).onSuccess(op.get('enc-doc')).commit();
+    const refused = new txn.TxnBuilder(core)
+      .if(compare.value('enc-doc', '==', 'plain text'))
+      .onSuccess(op.get('enc-doc'))
+      .commit();
     await expect(refused).rejects.toThrow(ValidationError);
     await expect(refused).rejects.toThrow(/modRevision/);
     expect(spy).not.toHaveBeenCalled();
@@ -177,7 +182,7 @@ describe('if / then / else', () => {
     await client.core.etcd.leaseClient.leaseRevoke({ ID: grant.ID });
   });
 
-  it("plugs a mutex-style isOwner() comparison into if()", async () => {
+  it('plugs a mutex-style isOwner() comparison into if()', async () => {
     const { revision } = await client.put('lock/owner', 'me');
     const isOwner: Comparison = { key: 'lock/owner', target: 'createRevision', op: '==', operand: revision };
     const fenced = await client.txn().if(isOwner).onSuccess(op.put('fenced', 'ok')).commit();
@@ -203,7 +208,12 @@ describe('if / then / else', () => {
     expect(put.previous?.value.toString()).toBe('1');
     expect(get.kvs.map((k: KeyValue) => [k.key, k.value.toString()])).toEqual([['t/x', '2']]);
     expect(del).toMatchObject({ type: 'delete', deleted: 0, previous: [] });
-    const other = await client.txn().if(compare.value('t/x', '==', '1')).onSuccess(op.put('t/x', '3')).onFailure(op.get('t/x')).commit();
+    const other = await client
+      .txn()
+      .if(compare.value('t/x', '==', '1'))
+      .onSuccess(op.put('t/x', '3'))
+      .onFailure(op.get('t/x'))
+      .commit();
     expect(other.succeeded).toBe(false);
     if (!other.succeeded) expect(other.results[0].kvs[0]?.value.toString()).toBe('2');
   });
@@ -244,18 +254,35 @@ describe('if / then / else', () => {
 });
 
 describe('limits and validation, before any request', () => {
-  const puts = (n: number, prefix = 'big/'): Operation[] => Array.from({ length: n }, (_, i) => op.put(`${prefix}${i}`, 'v'));
+  const puts = (n: number, prefix = 'big/'): Operation[] =>
+    Array.from({ length: n }, (_, i) => op.put(`${prefix}${i}`, 'v'));
 
   it('129 operations -> TxnTooLargeError without a request; 128 commit', async () => {
     const spy = vi.spyOn(client.core.etcd.kv, 'txn');
     try {
-      const err = await client.txn().onSuccess(...puts(129)).commit().catch((e: unknown) => e);
+      const err = await client
+        .txn()
+        .onSuccess(...puts(129))
+        .commit()
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TxnTooLargeError);
       expect(err).toMatchObject({ code: 'TXN_TOO_LARGE', ops: 129 });
       const cmps = Array.from({ length: 129 }, (_, i) => compare.absent(`big/${i}`));
-      await expect(client.txn().if(...cmps).commit()).rejects.toThrow(TxnTooLargeError);
+      await expect(
+        client
+          .txn()
+          .if(...cmps)
+          .commit(),
+      ).rejects.toThrow(TxnTooLargeError);
       expect(spy).not.toHaveBeenCalled();
-      expect((await client.txn().onSuccess(...puts(128)).commit()).succeeded).toBe(true);
+      expect(
+        (
+          await client
+            .txn()
+            .onSuccess(...puts(128))
+            .commit()
+        ).succeeded,
+      ).toBe(true);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
@@ -264,16 +291,37 @@ describe('limits and validation, before any request', () => {
 
   it('counts nested transactions against what the outer one leaves, as etcd does', async () => {
     const inner = op.txn({ onSuccess: puts(100, 'nest-a/') });
-    await expect(client.txn().onSuccess(inner, ...puts(29, 'nest-b/')).commit()).rejects.toThrow(TxnTooLargeError);
+    await expect(
+      client
+        .txn()
+        .onSuccess(inner, ...puts(29, 'nest-b/'))
+        .commit(),
+    ).rejects.toThrow(TxnTooLargeError);
     const fits = op.txn({ onSuccess: puts(98, 'nest-a/') });
-    expect((await client.txn().onSuccess(fits, ...puts(29, 'nest-b/')).commit()).succeeded).toBe(true);
+    expect(
+      (
+        await client
+          .txn()
+          .onSuccess(fits, ...puts(29, 'nest-b/'))
+          .commit()
+      ).succeeded,
+    ).toBe(true);
   });
 
   it('refuses a request over maxRequestBytes', async () => {
-    const small = await connect(testConfig().withNamespace(ns).withMaxRequestBytes(8 * 1024));
+    const small = await connect(
+      testConfig()
+        .withNamespace(ns)
+        .withMaxRequestBytes(8 * 1024),
+    );
     try {
       const ops = Array.from({ length: 4 }, (_, i) => op.put(`bytes/${i}`, 'x'.repeat(2000)));
-      await expect(small.txn().onSuccess(...ops).commit()).rejects.toThrow(TxnTooLargeError);
+      await expect(
+        small
+          .txn()
+          .onSuccess(...ops)
+          .commit(),
+      ).rejects.toThrow(TxnTooLargeError);
     } finally {
       await small.close();
     }
@@ -290,7 +338,12 @@ describe('limits and validation, before any request', () => {
         [op.txn({ onSuccess: [op.deletePrefix('d/')] }), op.put('d/k', '1')],
       ];
       for (const ops of dupes) {
-        await expect(client.txn().onSuccess(...ops).commit()).rejects.toThrow(/more than once/);
+        await expect(
+          client
+            .txn()
+            .onSuccess(...ops)
+            .commit(),
+        ).rejects.toThrow(/more than once/);
       }
       expect(spy).not.toHaveBeenCalled();
     } finally {
@@ -299,7 +352,10 @@ describe('limits and validation, before any request', () => {
     const ok = await client
       .txn()
       .if(compare.absent('d/k'))
-      .onSuccess(op.put('d/k', '1'), op.txn({ if: [compare.absent('d/z')], onSuccess: [op.put('d/z', '1')], onFailure: [op.put('d/z', '2')] }))
+      .onSuccess(
+        op.put('d/k', '1'),
+        op.txn({ if: [compare.absent('d/z')], onSuccess: [op.put('d/z', '1')], onFailure: [op.put('d/z', '2')] }),
+      )
       .onFailure(op.put('d/k', '2'))
       .commit();
     expect(ok.succeeded).toBe(true);
@@ -315,7 +371,12 @@ describe('limits and validation, before any request', () => {
       { key: '', prefix: true, target: 'version', op: '==', operand: 0 },
     ] as unknown as Comparison[];
     for (const cmp of bad) await expect(client.txn().if(cmp).commit()).rejects.toThrow(ValidationError);
-    await expect(client.txn().onSuccess({ type: 'merge' } as unknown as Operation).commit()).rejects.toThrow(ValidationError);
+    await expect(
+      client
+        .txn()
+        .onSuccess({ type: 'merge' } as unknown as Operation)
+        .commit(),
+    ).rejects.toThrow(ValidationError);
     await expect(client.txn().onSuccess(op.deletePrefix('')).commit()).rejects.toThrow(/empty prefix/);
   });
 

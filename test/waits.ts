@@ -28,6 +28,12 @@ export async function eventually(ms: number, check: () => Promise<void> | void):
 /** True if `promise` is still pending after `ms`. */
 export async function stillPending(promise: Promise<unknown>, ms = 300): Promise<boolean> {
   const marker = Symbol('pending');
-  const result = await Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r(marker), ms))]);
+  const result = await Promise.race([
+    promise.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    new Promise((r) => setTimeout(() => r(marker), ms)),
+  ]);
   return result === marker;
 }

@@ -8,7 +8,11 @@ let client: Client;
 
 beforeAll(async () => {
   etcd = await startEtcd({ isolated: true }); // restarted and compacted below
-  client = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints).withTimeout(3000));
+  client = await Client.connect(
+    Config.defaults()
+      .withEndpoints(...etcd.endpoints)
+      .withTimeout(3000),
+  );
 });
 afterAll(async () => {
   await client?.close();
@@ -29,7 +33,12 @@ async function persist<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** Collects events until one reaches `revision` (or `ms` pass). */
-async function until(watch: Awaited<ReturnType<Client['watchPrefix']>>, events: WatchEvent[], revision: () => number, ms: number): Promise<void> {
+async function until(
+  watch: Awaited<ReturnType<Client['watchPrefix']>>,
+  events: WatchEvent[],
+  revision: () => number,
+  ms: number,
+): Promise<void> {
   const timer = setTimeout(() => void watch.close(), ms);
   try {
     for await (const ev of watch) {
@@ -41,7 +50,13 @@ async function until(watch: Awaited<ReturnType<Client['watchPrefix']>>, events: 
   }
 }
 
-const brief = (e: WatchEvent) => ({ type: e.type, key: e.key, value: e.value.toString(), modRevision: e.modRevision, version: e.version });
+const brief = (e: WatchEvent) => ({
+  type: e.type,
+  key: e.key,
+  value: e.value.toString(),
+  modRevision: e.modRevision,
+  version: e.version,
+});
 
 describe('a watch across etcd restarts', () => {
   it('sees 5,000 puts and deletes over 50 keys exactly once, in order, through two restarts', async () => {
@@ -159,8 +174,14 @@ describe('a mirror that falls behind a compaction', () => {
   it('relists by itself, reports a resync, and equals a fresh listing', async () => {
     await using cluster = await startEtcd({ members: 3 });
     // The mirror talks to member 0 only; the writer to the others.
-    await using mirrorClient = await Client.connect(Config.defaults().withEndpoints(cluster.endpoints[0]!).withTimeout(3000));
-    await using writer = await Client.connect(Config.defaults().withEndpoints(...cluster.endpoints.slice(1)).withTimeout(3000));
+    await using mirrorClient = await Client.connect(
+      Config.defaults().withEndpoints(cluster.endpoints[0]!).withTimeout(3000),
+    );
+    await using writer = await Client.connect(
+      Config.defaults()
+        .withEndpoints(...cluster.endpoints.slice(1))
+        .withTimeout(3000),
+    );
     await writer.bulkPut(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`/mc/k${i}`, 'seed'])));
     await using mirror = await mirrorClient.mirror('/mc/');
     const changes: MirrorChange[] = [];
@@ -179,7 +200,12 @@ describe('a mirror that falls behind a compaction', () => {
     await cluster.restart(0);
 
     await mirror.waitForRevision(last.revision, { signal: AbortSignal.timeout(30_000) });
-    await Promise.race([reader, sleep(30_000).then(() => { throw new Error('no resync reported'); })]);
+    await Promise.race([
+      reader,
+      sleep(30_000).then(() => {
+        throw new Error('no resync reported');
+      }),
+    ]);
     const resync = changes.at(-1);
     expect(resync).toMatchObject({ type: 'resync', compactRevision: last.revision });
     const fresh = await writer.listWithValues('/mc/');
@@ -195,7 +221,10 @@ describe('a mirror that falls behind a compaction', () => {
 describe('a watch with authentication across a restart', () => {
   it('gets a new token after the member forgot the old one, and misses nothing', async () => {
     await using secured = await startEtcd({ auth: { rootPassword: 'watch-pw' } });
-    const config = Config.defaults().withEndpoints(...secured.endpoints).withAuth('root', 'watch-pw').withTimeout(3000);
+    const config = Config.defaults()
+      .withEndpoints(...secured.endpoints)
+      .withAuth('root', 'watch-pw')
+      .withTimeout(3000);
     await using authed = await Client.connect(config);
     const watch = await authed.watch('/a/k');
     const before = await authed.put('/a/k', 'before');

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, type Client, ValidationError, type MirrorChange, type WatchEvent, type Watch } from '../src/index.js';
+import {
+  CancelledError,
+  type Client,
+  ValidationError,
+  type MirrorChange,
+  type WatchEvent,
+  type Watch,
+} from '../src/index.js';
 import { connect, testConfig, uniquePrefix } from './helpers.js';
 
 /** What `watchPrefix` gives: a {@link Watch} here (this client has no partitions). */
@@ -35,7 +42,13 @@ describe('watch', () => {
     await client.put('/elsewhere', 'x');
     await client.delete('/w1/a');
     const [put1, put2, del] = await take(watch, 3);
-    expect(put1).toMatchObject({ type: 'put', key: '/w1/a', modRevision: a.revision, createRevision: a.revision, version: 1 });
+    expect(put1).toMatchObject({
+      type: 'put',
+      key: '/w1/a',
+      modRevision: a.revision,
+      createRevision: a.revision,
+      version: 1,
+    });
     expect(put1?.value.toString()).toBe('one');
     expect(put1?.previous).toBeUndefined();
     expect(put2).toMatchObject({ type: 'put', modRevision: b.revision, version: 2 });
@@ -90,7 +103,11 @@ describe('watch', () => {
 
   it('a failing callback ends the watch with its error', async () => {
     const boom = new Error('boom');
-    const watch = await client.watch('/w5/k', { callback: () => { throw boom; } });
+    const watch = await client.watch('/w5/k', {
+      callback: () => {
+        throw boom;
+      },
+    });
     await client.put('/w5/k', 'x');
     await expect(watch.done).rejects.toBe(boom);
   });
@@ -117,7 +134,9 @@ describe('watch', () => {
 
   it('reassembles a revision larger than one message (a 5 MB range delete with previous values)', async () => {
     const big = 'x'.repeat(50_000);
-    await client.bulkPut(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`/w8/k${String(i).padStart(3, '0')}`, big])));
+    await client.bulkPut(
+      Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`/w8/k${String(i).padStart(3, '0')}`, big])),
+    );
     const watch = await client.watchPrefix('/w8/', { prevKV: true });
     expect(await client.deletePrefix('/w8/')).toBe(100);
     const events = await take(watch, 100);
@@ -152,9 +171,13 @@ describe('under encryption', () => {
     const second = await secret.put('/e/k', 'second');
     await secret.delete('/e/k');
     const [a, b, c] = await take(watch, 3);
-    expect([a?.value.toString(), b?.value.toString(), b?.previous?.value.toString(), c?.type, c?.previous?.value.toString()]).toEqual([
-      'first', 'second', 'first', 'delete', 'second',
-    ]);
+    expect([
+      a?.value.toString(),
+      b?.value.toString(),
+      b?.previous?.value.toString(),
+      c?.type,
+      c?.previous?.value.toString(),
+    ]).toEqual(['first', 'second', 'first', 'delete', 'second']);
     expect((await plain.get('/e/k', { revision: second.revision })).toString()).not.toContain('second');
     expect((await secret.history('/e/k')).map((v) => v.value.toString())).toEqual(['first', 'second', '']);
     const last = await secret.put('/e/m', 'mirrored');

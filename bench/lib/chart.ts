@@ -21,7 +21,9 @@ function row(r: ScenarioResult, i: number): string {
   const y = TOP + i * ROW;
   const [a, b] = [x(1), x(r.ratio)].sort((p, q) => p - q) as [number, number];
   const target = r.targets.length > 0 ? /≥ ([\d.]+)×/.exec(r.targets[0]!.target) : null;
-  const tick = target ? `<line x1="${n(x(Number(target[1])))}" x2="${n(x(Number(target[1])))}" y1="${y + 3}" y2="${y + ROW - 7}" stroke="#111" stroke-width="2"/>` : '';
+  const tick = target
+    ? `<line x1="${n(x(Number(target[1])))}" x2="${n(x(Number(target[1])))}" y1="${y + 3}" y2="${y + ROW - 7}" stroke="#111" stroke-width="2"/>`
+    : '';
   return [
     `<text x="${LABEL - 8}" y="${y + 17}" text-anchor="end">${esc(r.name)}</text>`,
     `<rect x="${n(a)}" y="${y + 5}" width="${n(Math.max(1, b - a))}" height="${ROW - 14}" fill="${colour(r)}"/>`,

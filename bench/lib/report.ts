@@ -11,14 +11,28 @@ const cpu = (r: ScenarioResult) => `${fmt(r.etcdkit.cpuMicros)} / ${fmt(r.raw.cp
 /** Each further figure as `label: etcdkit / raw`. */
 const extras = (r: ScenarioResult) =>
   Object.entries(r.figures ?? {})
-    .map(([name, label]) => `${label}: ${fmt(r.etcdkit.figures?.[name]?.median)} / ${fmt(r.raw.figures?.[name]?.median)}`)
+    .map(
+      ([name, label]) => `${label}: ${fmt(r.etcdkit.figures?.[name]?.median)} / ${fmt(r.raw.figures?.[name]?.median)}`,
+    )
     .join('; ');
 
-const verdict = (r: ScenarioResult) => r.targets.map((t) => `${t.met ? 'met' : 'MISSED'}: ${t.target} (${t.figure})`).join('; ');
+const verdict = (r: ScenarioResult) =>
+  r.targets.map((t) => `${t.met ? 'met' : 'MISSED'}: ${t.target} (${t.figure})`).join('; ');
 
 /** The results as a plain-text table for the terminal. */
 export function textTable(results: BenchResults): string {
-  const head = ['scenario', 'unit', 'etcdkit', 'raw', 'ratio', 'paired', 'CPU µs/unit etcdkit / raw', 'peak mem etcdkit / raw', 'figures etcdkit / raw', 'targets'];
+  const head = [
+    'scenario',
+    'unit',
+    'etcdkit',
+    'raw',
+    'ratio',
+    'paired',
+    'CPU µs/unit etcdkit / raw',
+    'peak mem etcdkit / raw',
+    'figures etcdkit / raw',
+    'targets',
+  ];
   const rows = results.scenarios.map((r) => [
     r.name,
     r.unit,
@@ -32,7 +46,8 @@ export function textTable(results: BenchResults): string {
     verdict(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -49,7 +64,11 @@ function markdownTable(results: BenchResults): string {
       r.targets.map((t) => `${t.met ? '✅' : '❌'} ${t.target}: ${t.figure}`).join('<br>') || '—',
     ].join(' | '),
   );
-  return ['| scenario | what | etcdkit | raw etcd3 | ratio | paired ratio | client CPU µs per op/key, etcdkit / raw | target |', '|---|---|--:|--:|--:|--:|--:|---|', ...rows.map((r) => `| ${r} |`)].join('\n');
+  return [
+    '| scenario | what | etcdkit | raw etcd3 | ratio | paired ratio | client CPU µs per op/key, etcdkit / raw | target |',
+    '|---|---|--:|--:|--:|--:|--:|---|',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
 }
 
 function memoryTable(results: BenchResults): string {
@@ -60,7 +79,9 @@ function memoryTable(results: BenchResults): string {
     '',
     '| scenario | etcdkit | raw etcd3 |',
     '|---|--:|--:|',
-    ...rows.map((r) => `| \`${r.name}\` (${r.labels.etcdkit} / ${r.labels.raw}) | ${mem(r, 'etcdkit')} | ${mem(r, 'raw')} |`),
+    ...rows.map(
+      (r) => `| \`${r.name}\` (${r.labels.etcdkit} / ${r.labels.raw}) | ${mem(r, 'etcdkit')} | ${mem(r, 'raw')} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -74,14 +95,23 @@ function figuresTable(results: BenchResults): string {
     }),
   );
   if (rows.length === 0) return '';
-  return ['### Further figures', '', '| scenario | figure (median of rounds) | etcdkit side | raw side | ratio |', '|---|---|--:|--:|--:|', ...rows, ''].join('\n');
+  return [
+    '### Further figures',
+    '',
+    '| scenario | figure (median of rounds) | etcdkit side | raw side | ratio |',
+    '|---|---|--:|--:|--:|',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 function targetList(results: BenchResults): string {
   const lines = results.scenarios.flatMap((r) => {
     const lastMissed = r.targets.findLastIndex((t) => !t.met);
     const why = (i: number) => (i === lastMissed && r.whenMissed ? ` ${r.whenMissed}` : '');
-    return r.targets.map((t, i) => `- ${t.met ? '✅ met' : '❌ missed'}: \`${r.name}\` ${t.target}: **${t.figure}**.${why(i)}`);
+    return r.targets.map(
+      (t, i) => `- ${t.met ? '✅ met' : '❌ missed'}: \`${r.name}\` ${t.target}: **${t.figure}**.${why(i)}`,
+    );
   });
   return lines.length > 0 ? ['## Targets', '', ...lines, ''].join('\n') : '';
 }

@@ -26,7 +26,12 @@ function side(scenario: Scenario, measurements: Measurement[]): SideResult {
   const peaks = measurements.map((m) => m.peakMiB).filter((p): p is number => p !== undefined);
   const cpu = measurements.map((m) => ((m.cpuSeconds ?? Number.NaN) * 1e6) / m.work);
   const extra = figures(Object.keys(scenario.figures ?? {}), measurements);
-  const result: SideResult = { median: median(samples), samples, cpuMicros: median(cpu), ...(extra ? { figures: extra } : {}) };
+  const result: SideResult = {
+    median: median(samples),
+    samples,
+    cpuMicros: median(cpu),
+    ...(extra ? { figures: extra } : {}),
+  };
   return peaks.length > 0 ? { ...result, peakMiB: { median: median(peaks), samples: peaks } } : result;
 }
 
@@ -34,15 +39,27 @@ function checks(scenario: Scenario, etcdkit: SideResult, ratio: number): TargetC
   const out: TargetCheck[] = [];
   const t = scenario.targets ?? {};
   if (t.minRatio !== undefined) {
-    out.push({ target: `≥ ${t.minRatio}× ${scenario.labels?.raw ?? DEFAULT_LABELS.raw}`, met: ratio >= t.minRatio, figure: `${fmt(ratio)}×` });
+    out.push({
+      target: `≥ ${t.minRatio}× ${scenario.labels?.raw ?? DEFAULT_LABELS.raw}`,
+      met: ratio >= t.minRatio,
+      figure: `${fmt(ratio)}×`,
+    });
   }
   if (t.maxEtcdkitPeakMiB !== undefined) {
     const peak = etcdkit.peakMiB?.median ?? Number.NaN;
-    out.push({ target: `peak memory growth < ${t.maxEtcdkitPeakMiB} MiB`, met: peak < t.maxEtcdkitPeakMiB, figure: `${fmt(peak)} MiB` });
+    out.push({
+      target: `peak memory growth < ${t.maxEtcdkitPeakMiB} MiB`,
+      met: peak < t.maxEtcdkitPeakMiB,
+      figure: `${fmt(peak)} MiB`,
+    });
   }
   if (t.minEtcdkitRate !== undefined) {
     const label = scenario.labels?.etcdkit ?? DEFAULT_LABELS.etcdkit;
-    out.push({ target: `${label} ≥ ${fmt(t.minEtcdkitRate)} ${scenario.unit}`, met: etcdkit.median >= t.minEtcdkitRate, figure: `${fmt(etcdkit.median)} ${scenario.unit}` });
+    out.push({
+      target: `${label} ≥ ${fmt(t.minEtcdkitRate)} ${scenario.unit}`,
+      met: etcdkit.median >= t.minEtcdkitRate,
+      figure: `${fmt(etcdkit.median)} ${scenario.unit}`,
+    });
   }
   for (const [name, max] of Object.entries(t.maxEtcdkitFigure ?? {})) {
     const value = etcdkit.figures?.[name]?.median ?? Number.NaN;

@@ -14,7 +14,8 @@ const NOTE =
 
 async function loadKeys(ctx: BenchContext): Promise<void> {
   const entries = new Map<string, Buffer>();
-  for (const side of ['etcdkit', 'raw']) for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
+  for (const side of ['etcdkit', 'raw'])
+    for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
   await ctx.etcdkit.bulkPut(entries);
 }
 
@@ -23,7 +24,10 @@ function withClient(
   base: Omit<Scenario, 'etcdkit' | 'raw' | 'setup' | 'teardown'>,
   config: (c: Config) => Config,
   load: boolean,
-  ops: { etcdkit: (c: Client, key: string) => Promise<unknown>; raw: (ctx: BenchContext, key: string) => Promise<unknown> },
+  ops: {
+    etcdkit: (c: Client, key: string) => Promise<unknown>;
+    raw: (ctx: BenchContext, key: string) => Promise<unknown>;
+  },
 ): Scenario {
   let client: Client | undefined;
   return {
@@ -35,14 +39,20 @@ function withClient(
     async teardown() {
       await client?.close();
     },
-    etcdkit: ({ ctx, durationMs }) => closedLoop(64, durationMs, (i) => ops.etcdkit(client!, keyAt(`${ctx.prefix}etcdkit/`, i % KEYS))),
+    etcdkit: ({ ctx, durationMs }) =>
+      closedLoop(64, durationMs, (i) => ops.etcdkit(client!, keyAt(`${ctx.prefix}etcdkit/`, i % KEYS))),
     raw: ({ ctx, durationMs }) => closedLoop(64, durationMs, (i) => ops.raw(ctx, keyAt(`${ctx.prefix}raw/`, i % KEYS))),
   };
 }
 
 /** get c=64 with read batching (the default) against raw etcd3's plain gets. */
 export const getBatched = withClient(
-  { name: 'get-1k-c64-batched', title: 'get, 1 KiB values, concurrency 64, read batching on (the default)', unit: 'ops/s', targets: { minRatio: 5, whenMissed: NOTE } },
+  {
+    name: 'get-1k-c64-batched',
+    title: 'get, 1 KiB values, concurrency 64, read batching on (the default)',
+    unit: 'ops/s',
+    targets: { minRatio: 5, whenMissed: NOTE },
+  },
   (c) => c,
   true,
   { etcdkit: (c, key) => c.get(key), raw: (ctx, key) => ctx.raw.get(key).buffer() },
@@ -50,7 +60,12 @@ export const getBatched = withClient(
 
 /** Serializable get c=64 (batched among themselves) against raw etcd3's serializable gets. */
 export const getSerializable = withClient(
-  { name: 'get-1k-c64-serializable', title: 'serializable get, 1 KiB values, concurrency 64 (read batching on)', unit: 'ops/s', targets: { minRatio: 1, whenMissed: NOTE } },
+  {
+    name: 'get-1k-c64-serializable',
+    title: 'serializable get, 1 KiB values, concurrency 64 (read batching on)',
+    unit: 'ops/s',
+    targets: { minRatio: 1, whenMissed: NOTE },
+  },
   (c) => c.withReadConsistency('serializable'),
   true,
   { etcdkit: (c, key) => c.get(key), raw: (ctx, key) => ctx.raw.get(key).serializable(true).buffer() },
@@ -58,7 +73,12 @@ export const getSerializable = withClient(
 
 /** put c=64 with write batching against raw etcd3's plain puts. */
 export const putBatched = withClient(
-  { name: 'put-1k-c64-write-batched', title: 'put, 1 KiB values, concurrency 64, write batching on', unit: 'ops/s', targets: { minRatio: 2, whenMissed: NOTE } },
+  {
+    name: 'put-1k-c64-write-batched',
+    title: 'put, 1 KiB values, concurrency 64, write batching on',
+    unit: 'ops/s',
+    targets: { minRatio: 2, whenMissed: NOTE },
+  },
   (c) => c.withWriteBatching(),
   false,
   { etcdkit: (c, key) => c.put(key, VALUE), raw: (ctx, key) => ctx.raw.put(key).value(VALUE).exec() },

@@ -16,7 +16,10 @@ const clients = new Map<string, { sealed: Client; plain: Client }>();
 
 async function connect(ctx: BenchContext): Promise<void> {
   const base = Config.defaults().withEndpoints(...ctx.endpoints);
-  const [sealed, plain] = await Promise.all([Client.connect(base.withEncryption(randomBytes(32))), Client.connect(base)]);
+  const [sealed, plain] = await Promise.all([
+    Client.connect(base.withEncryption(randomBytes(32))),
+    Client.connect(base),
+  ]);
   clients.set(ctx.prefix, { sealed, plain });
 }
 
@@ -33,7 +36,10 @@ function onEtcd(op: 'put' | 'get', size: number, minRatio?: number): Scenario {
   const value = randomBytes(size);
   const side = (which: 'sealed' | 'plain') => (round: Round) => {
     const client = clients.get(round.ctx.prefix)![which];
-    const run = op === 'put' ? (i: number) => client.put(keyOf(round.ctx, which, i), value) : (i: number) => client.get(keyOf(round.ctx, which, i));
+    const run =
+      op === 'put'
+        ? (i: number) => client.put(keyOf(round.ctx, which, i), value)
+        : (i: number) => client.get(keyOf(round.ctx, which, i));
     return closedLoop(CONCURRENCY, round.durationMs, run);
   };
   return {
@@ -45,7 +51,8 @@ function onEtcd(op: 'put' | 'get', size: number, minRatio?: number): Scenario {
     async setup(ctx) {
       await connect(ctx);
       const { sealed, plain } = clients.get(ctx.prefix)!;
-      for (let i = 0; i < KEYS; i++) await Promise.all([sealed.put(keyOf(ctx, 'sealed', i), value), plain.put(keyOf(ctx, 'plain', i), value)]);
+      for (let i = 0; i < KEYS; i++)
+        await Promise.all([sealed.put(keyOf(ctx, 'sealed', i), value), plain.put(keyOf(ctx, 'plain', i), value)]);
     },
     etcdkit: side('sealed'),
     raw: side('plain'),
@@ -107,11 +114,15 @@ function inProcess(op: 'seal' | 'open'): Scenario {
     labels: { etcdkit: 'etcdkit codec', raw: 'node:crypto AES-256-GCM' },
     targets: {
       minEtcdkitRate: 1000,
-      whenMissed: 'node:crypto allocates a fresh output buffer per call; compare with the bare node:crypto side of the same run.',
+      whenMissed:
+        'node:crypto allocates a fresh output buffer per call; compare with the bare node:crypto side of the same run.',
     },
     etcdkit: ({ durationMs }) =>
-      op === 'seal' ? loop(durationMs, () => codec.encode(etcdKey, plaintext)) : loop(durationMs, () => codec.decode(etcdKey, stored, 'k')),
-    raw: ({ durationMs }) => (op === 'seal' ? loop(durationMs, () => bare.seal(plaintext)) : loop(durationMs, () => bare.open(bareStored))),
+      op === 'seal'
+        ? loop(durationMs, () => codec.encode(etcdKey, plaintext))
+        : loop(durationMs, () => codec.decode(etcdKey, stored, 'k')),
+    raw: ({ durationMs }) =>
+      op === 'seal' ? loop(durationMs, () => bare.seal(plaintext)) : loop(durationMs, () => bare.open(bareStored)),
   };
 }
 

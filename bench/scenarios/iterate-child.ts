@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   // The kernel's high-water mark is exact, but only tells something when it rose during the run.
   const maxAfter = process.resourceUsage().maxRSS * 1024;
   const peak = maxAfter > maxBefore ? Math.max(maxAfter, sampled) : sampled;
-  process.stdout.write(`${JSON.stringify({ work, seconds, peakMiB: (peak - baseline) / MiB, cpuSeconds: (used.user + used.system) / 1e6 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ work, seconds, peakMiB: (peak - baseline) / MiB, cpuSeconds: (used.user + used.system) / 1e6 })}\n`,
+  );
   await client?.close();
   raw?.close();
 }

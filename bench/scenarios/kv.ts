@@ -12,7 +12,12 @@ const VALUE = randomBytes(1024);
 type Op = (ctx: BenchContext, key: string) => Promise<unknown>;
 
 /** A closed loop of `concurrency` callers doing `op` over {@link KEYS} keys, each side under its own prefix. */
-function loop(op: 'put' | 'get', concurrency: number, sides: { etcdkit: Op; raw: Op }, setup?: Scenario['setup']): Scenario {
+function loop(
+  op: 'put' | 'get',
+  concurrency: number,
+  sides: { etcdkit: Op; raw: Op },
+  setup?: Scenario['setup'],
+): Scenario {
   const side = (name: 'etcdkit' | 'raw') => (round: Round) => {
     const p = `${round.ctx.prefix}${name}/`;
     return closedLoop(concurrency, round.durationMs, (i) => sides[name](round.ctx, keyAt(p, i % KEYS)));
@@ -30,7 +35,8 @@ function loop(op: 'put' | 'get', concurrency: number, sides: { etcdkit: Op; raw:
 
 async function loadKeys(ctx: BenchContext): Promise<void> {
   const entries = new Map<string, Buffer>();
-  for (const side of ['etcdkit', 'raw']) for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
+  for (const side of ['etcdkit', 'raw'])
+    for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
   await ctx.etcdkit.bulkPut(entries);
 }
 

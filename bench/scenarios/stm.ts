@@ -11,7 +11,8 @@ type Transfer = (from: string, to: string, amount: number) => Promise<number>;
 // etcd3's Isolation is a const enum (unusable under isolatedModules): its value for Serializable.
 const ETCD3_SERIALIZABLE = 1 as ISTMOptions['isolation'];
 
-const accounts = (ctx: BenchContext, side: string) => Array.from({ length: ACCOUNTS }, (_, i) => `${ctx.prefix}${side}/acct-${i}`);
+const accounts = (ctx: BenchContext, side: string) =>
+  Array.from({ length: ACCOUNTS }, (_, i) => `${ctx.prefix}${side}/acct-${i}`);
 
 function pick(not?: number): number {
   for (;;) {
@@ -71,7 +72,8 @@ async function transfers(side: 'etcdkit' | 'raw', round: Round): Promise<Measure
     return done;
   });
   const total = (await Promise.all(names.map((n) => ctx.etcdkit.getString(n)))).reduce((s, v) => s + Number(v), 0);
-  if (total !== ACCOUNTS * START) throw new Error(`${side} STM: the balances add up to ${total}, not ${ACCOUNTS * START}`);
+  if (total !== ACCOUNTS * START)
+    throw new Error(`${side} STM: the balances add up to ${total}, not ${ACCOUNTS * START}`);
   return { ...m, figures: { conflictRate: (100 * (attempts - m.work)) / attempts } };
 }
 

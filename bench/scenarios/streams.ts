@@ -16,7 +16,9 @@ async function metric(endpoint: string, name: string, ...labels: string[]): Prom
 const watchStreams = (ep: string) => metric(ep, 'etcd_debugging_mvcc_watch_stream_total');
 async function keepAliveStreams(ep: string): Promise<number> {
   const method = 'grpc_method="LeaseKeepAlive"';
-  return (await metric(ep, 'grpc_server_started_total', method)) - (await metric(ep, 'grpc_server_handled_total', method));
+  return (
+    (await metric(ep, 'grpc_server_started_total', method)) - (await metric(ep, 'grpc_server_handled_total', method))
+  );
 }
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
@@ -36,7 +38,12 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 }
 
 /** Opens one watch per key; returns their closers. `onEvent` is called for each put. */
-async function watchKeys(side: Side, ctx: BenchContext, keys: string[], onEvent: () => void): Promise<Array<() => Promise<unknown>>> {
+async function watchKeys(
+  side: Side,
+  ctx: BenchContext,
+  keys: string[],
+  onEvent: () => void,
+): Promise<Array<() => Promise<unknown>>> {
   if (side === 'etcdkit') {
     const watches = await Promise.all(keys.map((k) => ctx.etcdkit.watch(k, { callback: onEvent })));
     return watches.map((w) => () => w.close());
@@ -133,7 +140,11 @@ async function manyLeases(side: Side, round: Round): Promise<Measurement> {
   const after = memory();
   const streams = (await keepAliveStreams(ep)) - streamsBefore;
   for (let i = 0; i < closers.length; i += 100) await Promise.all(closers.slice(i, i + 100).map((c) => c()));
-  return { work: n, seconds, figures: { keepAliveStreams: streams, rssMiB: Math.max(0, after.rss - before.rss) / 2 ** 20 } };
+  return {
+    work: n,
+    seconds,
+    figures: { keepAliveStreams: streams, rssMiB: Math.max(0, after.rss - before.rss) / 2 ** 20 },
+  };
 }
 
 export const leases1kKeepAlive: Scenario = {

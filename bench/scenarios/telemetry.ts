@@ -39,7 +39,9 @@ async function rig(ctx: BenchContext): Promise<Rig> {
   const spans = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
   const meterProvider = new MeterProvider({ readers: [new ManualReader()] });
-  const otelClient = await Client.connect(ctx.etcdkit.config.withTelemetry(openTelemetry({ tracerProvider, meterProvider })));
+  const otelClient = await Client.connect(
+    ctx.etcdkit.config.withTelemetry(openTelemetry({ tracerProvider, meterProvider })),
+  );
   return {
     otelClient,
     spans,
@@ -107,7 +109,8 @@ async function etcdkitSide(round: Round, concurrency: number, op: Op): Promise<M
 
 async function loadKeys(ctx: BenchContext): Promise<void> {
   const entries = new Map<string, Buffer>();
-  for (const side of ['etcdkit', 'raw']) for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
+  for (const side of ['etcdkit', 'raw'])
+    for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
   await ctx.etcdkit.bulkPut(entries);
   rigs.set(ctx, await rig(ctx));
 }
@@ -137,14 +140,18 @@ function scenario(op: 'put' | 'get', concurrency: number): Scenario {
     },
     targets: {
       minRatio: 0.95,
-      whenMissed: 'a put waits for the fsync of a shared disk; compare the paired ratio, the CPU per op and repeated runs.',
+      whenMissed:
+        'a put waits for the fsync of a shared disk; compare the paired ratio, the CPU per op and repeated runs.',
     },
     setup: loadKeys,
     etcdkit: (round) => etcdkitSide(round, concurrency, etcdkitOp),
     raw: (round) => {
       const p = `${round.ctx.prefix}raw/`;
       const ms = Math.max(100, Math.round(round.durationMs / VARIANTS.length));
-      const rawOp = op === 'put' ? (k: string) => round.ctx.raw.put(k).value(VALUE).exec() : (k: string) => round.ctx.raw.get(k).buffer();
+      const rawOp =
+        op === 'put'
+          ? (k: string) => round.ctx.raw.put(k).value(VALUE).exec()
+          : (k: string) => round.ctx.raw.get(k).buffer();
       return rawSide(concurrency, ms, (i) => rawOp(keyAt(p, i % KEYS)));
     },
     async teardown(ctx) {
@@ -158,4 +165,3 @@ export const telemetryPut1 = scenario('put', 1);
 export const telemetryPut64 = scenario('put', 64);
 export const telemetryGet1 = scenario('get', 1);
 export const telemetryGet64 = scenario('get', 64);
-

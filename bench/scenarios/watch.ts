@@ -8,7 +8,12 @@ interface Watching {
   close(): Promise<void>;
 }
 
-async function watchWith(side: Side, ctx: BenchContext, prefix: string, onValue: (value: Buffer) => void): Promise<Watching> {
+async function watchWith(
+  side: Side,
+  ctx: BenchContext,
+  prefix: string,
+  onValue: (value: Buffer) => void,
+): Promise<Watching> {
   if (side === 'etcdkit') return ctx.etcdkit.watchPrefix(prefix, { callback: (ev) => onValue(ev.value) });
   const watcher = await ctx.raw.watch().prefix(prefix).create();
   watcher.on('put', (kv) => onValue(kv.value));
@@ -51,7 +56,9 @@ async function burst(side: Side, round: Round): Promise<Measurement> {
   let next = 0;
   const writer = async () => {
     for (let t = next++; t < txns; t = next++) {
-      const success = Array.from({ length: BURST_OPS }, (_, j) => ({ request_put: { key: Buffer.from(`${prefix}${t}/${j}`), value } }));
+      const success = Array.from({ length: BURST_OPS }, (_, j) => ({
+        request_put: { key: Buffer.from(`${prefix}${t}/${j}`), value },
+      }));
       await ctx.raw.kv.txn({ compare: [], success, failure: [] });
     }
   };

@@ -134,7 +134,12 @@ export class AuthAdmin {
 
   /** The roles granted to user `name`. @throws {@link ServerError} when the user does not exist. */
   async user(name: string, options?: CallOptions): Promise<UserInfo> {
-    const res = await this.#run('read', 'user get', (g) => this.#core.etcd.auth.userGet({ name: check(name, 'user') }, g), options);
+    const res = await this.#run(
+      'read',
+      'user get',
+      (g) => this.#core.etcd.auth.userGet({ name: check(name, 'user') }, g),
+      options,
+    );
     return { name, roles: res.roles ?? [] };
   }
 
@@ -151,7 +156,12 @@ export class AuthAdmin {
 
   /** Deletes a user. @throws {@link ServerError} when the user does not exist. */
   async deleteUser(name: string, options?: CallOptions): Promise<void> {
-    await this.#run('write', 'user delete', (g) => this.#core.etcd.auth.userDelete({ name: check(name, 'user') }, g), options);
+    await this.#run(
+      'write',
+      'user delete',
+      (g) => this.#core.etcd.auth.userDelete({ name: check(name, 'user') }, g),
+      options,
+    );
   }
 
   /** Sets a user's password. @throws {@link ValidationError} for an empty password. */
@@ -167,18 +177,33 @@ export class AuthAdmin {
 
   /** The permissions of role `name`, keys shown without the client's namespace. */
   async role(name: string, options?: CallOptions): Promise<RoleInfo> {
-    const res = await this.#run('read', 'role get', (g) => this.#core.etcd.auth.roleGet({ role: check(name, 'role') }, g), options);
+    const res = await this.#run(
+      'read',
+      'role get',
+      (g) => this.#core.etcd.auth.roleGet({ role: check(name, 'role') }, g),
+      options,
+    );
     return { name, permissions: (res.perm ?? []).map((p) => this.#permission(p)) };
   }
 
   /** Creates a role (with no permissions). @throws {@link ServerError} when it already exists. */
   async addRole(name: string, options?: CallOptions): Promise<void> {
-    await this.#run('write', 'role add', (g) => this.#core.etcd.auth.roleAdd({ name: check(name, 'role') }, g), options);
+    await this.#run(
+      'write',
+      'role add',
+      (g) => this.#core.etcd.auth.roleAdd({ name: check(name, 'role') }, g),
+      options,
+    );
   }
 
   /** Deletes a role. */
   async deleteRole(name: string, options?: CallOptions): Promise<void> {
-    await this.#run('write', 'role delete', (g) => this.#core.etcd.auth.roleDelete({ role: check(name, 'role') }, g), options);
+    await this.#run(
+      'write',
+      'role delete',
+      (g) => this.#core.etcd.auth.roleDelete({ role: check(name, 'role') }, g),
+      options,
+    );
   }
 
   /** Grants `role` to `user`. */
@@ -198,18 +223,34 @@ export class AuthAdmin {
    * @example `await client.auth.grantPermission('app', { prefix: '/app/' }, 'readwrite');`
    * @throws {@link ValidationError} for an empty key, or a type other than `read`, `write`, `readwrite`.
    */
-  async grantPermission(role: string, target: PermissionTarget, type: PermissionType, options?: CallOptions): Promise<void> {
-    if (!(type in PERM_WIRE)) throw new ValidationError(`permission type must be 'read', 'write' or 'readwrite', got ${JSON.stringify(type)}`);
+  async grantPermission(
+    role: string,
+    target: PermissionTarget,
+    type: PermissionType,
+    options?: CallOptions,
+  ): Promise<void> {
+    if (!(type in PERM_WIRE))
+      throw new ValidationError(`permission type must be 'read', 'write' or 'readwrite', got ${JSON.stringify(type)}`);
     const { key, rangeEnd } = this.#range(target);
     const req = { name: check(role, 'role'), perm: { permType: PERM_WIRE[type], key, range_end: rangeEnd } };
-    await this.#run('write', 'role grant-permission', (g) => this.#core.etcd.auth.roleGrantPermission(req as never, g), options);
+    await this.#run(
+      'write',
+      'role grant-permission',
+      (g) => this.#core.etcd.auth.roleGrantPermission(req as never, g),
+      options,
+    );
   }
 
   /** Removes the permission of `role` on exactly this key or prefix. @throws {@link ServerError} when the role has no such permission. */
   async revokePermission(role: string, target: PermissionTarget, options?: CallOptions): Promise<void> {
     const { key, rangeEnd } = this.#range(target);
     const req = { role: check(role, 'role'), key, range_end: rangeEnd };
-    await this.#run('write', 'role revoke-permission', (g) => this.#core.etcd.auth.roleRevokePermission(req, g), options);
+    await this.#run(
+      'write',
+      'role revoke-permission',
+      (g) => this.#core.etcd.auth.roleRevokePermission(req, g),
+      options,
+    );
   }
 
   #range(target: PermissionTarget): { key: Buffer; rangeEnd: Buffer } {
@@ -236,12 +277,14 @@ export class AuthAdmin {
 }
 
 function check(name: unknown, what: 'user' | 'role'): string {
-  if (typeof name !== 'string' || name.length === 0) throw new ValidationError(`${what} name must be a non-empty string`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new ValidationError(`${what} name must be a non-empty string`);
   return name;
 }
 
 // The value is never echoed: a password must not reach a message.
 function checkPassword(password: unknown): string {
-  if (typeof password !== 'string' || password.length === 0) throw new ValidationError('password must be a non-empty string');
+  if (typeof password !== 'string' || password.length === 0)
+    throw new ValidationError('password must be a non-empty string');
   return password;
 }

@@ -19,7 +19,12 @@ export interface Member {
 }
 
 export async function members(core: Core, options: CallOptions = {}): Promise<Member[]> {
-  const res = await core.caller.run('read', { op: 'members' }, (grpc) => core.etcd.cluster.memberList({}, grpc), options);
+  const res = await core.caller.run(
+    'read',
+    { op: 'members' },
+    (grpc) => core.etcd.cluster.memberList({}, grpc),
+    options,
+  );
   return res.members.map((m) => ({
     id: BigInt(m.ID).toString(16),
     name: m.name,
@@ -41,7 +46,11 @@ export async function currentRevision(core: Core, options: CallOptions = {}): Pr
 }
 
 /** Discards history before `revision`. Idempotent, so safe to retry. */
-export async function compact(core: Core, revision: number, options: CallOptions & { physical?: boolean } = {}): Promise<void> {
+export async function compact(
+  core: Core,
+  revision: number,
+  options: CallOptions & { physical?: boolean } = {},
+): Promise<void> {
   if (!Number.isSafeInteger(revision) || revision <= 0) {
     throw new ValidationError(`revision must be a positive whole number, got ${revision}`);
   }

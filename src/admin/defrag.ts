@@ -61,7 +61,11 @@ export interface DefragmentAllOptions extends CallOptions {
 export const DEFRAG_TIMEOUT_MS = 60_000;
 
 /** Defragments the member at `endpoint`, with its database size before and after. */
-export async function defragmentOne(core: Core, endpoint: string, options: CallOptions = {}): Promise<DefragmentResult> {
+export async function defragmentOne(
+  core: Core,
+  endpoint: string,
+  options: CallOptions = {},
+): Promise<DefragmentResult> {
   const before = await probe(core, endpoint, options);
   await defragCall(core, endpoint, options);
   const after = await probe(core, endpoint, options);
@@ -70,11 +74,17 @@ export async function defragmentOne(core: Core, endpoint: string, options: CallO
 
 function defragCall(core: Core, endpoint: string, options: CallOptions): Promise<unknown> {
   const timeoutMs = options.timeoutMs ?? Math.max(core.config.timeoutMs, DEFRAG_TIMEOUT_MS);
-  return atEndpoint(core, endpoint, 'defragment', (etcd, grpc) => etcd.maintenance.defragment(grpc), { ...options, timeoutMs });
+  return atEndpoint(core, endpoint, 'defragment', (etcd, grpc) => etcd.maintenance.defragment(grpc), {
+    ...options,
+    timeoutMs,
+  });
 }
 
 /** The rolling defragmentation behind {@link Maintenance.defragmentAll}. */
-export async function defragmentAll(core: Core, options: DefragmentAllOptions = {}): Promise<RollingDefragmentResult[]> {
+export async function defragmentAll(
+  core: Core,
+  options: DefragmentAllOptions = {},
+): Promise<RollingDefragmentResult[]> {
   const minFreeRatio = options.minFreeRatio ?? 0;
   if (typeof minFreeRatio !== 'number' || !(minFreeRatio >= 0 && minFreeRatio <= 1)) {
     throw new ValidationError(`minFreeRatio must be a number from 0 to 1, got ${String(minFreeRatio)}`);
@@ -110,7 +120,12 @@ function freeRatio(p: MemberProbe): number {
   return p.dbSize > 0 ? Math.max(0, p.dbSize - p.dbSizeInUse) / p.dbSize : 0;
 }
 
-function outcome(p: MemberProbe, dbSizeAfter: number, skipped: RollingDefragmentResult['skipped'], durationMs: number): RollingDefragmentResult {
+function outcome(
+  p: MemberProbe,
+  dbSizeAfter: number,
+  skipped: RollingDefragmentResult['skipped'],
+  durationMs: number,
+): RollingDefragmentResult {
   return {
     endpoint: p.endpoint,
     memberId: p.memberId,
@@ -125,7 +140,12 @@ function outcome(p: MemberProbe, dbSizeAfter: number, skipped: RollingDefragment
 
 // Healthy: the member answers and sees a leader. Its alarms are not
 // considered: a NOSPACE alarm stays until disarmed, after the run.
-async function healthyAgain(core: Core, endpoint: string, timeoutMs: number, signal?: AbortSignal): Promise<MemberProbe> {
+async function healthyAgain(
+  core: Core,
+  endpoint: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<MemberProbe> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -140,7 +160,10 @@ async function healthyAgain(core: Core, endpoint: string, timeoutMs: number, sig
       throw new CancelledError('defragmentAll: aborted', { cause: reason });
     });
   }
-  throw new UnavailableError(`defragmentAll: ${endpoint} was not healthy within ${timeoutMs} ms after defragmenting; stopped`, {
-    cause: last,
-  });
+  throw new UnavailableError(
+    `defragmentAll: ${endpoint} was not healthy within ${timeoutMs} ms after defragmenting; stopped`,
+    {
+      cause: last,
+    },
+  );
 }

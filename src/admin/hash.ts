@@ -52,7 +52,9 @@ const FUTURE = 'required revision is a future revision';
 // (camel-cased by proto-loader): the call always fails. The pool is called
 // with the proto's name instead.
 function hashKV(etcd: Etcd3, revision: number, grpc: GrpcCallOptions): Promise<IHashKVResponse> {
-  const { pool } = etcd as unknown as { pool: { exec(service: string, method: string, req: unknown, o: unknown): Promise<IHashKVResponse> } };
+  const { pool } = etcd as unknown as {
+    pool: { exec(service: string, method: string, req: unknown, o: unknown): Promise<IHashKVResponse> };
+  };
   return pool.exec('Maintenance', 'HashKV', { revision }, grpc);
 }
 
@@ -69,7 +71,12 @@ async function hashOne(core: Core, endpoint: string, revision: number, options: 
 
 // A member that has not yet applied `revision` says so; it is asked again
 // until the per-request timeout, since it is normally only a few ms behind.
-async function hashWhenApplied(core: Core, endpoint: string, revision: number, options: CallOptions): Promise<HashKVResult> {
+async function hashWhenApplied(
+  core: Core,
+  endpoint: string,
+  revision: number,
+  options: CallOptions,
+): Promise<HashKVResult> {
   const deadline = Date.now() + (options.timeoutMs ?? core.config.timeoutMs);
   for (;;) {
     try {
@@ -97,7 +104,8 @@ export async function checkConsistency(core: Core, options: CallOptions = {}): P
   settled.forEach((s, i) => {
     const m = list[i]!;
     if (s.status === 'fulfilled') hashes.push(s.value);
-    else unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: mapError(s.reason, { op: 'hashkv' }).message });
+    else
+      unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: mapError(s.reason, { op: 'hashkv' }).message });
   });
   const mismatched = outliers(hashes);
   return { consistent: unreachable.length === 0 && mismatched.length === 0, revision, hashes, mismatched, unreachable };

@@ -13,4 +13,12 @@ export { Maintenance, type Alarm, type AlarmKind, type DefragmentOptions, type H
 export type { DefragmentResult, RollingDefragmentResult, DefragmentProgress, DefragmentAllOptions } from './defrag.js';
 export type { HashKVResult, ConsistencyReport, UnreachableMember } from './hash.js';
 export { ClusterAdmin, startAutoSync, type AddMemberOptions, type AddedMember } from './membership.js';
-export { AuthAdmin, type AuthStatus, type PermissionTarget, type PermissionType, type RolePermission, type UserInfo, type RoleInfo } from './access.js';
+export {
+  AuthAdmin,
+  type AuthStatus,
+  type PermissionTarget,
+  type PermissionType,
+  type RolePermission,
+  type UserInfo,
+  type RoleInfo,
+} from './access.js';

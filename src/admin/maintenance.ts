@@ -4,7 +4,13 @@ import type { CallOptions } from '../core/call.js';
 import { leaseFromWire, leaseToWire, memberFromWire, memberToWire } from '../core/ids.js';
 import { LeaseNotFoundError } from '../errors/index.js';
 import { UnavailableError, ValidationError } from '../errors/index.js';
-import { defragmentAll, defragmentOne, type DefragmentAllOptions, type DefragmentResult, type RollingDefragmentResult } from './defrag.js';
+import {
+  defragmentAll,
+  defragmentOne,
+  type DefragmentAllOptions,
+  type DefragmentResult,
+  type RollingDefragmentResult,
+} from './defrag.js';
 import { checkConsistency, hashAll, type ConsistencyReport, type HashKVResult } from './hash.js';
 import { atEndpoint, checkEndpoint, memberEndpoints, probe } from './probe.js';
 
@@ -90,7 +96,10 @@ export class Maintenance {
         'read',
         { op: 'alarm disarm' },
         (grpc) =>
-          this.#core.etcd.maintenance.alarm({ action: 2, memberID: memberToWire(a.memberId), alarm: ALARM_WIRE[a.alarm] }, grpc),
+          this.#core.etcd.maintenance.alarm(
+            { action: 2, memberID: memberToWire(a.memberId), alarm: ALARM_WIRE[a.alarm] },
+            grpc,
+          ),
         options,
       );
     }
@@ -175,10 +184,18 @@ export class Maintenance {
       throw new ValidationError(`moveLeader: ${memberId} is not a voting member of the cluster`);
     }
     const probes = await Promise.allSettled(list.map((m) => probe(this.#core, m.endpoint, options)));
-    const leader = probes.flatMap((p) => (p.status === 'fulfilled' && p.value.memberId === p.value.leader ? [p.value] : []))[0];
+    const leader = probes.flatMap((p) =>
+      p.status === 'fulfilled' && p.value.memberId === p.value.leader ? [p.value] : [],
+    )[0];
     if (!leader) throw new UnavailableError('moveLeader: no member reports a leader');
     if (leader.memberId === target.id) return;
-    await atEndpoint(this.#core, leader.endpoint, 'move-leader', (etcd, grpc) => etcd.maintenance.moveLeader({ targetID }, grpc), options);
+    await atEndpoint(
+      this.#core,
+      leader.endpoint,
+      'move-leader',
+      (etcd, grpc) => etcd.maintenance.moveLeader({ targetID }, grpc),
+      options,
+    );
   }
 
   /**
@@ -187,7 +204,12 @@ export class Maintenance {
    * @example `console.log(await client.maintenance.leases());`
    */
   async leases(options?: CallOptions): Promise<string[]> {
-    const res = await this.#core.caller.run('read', { op: 'lease list' }, (grpc) => this.#core.etcd.leaseClient.leaseLeases(grpc), options);
+    const res = await this.#core.caller.run(
+      'read',
+      { op: 'lease list' },
+      (grpc) => this.#core.etcd.leaseClient.leaseLeases(grpc),
+      options,
+    );
     return (res.leases ?? []).map((l) => leaseFromWire(l.ID)).filter((id): id is string => id !== undefined);
   }
 

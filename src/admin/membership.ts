@@ -58,8 +58,11 @@ export class ClusterAdmin {
    */
   async addMember(peerURLs: readonly string[], options: AddMemberOptions = {}): Promise<AddedMember> {
     const urls = checkPeerURLs(peerURLs);
-    const res = await this.#write('member add', (grpc) =>
-      this.#core.etcd.cluster.memberAdd({ peerURLs: urls, isLearner: options.learner === true }, grpc), options);
+    const res = await this.#write(
+      'member add',
+      (grpc) => this.#core.etcd.cluster.memberAdd({ peerURLs: urls, isLearner: options.learner === true }, grpc),
+      options,
+    );
     return { member: toMember(res.member), members: res.members.map(toMember) };
   }
 
@@ -72,7 +75,11 @@ export class ClusterAdmin {
    */
   async promoteMember(id: string, options?: CallOptions): Promise<Member[]> {
     const ID = memberToWire(id);
-    const res = await this.#write('member promote', (grpc) => this.#core.etcd.cluster.memberPromote({ ID }, grpc), options);
+    const res = await this.#write(
+      'member promote',
+      (grpc) => this.#core.etcd.cluster.memberPromote({ ID }, grpc),
+      options,
+    );
     return res.members.map(toMember);
   }
 
@@ -108,8 +115,11 @@ export class ClusterAdmin {
   async updateMember(id: string, peerURLs: readonly string[], options?: CallOptions): Promise<Member[]> {
     const ID = memberToWire(id);
     const urls = checkPeerURLs(peerURLs);
-    const res = await this.#write('member update', (grpc) =>
-      this.#core.etcd.cluster.memberUpdate({ ID, peerURLs: urls }, grpc), options);
+    const res = await this.#write(
+      'member update',
+      (grpc) => this.#core.etcd.cluster.memberUpdate({ ID, peerURLs: urls }, grpc),
+      options,
+    );
     return res.members.map(toMember);
   }
 
@@ -146,7 +156,11 @@ export class ClusterAdmin {
 
   // Membership changes are not repeated once sent (a repeated add would add a
   // second member); etcd's refusals are definite errors.
-  #write<T>(op: string, attempt: (grpc: import('@grpc/grpc-js').CallOptions) => Promise<T>, options?: CallOptions): Promise<T> {
+  #write<T>(
+    op: string,
+    attempt: (grpc: import('@grpc/grpc-js').CallOptions) => Promise<T>,
+    options?: CallOptions,
+  ): Promise<T> {
     return this.#core.caller.run('write', { op }, attempt, options);
   }
 }
@@ -165,10 +179,18 @@ export function startAutoSync(core: Core, intervalMs: number): Closeable {
   const timer = setInterval(() => {
     if (running || core.caller.closed) return;
     running = true;
-    admin.sync().catch(() => undefined).finally(() => (running = false));
+    admin
+      .sync()
+      .catch(() => undefined)
+      .finally(() => (running = false));
   }, intervalMs);
   timer.unref();
-  const handle = { close: () => { clearInterval(timer); core.resources.delete(handle); } };
+  const handle = {
+    close: () => {
+      clearInterval(timer);
+      core.resources.delete(handle);
+    },
+  };
   core.resources.add(handle);
   return handle;
 }
@@ -185,7 +207,9 @@ function checkPeerURLs(peerURLs: readonly string[]): string[] {
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol) || !url.port || url.pathname !== '/') {
-      throw new ValidationError(`peer URL must look like http://host:port or https://host:port, got ${JSON.stringify(u)}`);
+      throw new ValidationError(
+        `peer URL must look like http://host:port or https://host:port, got ${JSON.stringify(u)}`,
+      );
     }
     return u;
   });
@@ -200,5 +224,11 @@ interface WireMember {
 }
 
 function toMember(m: WireMember): Member {
-  return { id: memberFromWire(m.ID), name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs, isLearner: m.isLearner === true };
+  return {
+    id: memberFromWire(m.ID),
+    name: m.name,
+    peerURLs: m.peerURLs,
+    clientURLs: m.clientURLs,
+    isLearner: m.isLearner === true,
+  };
 }

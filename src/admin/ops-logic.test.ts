@@ -37,9 +37,13 @@ describe('admin refusals', () => {
       cause: new Error('etcdserver: user name already exists'),
     });
     expect(mayHaveApplied(refused)).toBe(false);
-    const cancelled = new ServerError('put: etcdserver: request cancelled', { cause: new Error('etcdserver: request cancelled') });
+    const cancelled = new ServerError('put: etcdserver: request cancelled', {
+      cause: new Error('etcdserver: request cancelled'),
+    });
     expect(mayHaveApplied(cancelled)).toBe(true);
-    const internal = new ServerError('put: 13 INTERNAL: Received RST_STREAM', { cause: new Error('13 INTERNAL: Received RST_STREAM') });
+    const internal = new ServerError('put: 13 INTERNAL: Received RST_STREAM', {
+      cause: new Error('13 INTERNAL: Received RST_STREAM'),
+    });
     expect(mayHaveApplied(internal)).toBe(true);
     expect(neverSent(new Error('14 UNAVAILABLE: etcdserver: unhealthy cluster'))).toBe(true);
   });
@@ -66,7 +70,12 @@ describe('an auth token older than the auth store', () => {
     expect({ calls, invalidated }).toEqual({ calls: 2, invalidated: 1 });
 
     calls = 0;
-    etcd.mock({ exec: async () => { calls++; throw new Error('etcdserver: revision of auth store is old'); } } as never);
+    etcd.mock({
+      exec: async () => {
+        calls++;
+        throw new Error('etcdserver: revision of auth store is old');
+      },
+    } as never);
     await expect(etcd.kv.range({ key: Buffer.from('k') })).rejects.toThrow('revision of auth store is old');
     expect(calls).toBe(2);
     etcd.close();

@@ -47,9 +47,14 @@ export async function probe(core: Core, endpoint: string, options?: CallOptions)
 }
 
 /** The started members with the endpoint (first client URL) each is reached at. */
-export async function memberEndpoints(core: Core, options?: CallOptions): Promise<Array<Member & { endpoint: string }>> {
+export async function memberEndpoints(
+  core: Core,
+  options?: CallOptions,
+): Promise<Array<Member & { endpoint: string }>> {
   const list = await members(core, options);
-  return list.filter((m) => m.name !== '' && m.clientURLs.length > 0).map((m) => ({ ...m, endpoint: m.clientURLs[0]! }));
+  return list
+    .filter((m) => m.name !== '' && m.clientURLs.length > 0)
+    .map((m) => ({ ...m, endpoint: m.clientURLs[0]! }));
 }
 
 /** Checks an endpoint argument: an http(s) URL with a port. */

@@ -78,7 +78,9 @@ async function openStream(core: Core): Promise<SnapshotStream> {
   if (typeof pool?.withConnection !== 'function') {
     return (await core.etcd.maintenance.snapshot()) as unknown as SnapshotStream;
   }
-  return pool.withConnection('Maintenance', ({ client, metadata }) => client.snapshot({}, metadata, {})) as Promise<SnapshotStream>;
+  return pool.withConnection('Maintenance', ({ client, metadata }) =>
+    client.snapshot({}, metadata, {}),
+  ) as Promise<SnapshotStream>;
 }
 
 /**

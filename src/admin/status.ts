@@ -110,7 +110,13 @@ export async function status(core: Core, options: CallOptions = {}): Promise<End
           latencyMs: latencyMs(),
         };
       } catch (err) {
-        return { endpoint, reachable: false, error: mapError(err, { op: 'status' }).message, circuit, latencyMs: latencyMs() };
+        return {
+          endpoint,
+          reachable: false,
+          error: mapError(err, { op: 'status' }).message,
+          circuit,
+          latencyMs: latencyMs(),
+        };
       }
     }),
   );

@@ -2,8 +2,28 @@ import type { Value } from '../codec/index.js';
 import type { Config } from '../config/index.js';
 import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
-import type { AuthAdmin, ClusterAdmin, EndpointStatus, Health, Maintenance, Member, SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from '../admin/index.js';
-import type { Election, ElectionOptions, LockOptions, Mutex, RWLockOptions, RWMutex, Session, SessionOptions } from '../concurrency/index.js';
+import type {
+  AuthAdmin,
+  ClusterAdmin,
+  EndpointStatus,
+  Health,
+  Maintenance,
+  Member,
+  SnapshotChunk,
+  SnapshotOptions,
+  SnapshotResult,
+  SnapshotToOptions,
+} from '../admin/index.js';
+import type {
+  Election,
+  ElectionOptions,
+  LockOptions,
+  Mutex,
+  RWLockOptions,
+  RWMutex,
+  Session,
+  SessionOptions,
+} from '../concurrency/index.js';
 import type { StmOptions, StmResult, StmTx } from '../concurrency/stm.js';
 import type * as kv from '../kv/index.js';
 import type { ReencryptOptions, ReencryptResult } from '../kv/reencrypt.js';
@@ -85,7 +105,10 @@ export interface Backend {
   // ---- watch ----
   watch(key: string, options?: WatchOptions): Promise<Watch>;
   watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>>;
-  watchPartitioned(prefix: string, options?: PrefixWatchOptions & PartitionWatchOptions): Promise<PartitionedWatch<WatchEvent>>;
+  watchPartitioned(
+    prefix: string,
+    options?: PrefixWatchOptions & PartitionWatchOptions,
+  ): Promise<PartitionedWatch<WatchEvent>>;
   mirror(prefix: string, options?: MirrorOptions): Promise<Mirror>;
 
   // ---- leases and locks ----

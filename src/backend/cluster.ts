@@ -7,7 +7,15 @@ import { AuthError, ConnectionError, PermissionDeniedError, ValidationError, map
 import { Keyspace } from '../keys/index.js';
 import * as admin from '../admin/index.js';
 import { AuthAdmin, ClusterAdmin, Maintenance, startAutoSync } from '../admin/index.js';
-import type { EndpointStatus, Health, Member, SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from '../admin/index.js';
+import type {
+  EndpointStatus,
+  Health,
+  Member,
+  SnapshotChunk,
+  SnapshotOptions,
+  SnapshotResult,
+  SnapshotToOptions,
+} from '../admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from '../resilience/index.js';
 import { traced, type AttemptTrace } from '../resilience/circuits.js';
 import * as kv from '../kv/index.js';
@@ -15,7 +23,14 @@ import { reencrypt, type ReencryptOptions, type ReencryptResult } from '../kv/re
 import * as txn from '../txn/index.js';
 import type { CasOptions, TxnBuilder } from '../txn/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from '../concurrency/stm.js';
-import { Mirror, Watch, type MirrorOptions, type PrefixWatchOptions, type WatchEvent, type WatchOptions } from '../watch/index.js';
+import {
+  Mirror,
+  Watch,
+  type MirrorOptions,
+  type PrefixWatchOptions,
+  type WatchEvent,
+  type WatchOptions,
+} from '../watch/index.js';
 import type { PartitionedWatch } from '../watch/merged.js';
 import { grantLease, type Lease } from '../lease/index.js';
 import {
@@ -150,7 +165,10 @@ export class ClusterBackend implements Backend {
   watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch> {
     return (async () => Watch.open(this.core, this.core.keys.prefixRange(prefix, options?.all), options))();
   }
-  watchPartitioned(prefix: string, options?: PrefixWatchOptions & PartitionWatchOptions): Promise<PartitionedWatch<WatchEvent>> {
+  watchPartitioned(
+    prefix: string,
+    options?: PrefixWatchOptions & PartitionWatchOptions,
+  ): Promise<PartitionedWatch<WatchEvent>> {
     return watchWhole(this, prefix, options);
   }
   mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
@@ -258,7 +276,11 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
     const any = signal ? AbortSignal.any([signal, timer]) : timer;
     const trace: AttemptTrace = { avoid: failed };
     try {
-      await abortable(traced(trace, () => core.etcd.maintenance.status({ deadline })), any, { op: 'connect' });
+      await abortable(
+        traced(trace, () => core.etcd.maintenance.status({ deadline })),
+        any,
+        { op: 'connect' },
+      );
       return;
     } catch (err) {
       if (trace.endpoint) failed.add(trace.endpoint);

@@ -14,7 +14,10 @@ export interface Watchable {
  * options; those that need one cluster are refused first.
  * @throws {@link ValidationError} for `fromRevision` or `callback`.
  */
-export function watchSource(options: PrefixWatchOptions, spanned: number): (cluster: Watchable) => EventSource<WatchEvent> {
+export function watchSource(
+  options: PrefixWatchOptions,
+  spanned: number,
+): (cluster: Watchable) => EventSource<WatchEvent> {
   const { fromRevision, callback, all: _all, ...rest } = options;
   if (fromRevision !== undefined) {
     throw new ValidationError(
@@ -24,7 +27,8 @@ export function watchSource(options: PrefixWatchOptions, spanned: number): (clus
   if (callback !== undefined) throw new ValidationError('a watch over several partitions has no callback: iterate it');
   return (cluster) => ({
     revision: () => cluster.revision(),
-    watchPrefix: (prefix, o) => cluster.watchPrefix(prefix, { ...rest, ...o }) as ReturnType<EventSource<WatchEvent>['watchPrefix']>,
+    watchPrefix: (prefix, o) =>
+      cluster.watchPrefix(prefix, { ...rest, ...o }) as ReturnType<EventSource<WatchEvent>['watchPrefix']>,
   });
 }
 

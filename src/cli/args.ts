@@ -30,7 +30,10 @@ export function parseLine(argv: readonly string[], own: Readonly<Record<string, 
   const { word, index } = commandWord(argv);
   const rest = index >= 0 ? [...argv.slice(0, index), ...argv.slice(index + 1)] : [...argv];
   const options = Object.fromEntries(
-    Object.entries({ ...globalOptions, ...own }).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    Object.entries({ ...globalOptions, ...own }).map(([name, o]) => [
+      name,
+      o.short ? { type: o.type, short: o.short } : { type: o.type },
+    ]),
   );
   let parsed;
   try {

@@ -21,8 +21,16 @@ export function changesSince(previous: VersionLike | undefined, current: Version
 }
 
 /** The indented lines under a version: its changes, or why there are none. */
-export function changeLines(out: Output, previous: VersionLike | undefined, current: VersionLike, raw: boolean): string[] {
-  if (current.deleted) return previous && !previous.deleted ? [out.paint('dim', `(deleted) was ${render(previous.value, raw).summary}`)] : [];
+export function changeLines(
+  out: Output,
+  previous: VersionLike | undefined,
+  current: VersionLike,
+  raw: boolean,
+): string[] {
+  if (current.deleted)
+    return previous && !previous.deleted
+      ? [out.paint('dim', `(deleted) was ${render(previous.value, raw).summary}`)]
+      : [];
   const changes = changesSince(previous, current);
   if (changes === null) {
     const why = current.version === 1 ? 'created' : 'first version seen, nothing earlier to compare with';

@@ -88,6 +88,8 @@ export class ChurnTable {
   }
 
   ranked(): KeyChurn[] {
-    return [...this.#keys.values()].sort((a, b) => b.writes - a.writes || b.flipping().length - a.flipping().length || (a.key < b.key ? -1 : 1));
+    return [...this.#keys.values()].sort(
+      (a, b) => b.writes - a.writes || b.flipping().length - a.flipping().length || (a.key < b.key ? -1 : 1),
+    );
   }
 }

@@ -16,12 +16,19 @@ describe('custom resource keys', () => {
       namespace: 'default',
       name: 'my-app',
     });
-    expect(customKey('/registry/demo.mycompany.com/clusterthings/one')).toMatchObject({ namespace: undefined, name: 'one' });
+    expect(customKey('/registry/demo.mycompany.com/clusterthings/one')).toMatchObject({
+      namespace: undefined,
+      name: 'one',
+    });
     expect(customKey('/registry/pods/default/web')).toBeUndefined();
     expect(customKey('/registry/demo.mycompany.com/configmapapps')).toBeUndefined();
     expect(customKey('/other/demo.mycompany.com/x/y')).toBeUndefined();
     const k = customKey('/registry/demo.mycompany.com/configmapapps/default/my-app')!;
-    expect([typeMatches(k, 'configmapapps'), typeMatches(k, 'configmapapps.demo.mycompany.com'), typeMatches(k, 'simpleapps')]).toEqual([true, true, false]);
+    expect([
+      typeMatches(k, 'configmapapps'),
+      typeMatches(k, 'configmapapps.demo.mycompany.com'),
+      typeMatches(k, 'simpleapps'),
+    ]).toEqual([true, true, false]);
   });
 });
 
@@ -53,7 +60,9 @@ describe('diff', () => {
       { path: 'line 2', before: 'b' },
       { path: 'line 3', after: 'd' },
     ]);
-    expect(diffValues(Buffer.from([0, 1]), Buffer.from('text'))).toEqual([{ path: '(value)', before: '2 bytes (binary)', after: '4 bytes (text)' }]);
+    expect(diffValues(Buffer.from([0, 1]), Buffer.from('text'))).toEqual([
+      { path: '(value)', before: '2 bytes (binary)', after: '4 bytes (text)' },
+    ]);
   });
 
   it('prints changes as one line each', () => {
@@ -103,7 +112,12 @@ describe('rendering', () => {
   });
 
   it('parses durations', () => {
-    expect([durationMs('--for', '90s'), durationMs('--for', '2m'), durationMs('--for', '500ms'), durationMs('--for', '5')]).toEqual([90_000, 120_000, 500, 5000]);
+    expect([
+      durationMs('--for', '90s'),
+      durationMs('--for', '2m'),
+      durationMs('--for', '500ms'),
+      durationMs('--for', '5'),
+    ]).toEqual([90_000, 120_000, 500, 5000]);
     expect(durationMs('--for', undefined)).toBeUndefined();
     expect(() => durationMs('--for', '0s')).toThrow(UsageError);
     expect(() => durationMs('--for', 'soon')).toThrow(UsageError);

@@ -14,7 +14,12 @@ describe('command line', () => {
 
   it('splits arguments, options and what follows --', () => {
     const line = parseLine(['lock', 'name', '--json', '--', 'echo', '--hi'], {});
-    expect(line).toMatchObject({ command: 'lock', args: ['name', 'echo', '--hi'], rest: ['echo', '--hi'], flags: { json: true } });
+    expect(line).toMatchObject({
+      command: 'lock',
+      args: ['name', 'echo', '--hi'],
+      rest: ['echo', '--hi'],
+      flags: { json: true },
+    });
   });
 
   it('refuses unknown options as a usage error', () => {

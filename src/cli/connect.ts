@@ -3,16 +3,27 @@ import type { Env, OptionSpec } from './types.js';
 
 /** Options every command accepts. */
 export const globalOptions: Readonly<Record<string, OptionSpec>> = {
-  endpoints: { type: 'string', value: 'URLS', description: 'comma-separated endpoints (default: $ETCD_ENDPOINTS, else localhost:2379)' },
+  endpoints: {
+    type: 'string',
+    value: 'URLS',
+    description: 'comma-separated endpoints (default: $ETCD_ENDPOINTS, else localhost:2379)',
+  },
   user: { type: 'string', value: 'NAME', description: 'etcd user (default: $ETCD_USERNAME)' },
   password: { type: 'string', value: 'PASSWORD', description: 'password of --user (default: $ETCD_PASSWORD)' },
   cacert: { type: 'string', value: 'FILE', description: 'CA certificate to verify the server (default: $ETCD_CACERT)' },
   cert: { type: 'string', value: 'FILE', description: 'client certificate for mutual TLS (default: $ETCD_CERT)' },
   key: { type: 'string', value: 'FILE', description: 'client private key for mutual TLS (default: $ETCD_KEY)' },
-  namespace: { type: 'string', value: 'PREFIX', description: 'work inside this key prefix (keys are shown without it)' },
+  namespace: {
+    type: 'string',
+    value: 'PREFIX',
+    description: 'work inside this key prefix (keys are shown without it)',
+  },
   timeout: { type: 'string', value: 'MS', description: 'per-request timeout in milliseconds (default: 5000)' },
   json: { type: 'boolean', description: 'machine-readable JSON output' },
-  verbose: { type: 'boolean', description: 'log reconnects, failovers, circuit changes, lease and lock loss to stderr' },
+  verbose: {
+    type: 'boolean',
+    description: 'log reconnects, failovers, circuit changes, lease and lock loss to stderr',
+  },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
@@ -27,7 +38,13 @@ const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !==
 export function configFrom(flags: Flags, env: Env): Config {
   let config = Config.fromEnv(env);
   const endpoints = str(flags.endpoints);
-  if (endpoints) config = config.withEndpoints(...endpoints.split(',').map((e) => e.trim()).filter(Boolean));
+  if (endpoints)
+    config = config.withEndpoints(
+      ...endpoints
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    );
   const user = str(flags.user);
   if (user) config = config.withAuth(user, str(flags.password) ?? env.ETCD_PASSWORD ?? '');
   const [ca, cert, key] = [str(flags.cacert), str(flags.cert), str(flags.key)];

@@ -54,17 +54,20 @@ const MAX_LINES = 2000;
 
 /** Lines removed from `a` and added in `b`, by a longest common subsequence. */
 export function lineChanges(a: readonly string[], b: readonly string[]): Change[] {
-  if (a.length > MAX_LINES || b.length > MAX_LINES) return [{ path: '(value)', before: a.join('\n'), after: b.join('\n') }];
+  if (a.length > MAX_LINES || b.length > MAX_LINES)
+    return [{ path: '(value)', before: a.join('\n'), after: b.join('\n') }];
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   }
   const changes: Change[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) (i++, j++);
-    else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) changes.push({ path: `line ${++i}`, before: a[i - 1] });
+    if (i < a.length && j < b.length && a[i] === b[j]) i++, j++;
+    else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!))
+      changes.push({ path: `line ${++i}`, before: a[i - 1] });
     else changes.push({ path: `line ${++j}`, after: b[j - 1] });
   }
   return changes;
@@ -78,12 +81,15 @@ export function lineChanges(a: readonly string[], b: readonly string[]): Change[
 export function diffValues(before: Buffer, after: Buffer): Change[] {
   if (before.equals(after)) return [];
   const [a, b] = [decodeKubernetesValue(before), decodeKubernetesValue(after)];
-  if (readableTree(a) !== undefined && readableTree(b) !== undefined) return fieldChanges(fieldsOf(before), fieldsOf(after));
+  if (readableTree(a) !== undefined && readableTree(b) !== undefined)
+    return fieldChanges(fieldsOf(before), fieldsOf(after));
   if (a.format === 'text' && b.format === 'text') return lineChanges(a.text.split('\n'), b.text.split('\n'));
-  return [{ path: '(value)', before: `${before.length} bytes (${a.format})`, after: `${after.length} bytes (${b.format})` }];
+  return [
+    { path: '(value)', before: `${before.length} bytes (${a.format})`, after: `${after.length} bytes (${b.format})` },
+  ];
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'undefined'));
 
 /** A change as one line: `spec.replicas: 3 → 5`, `+ path: v`, `- path: v`. */
 export function changeLine(c: Change): string {

@@ -56,7 +56,8 @@ export function keyInfo(kv: KeyValue): Record<string, unknown> {
 export function wholeNumber(what: string, text: string | boolean | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${what} must be a positive whole number, got '${text}'`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`${what} must be a positive whole number, got '${text}'`);
   return n;
 }
 
@@ -66,6 +67,7 @@ export function durationMs(what: string, text: string | boolean | undefined): nu
   const m = typeof text === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim()) : null;
   const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
   const ms = m ? Number(m[1]) * scale[(m[2] ?? 's') as keyof typeof scale] : NaN;
-  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${what} must be a duration such as 60s, 2m or 500ms, got '${text}'`);
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new UsageError(`${what} must be a duration such as 60s, 2m or 500ms, got '${text}'`);
   return ms;
 }

@@ -36,7 +36,8 @@ export function overview(commands: readonly Command[]): string {
 export function commandHelp(command: Command): string {
   const lines = [`Usage: etcdkit ${command.name} ${command.usage}`.trimEnd(), '', command.summary];
   if (command.details) lines.push('', ...command.details.map((d) => `  ${d}`));
-  if (command.options && Object.keys(command.options).length > 0) lines.push('', 'Options:', ...optionLines(command.options));
+  if (command.options && Object.keys(command.options).length > 0)
+    lines.push('', 'Options:', ...optionLines(command.options));
   lines.push('', 'Options of every command:', ...optionLines(globalOptions));
   return lines.join('\n');
 }

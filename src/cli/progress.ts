@@ -11,7 +11,10 @@ export class ProgressBar {
   #last = 0;
   #drawn = false;
 
-  constructor(out: Output, readonly label: string) {
+  constructor(
+    out: Output,
+    readonly label: string,
+  ) {
     this.#out = out;
     this.#enabled = out.tty && !out.json;
   }

@@ -21,7 +21,11 @@ export const limitOption: OptionSpec = { type: 'string', value: 'N', description
  * Prints the keys `source` yields that pass `keep`: one key per line, or a
  * JSON array of key metadata streamed item by item.
  */
-export async function printKeys(ctx: Context, source: AsyncIterable<KeyValue>, keep: (key: string) => boolean): Promise<number> {
+export async function printKeys(
+  ctx: Context,
+  source: AsyncIterable<KeyValue>,
+  keep: (key: string) => boolean,
+): Promise<number> {
   const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
   const array = ctx.out.json ? ctx.out.jsonArray() : undefined;
   let shown = 0;

@@ -27,11 +27,16 @@ export function subDetails(command: string, subs: Readonly<Record<string, Subcom
 }
 
 /** Runs the subcommand named by the first argument. */
-// biome-ignore lint/suspicious/noConfusingVoidType: a subcommand that returns nothing exits 0
-export function dispatch(command: string, subs: Readonly<Record<string, Subcommand>>, ctx: Context): Promise<number | void> {
+export function dispatch(
+  command: string,
+  subs: Readonly<Record<string, Subcommand>>,
+  ctx: Context,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a subcommand that returns nothing exits 0
+): Promise<number | void> {
   const [name, ...args] = ctx.args;
   const sub = name === undefined ? undefined : subs[name];
-  if (!sub) throw new UsageError(`${command}: expected one of ${Object.keys(subs).join(', ')}, got ${name ?? 'nothing'}`);
+  if (!sub)
+    throw new UsageError(`${command}: expected one of ${Object.keys(subs).join(', ')}, got ${name ?? 'nothing'}`);
   const [min, max] = sub.args;
   if (args.length < min || args.length > max) {
     throw new UsageError(`usage: etcdkit ${command} ${name}${sub.usage ? ` ${sub.usage}` : ''}`);

@@ -3,12 +3,17 @@ import { formatBytes, showValue, valueForHumans } from './format.js';
 import type { OptionSpec } from './types.js';
 
 /** The `--raw` option of the commands that show values. */
-export const rawOption: OptionSpec = { type: 'boolean', description: 'print values as stored, without decoding Kubernetes values or JSON' };
+export const rawOption: OptionSpec = {
+  type: 'boolean',
+  description: 'print values as stored, without decoding Kubernetes values or JSON',
+};
 
 /** A decoded value that reads better than its bytes: protobuf, JSON or encrypted. */
 export function structured(bytes: Buffer): KubernetesValue | undefined {
   const decoded = decodeKubernetesValue(bytes);
-  return decoded.format === 'protobuf' || decoded.format === 'json' || decoded.format === 'encrypted' ? decoded : undefined;
+  return decoded.format === 'protobuf' || decoded.format === 'json' || decoded.format === 'encrypted'
+    ? decoded
+    : undefined;
 }
 
 /** A value for `--json`: as stored (`encoding`, `value`), plus `decoded` when it is a Kubernetes value or JSON. */
@@ -45,7 +50,12 @@ export function fieldsObject(fields: readonly ProtoField[]): Record<string, unkn
 export function readableTree(decoded: KubernetesValue): unknown {
   if (decoded.format === 'json') return decoded.value;
   if (decoded.format !== 'protobuf') return undefined;
-  return { apiVersion: decoded.apiVersion, kind: decoded.kind, metadata: decoded.metadata, ...fieldsObject(decoded.fields) };
+  return {
+    apiVersion: decoded.apiVersion,
+    kind: decoded.kind,
+    metadata: decoded.metadata,
+    ...fieldsObject(decoded.fields),
+  };
 }
 
 function objectName(meta: KubernetesObjectMeta | undefined): string {
@@ -58,7 +68,9 @@ export function summary(decoded: KubernetesValue, bytes: Buffer): string {
   switch (decoded.format) {
     case 'protobuf': {
       const type = [decoded.apiVersion, decoded.kind].filter(Boolean).join(' ') || 'unknown type';
-      const stop = decoded.error ? `; decoding stopped at byte ${decoded.error.offset} in ${decoded.error.path}: ${decoded.error.reason}` : '';
+      const stop = decoded.error
+        ? `; decoding stopped at byte ${decoded.error.offset} in ${decoded.error.path}: ${decoded.error.reason}`
+        : '';
       return `Kubernetes protobuf: ${type}${objectName(decoded.metadata)} (${formatBytes(bytes.length)})${stop}`;
     }
     case 'json': {
@@ -95,7 +107,9 @@ export function treeLines(value: unknown, indent = 0): string[] {
   const pad = ' '.repeat(indent);
   if (Array.isArray(value)) {
     return value.flatMap((item) =>
-      item !== null && typeof item === 'object' && Object.keys(item).length > 0 ? [`${pad}-`, ...treeLines(item, indent + 2)] : [`${pad}- ${scalar(item)}`],
+      item !== null && typeof item === 'object' && Object.keys(item).length > 0
+        ? [`${pad}-`, ...treeLines(item, indent + 2)]
+        : [`${pad}- ${scalar(item)}`],
     );
   }
   if (value === null || typeof value !== 'object') return [`${pad}${scalar(value)}`];
@@ -119,8 +133,11 @@ export interface Rendered {
 export function render(bytes: Buffer, raw: boolean): Rendered {
   if (raw) return { summary: valueForHumans(bytes), body: [] };
   const decoded = decodeKubernetesValue(bytes);
-  if (decoded.format === 'json') return { summary: summary(decoded, bytes), body: JSON.stringify(decoded.value, null, 2).split('\n') };
-  if (decoded.format === 'protobuf') return { summary: summary(decoded, bytes), body: treeLines(readableTree(decoded)) };
-  if (decoded.format === 'text' && decoded.text.includes('\n')) return { summary: `text, ${decoded.text.split('\n').length} lines`, body: decoded.text.split('\n') };
+  if (decoded.format === 'json')
+    return { summary: summary(decoded, bytes), body: JSON.stringify(decoded.value, null, 2).split('\n') };
+  if (decoded.format === 'protobuf')
+    return { summary: summary(decoded, bytes), body: treeLines(readableTree(decoded)) };
+  if (decoded.format === 'text' && decoded.text.includes('\n'))
+    return { summary: `text, ${decoded.text.split('\n').length} lines`, body: decoded.text.split('\n') };
   return { summary: summary(decoded, bytes), body: [] };
 }

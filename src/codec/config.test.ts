@@ -35,15 +35,28 @@ describe('withEncryption', () => {
 
   it('refuses every other length and type, without printing the key', () => {
     const hex31 = randomBytes(31).toString('hex');
-    for (const bad of [randomBytes(16), randomBytes(31), randomBytes(33), new Uint8Array(0), hex31, `${hex31}zz`,
-      randomBytes(24).toString('base64'), 'correct horse battery staple', '', 42, null, undefined, {}]) {
+    for (const bad of [
+      randomBytes(16),
+      randomBytes(31),
+      randomBytes(33),
+      new Uint8Array(0),
+      hex31,
+      `${hex31}zz`,
+      randomBytes(24).toString('base64'),
+      'correct horse battery staple',
+      '',
+      42,
+      null,
+      undefined,
+      {},
+    ]) {
       const err = configError(() => base.withEncryption(bad as never), 'encryption.key');
       expect(err.message).toMatch(/exactly 32 bytes/);
       if (typeof bad === 'string' && bad) expect(err.message).not.toContain(bad);
     }
   });
 
-  it('copies the key: changing the caller\'s bytes later changes nothing', () => {
+  it("copies the key: changing the caller's bytes later changes nothing", () => {
     const mine = new Uint8Array(raw);
     const config = base.withEncryption(mine);
     mine.fill(0);
@@ -93,7 +106,10 @@ describe('withEncryptionKeys', () => {
 describe('withCompression', () => {
   it('defaults to gzip over 1024 bytes', () => {
     expect(base.withCompression().compression).toEqual({ threshold: 1024, algorithm: 'gzip' });
-    expect(base.withCompression({ algorithm: 'brotli', threshold: 0 }).compression).toEqual({ threshold: 0, algorithm: 'brotli' });
+    expect(base.withCompression({ algorithm: 'brotli', threshold: 0 }).compression).toEqual({
+      threshold: 0,
+      algorithm: 'brotli',
+    });
   });
 
   it('refuses bad thresholds and algorithms', () => {

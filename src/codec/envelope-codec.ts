@@ -85,7 +85,10 @@ export class EnvelopeCodec implements ValueCodec {
   #open(etcdKey: Uint8Array, envelope: Envelope, key: string): Buffer {
     const sealed = envelope.sealed!;
     if (!this.#encryption) {
-      throw new DecryptionError(key, `value is encrypted (key id '${sealed.keyId}') but no encryption key is configured`);
+      throw new DecryptionError(
+        key,
+        `value is encrypted (key id '${sealed.keyId}') but no encryption key is configured`,
+      );
     }
     const secret = this.#encryption.keys.get(sealed.keyId);
     if (!secret) {
@@ -109,7 +112,10 @@ export class EnvelopeCodec implements ValueCodec {
 
   #checkPlaintextAllowed(key: string): void {
     if (this.#encryption && !this.#encryption.allowPlaintext) {
-      throw new DecryptionError(key, 'value is not encrypted (set allowPlaintext to read values written without encryption)');
+      throw new DecryptionError(
+        key,
+        'value is not encrypted (set allowPlaintext to read values written without encryption)',
+      );
     }
   }
 }

@@ -68,7 +68,10 @@ export class Election extends LockHandle {
       this.core,
       'proclaim',
       hold.key,
-      { compare: [createdAt(hold.etcdKey, hold.rev)], success: [putWithLease(hold.etcdKey, hold.session.id, put.value)] },
+      {
+        compare: [createdAt(hold.etcdKey, hold.rev)],
+        success: [putWithLease(hold.etcdKey, hold.session.id, put.value)],
+      },
       options,
     );
     if (!res.succeeded) throw new LockLostError(`election '${this.name}': leadership lost (its key is gone)`);
@@ -127,7 +130,12 @@ export class Election extends LockHandle {
     const kv = kvsOf(res, 0)[0];
     if (kv) return kv;
     const range = this.#range;
-    const spec = { key: range.key, rangeEnd: range.rangeEnd, fromRevision: headerRevision(res) + 1, type: 'put' } as const;
+    const spec = {
+      key: range.key,
+      rangeEnd: range.rangeEnd,
+      fromRevision: headerRevision(res) + 1,
+      type: 'put',
+    } as const;
     return (await nextEvent(this.core, spec, signal))?.kv;
   }
 
@@ -137,7 +145,14 @@ export class Election extends LockHandle {
     const unclaim = this.sessions.claim(session, key);
     try {
       const what = `campaign '${this.name}'`;
-      const entry = { range: this.#range, etcdKey: put.etcdKey, leaseId: session.id, value: put.value, what, operation: 'election.campaign' };
+      const entry = {
+        range: this.#range,
+        etcdKey: put.etcdKey,
+        leaseId: session.id,
+        value: put.value,
+        what,
+        operation: 'election.campaign',
+      };
       return { key, etcdKey: put.etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();

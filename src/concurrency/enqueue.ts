@@ -46,7 +46,13 @@ export async function enqueue(core: Core, entry: Entry, signal: AbortSignal): Pr
     const rev = existing ? createRev(existing) : headerRevision(res);
     if (existing && entry.value && !Buffer.from(existing.value).equals(value)) {
       // Queued already by this session (e.g. a restarted process reusing its lease): take the new value.
-      await writeTxn(core, 'enqueue', entry.what, { success: [putWithLease(etcdKey, leaseId, value)] }, { signal, operation: entry.operation });
+      await writeTxn(
+        core,
+        'enqueue',
+        entry.what,
+        { success: [putWithLease(etcdKey, leaseId, value)] },
+        { signal, operation: entry.operation },
+      );
     }
     // Our key is the newest of the range when it is in it (a reader's is not in the writers' range).
     const ahead = res.succeeded ? kvsOf(res, 1).find((kv) => !Buffer.from(kv.key).equals(etcdKey)) : undefined;

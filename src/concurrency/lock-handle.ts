@@ -203,13 +203,18 @@ export abstract class LockHandle implements AsyncDisposable {
 
   /** Deletes the held key if it is still this acquisition's; false when it was already gone. */
   async #deleteKey(hold: Claimed, options: CallOptions): Promise<boolean> {
-    const req = { compare: [createdAt(hold.etcdKey, hold.rev)], success: [{ request_delete_range: { key: hold.etcdKey } }] };
-    return (await writeTxn(this.core, 'unlock', hold.key, req, { ...options, operation: `${this.#kind}.release` })).succeeded;
+    const req = {
+      compare: [createdAt(hold.etcdKey, hold.rev)],
+      success: [{ request_delete_range: { key: hold.etcdKey } }],
+    };
+    return (await writeTxn(this.core, 'unlock', hold.key, req, { ...options, operation: `${this.#kind}.release` }))
+      .succeeded;
   }
 
   #held(session: Session, claimed: Claimed, startedAt: number): void {
     const telemetry = this.core.caller.telemetry;
-    if (telemetry.wants('lock')) telemetry.lock({ type: 'acquired', lock: this.#kind, name: this.name, waitMs: Date.now() - startedAt });
+    if (telemetry.wants('lock'))
+      telemetry.lock({ type: 'acquired', lock: this.#kind, name: this.name, waitMs: Date.now() - startedAt });
     const loss = this.#loss;
     const hold: Hold = { ...claimed, session, loss, unsubscribe: () => {} };
     const offSession = session.onLost((reason) => this.#lose(hold, reason));

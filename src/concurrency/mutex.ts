@@ -88,7 +88,13 @@ export class Mutex extends LockHandle {
   async #acquire(session: Session, stop: Stop): Promise<Claimed> {
     const { key, etcdKey, unclaim } = this.#claim(session);
     try {
-      const entry = { range: this.#range, etcdKey, leaseId: session.id, what: `lock '${this.name}'`, operation: 'lock.acquire' };
+      const entry = {
+        range: this.#range,
+        etcdKey,
+        leaseId: session.id,
+        what: `lock '${this.name}'`,
+        operation: 'lock.acquire',
+      };
       return { key, etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim };
     } catch (err) {
       unclaim();

@@ -76,7 +76,13 @@ export class RWMutex extends LockHandle {
   async #acquire(mode: Mode, session: Session, stop: Stop): Promise<Claimed> {
     const key = uniqueKey(this.name, mode, session);
     const etcdKey = this.core.keys.encode(key);
-    const entry = { range: this.#blockers(mode), etcdKey, leaseId: session.id, what: `${mode}Lock '${this.name}'`, operation: `rwlock.${mode}Lock` };
+    const entry = {
+      range: this.#blockers(mode),
+      etcdKey,
+      leaseId: session.id,
+      what: `${mode}Lock '${this.name}'`,
+      operation: `rwlock.${mode}Lock`,
+    };
     return { key, etcdKey, rev: await enqueue(this.core, entry, stop.signal), unclaim: () => {} };
   }
 

@@ -42,7 +42,8 @@ export class SessionHolder {
   async get(signal?: AbortSignal): Promise<Session> {
     if (this.#closed) throw new ClosedError(`${this.#what}: closed`);
     if (this.#given) {
-      if (!this.#given.active) throw new LockLostError(`${this.#what}: the session ${this.#given.id} is no longer active`);
+      if (!this.#given.active)
+        throw new LockLostError(`${this.#what}: the session ${this.#given.id} is no longer active`);
       return this.#given;
     }
     if (this.#own?.active) return this.#own;

@@ -54,7 +54,12 @@ export interface StmTx {
   delete(key: string): void;
 }
 
-const ISOLATIONS: readonly Isolation[] = ['serializable-snapshot', 'serializable', 'repeatable-reads', 'read-committed'];
+const ISOLATIONS: readonly Isolation[] = [
+  'serializable-snapshot',
+  'serializable',
+  'repeatable-reads',
+  'read-committed',
+];
 const DEFAULT_RETRIES = 10;
 
 /** A key as read: its key-value (undefined when absent) and the revision it was read at. */
@@ -84,7 +89,12 @@ class Attempt implements StmTx {
   #base: Promise<number> | undefined;
   #done = false;
 
-  constructor(core: Core | ((key: string) => Core), isolation: Isolation, options: CallOptions, prefetch: Prefetch | undefined) {
+  constructor(
+    core: Core | ((key: string) => Core),
+    isolation: Isolation,
+    options: CallOptions,
+    prefetch: Prefetch | undefined,
+  ) {
     this.#coreOf = typeof core === 'function' ? (key) => (this.#core = core(key)) : () => core;
     this.#core = typeof core === 'function' ? undefined : core;
     this.#isolation = isolation;
@@ -119,7 +129,10 @@ class Attempt implements StmTx {
     this.#check();
     this.#coreOf(key).keys.encode(key);
     const plain = toBuffer(value, key);
-    this.#writes.set(key, { op: op.put(key, plain, options.lease === undefined ? {} : { lease: options.lease }), value: plain });
+    this.#writes.set(key, {
+      op: op.put(key, plain, options.lease === undefined ? {} : { lease: options.lease }),
+      value: plain,
+    });
   }
 
   delete(key: string): void {
@@ -189,7 +202,9 @@ class Attempt implements StmTx {
     );
     if (res.succeeded) return { committed: true, revision: res.revision };
     if (!this.#snapshot) return { committed: false, prefetch: undefined };
-    const fresh = keys.map((k, i) => [k, { kv: (res.results[i] as GetOpResult).kvs[0], revision: res.revision }] as const);
+    const fresh = keys.map(
+      (k, i) => [k, { kv: (res.results[i] as GetOpResult).kvs[0], revision: res.revision }] as const,
+    );
     return { committed: false, prefetch: { reads: new Map(fresh), revision: res.revision } };
   }
 }
@@ -200,7 +215,8 @@ function checkOptions(options: StmOptions): { isolation: Isolation; retries: num
     throw new ValidationError(`isolation must be one of ${ISOLATIONS.join(', ')}, got ${JSON.stringify(isolation)}`);
   }
   const retries = options.retries ?? DEFAULT_RETRIES;
-  if (!Number.isSafeInteger(retries) || retries < 0) throw new ValidationError(`retries must be a whole number >= 0, got ${retries}`);
+  if (!Number.isSafeInteger(retries) || retries < 0)
+    throw new ValidationError(`retries must be a whole number >= 0, got ${retries}`);
   return { isolation, retries };
 }
 
@@ -210,7 +226,11 @@ function checkOptions(options: StmOptions): { isolation: Isolation; retries: num
  * On a conflict `fn` runs again (so it must have no other side effects),
  * up to `retries` times.
  */
-export async function stm<T>(core: Core | ((key: string) => Core), fn: (tx: StmTx) => Promise<T> | T, options: StmOptions = {}): Promise<StmResult<T>> {
+export async function stm<T>(
+  core: Core | ((key: string) => Core),
+  fn: (tx: StmTx) => Promise<T> | T,
+  options: StmOptions = {},
+): Promise<StmResult<T>> {
   const { isolation, retries } = checkOptions(options);
   if (typeof fn !== 'function') throw new ValidationError('stm needs a function');
   let prefetch: Prefetch | undefined;

@@ -26,7 +26,10 @@ export class Stop {
       this.link(signal, () => new CancelledError(`${op}: aborted`, { cause: signal.reason }));
     }
     if (timeoutMs !== undefined) {
-      const timer = setLongTimeout(() => this.abort(new TimeoutError(`${op}: not done within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setLongTimeout(
+        () => this.abort(new TimeoutError(`${op}: not done within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.#cleanups.push(() => timer.clear());
     }
   }

@@ -84,13 +84,9 @@ export async function waitTurn(core: Core, turn: Turn, signal: AbortSignal, what
     if (ahead) {
       await nextEvent(core, { key: ahead.key, fromRevision: ahead.seenAt + 1, type: 'delete' }, signal);
     }
-    const res = await readTxn(
-      core,
-      'lock.wait',
-      what,
-      [lastCreatedUpTo(turn.range, turn.rev - 1), { key: turn.key }],
-      { signal },
-    );
+    const res = await readTxn(core, 'lock.wait', what, [lastCreatedUpTo(turn.range, turn.rev - 1), { key: turn.key }], {
+      signal,
+    });
     const mine = kvsOf(res, 1)[0];
     if (!mine || createRev(mine) !== turn.rev) {
       throw new LockLostError(`${what}: our key vanished while waiting (the session's lease expired or was revoked)`);

@@ -96,6 +96,8 @@ describe('Config', () => {
     expect(Config.defaults().requireLeader).toBe(true);
     expect(Config.defaults().withRequireLeader(false).requireLeader).toBe(false);
     expect(Config.defaults().withRequireLeader(false).toJSON().requireLeader).toBe(false);
-    expect(configError(() => Config.defaults().withRequireLeader('no' as unknown as boolean)).field).toBe('requireLeader');
+    expect(configError(() => Config.defaults().withRequireLeader('no' as unknown as boolean)).field).toBe(
+      'requireLeader',
+    );
   });
 });

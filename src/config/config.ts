@@ -15,12 +15,7 @@ import {
 } from './encryption.js';
 import { durationMs, endpoint, nonEmptyString, positiveInt, show } from './validate.js';
 import { MAX_TIMER_MS } from './duration.js';
-import {
-  resolveBreaker,
-  resolveRetry,
-  type CircuitBreakerOptions,
-  type RetryOptions,
-} from './resilience.js';
+import { resolveBreaker, resolveRetry, type CircuitBreakerOptions, type RetryOptions } from './resilience.js';
 import type { Logger, Telemetry } from '../telemetry/types.js';
 import { checkLogger, checkTelemetry } from './observe.js';
 import {
@@ -140,7 +135,13 @@ export class Config {
     let config = Config.defaults();
     const get = (name: string) => (env[name]?.trim() ? env[name] : undefined);
     const endpoints = get('ETCD_ENDPOINTS');
-    if (endpoints) config = config.withEndpoints(...endpoints.split(',').map((e) => e.trim()).filter(Boolean));
+    if (endpoints)
+      config = config.withEndpoints(
+        ...endpoints
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean),
+      );
     const username = get('ETCD_USERNAME');
     if (username) config = config.withAuth(username, env.ETCD_PASSWORD ?? '');
     const ca = get('ETCD_CACERT');
@@ -516,7 +517,12 @@ export class Config {
       timeoutMs: s.timeoutMs,
       dialTimeoutMs: s.dialTimeoutMs,
       auth: s.auth && { username: s.auth.username, password: '<redacted>' },
-      tls: s.tls && { ca: !!s.tls.ca, cert: !!s.tls.cert, key: !!s.tls.key, insecureSkipVerify: s.tls.insecureSkipVerify },
+      tls: s.tls && {
+        ca: !!s.tls.ca,
+        cert: !!s.tls.cert,
+        key: !!s.tls.key,
+        insecureSkipVerify: s.tls.insecureSkipVerify,
+      },
       namespace: s.namespace,
       maxTxnOps: s.maxTxnOps,
       maxRequestBytes: s.maxRequestBytes,

@@ -112,12 +112,18 @@ export function keyRing(options: EncryptionKeysOptions): EncryptionSettings {
   const ring = new Map<string, KeyObject>();
   for (const [id, material] of Object.entries(keys)) {
     if (!KEY_ID.test(id)) {
-      throw new ConfigError('encryption.keys', `key id must be 1 to 32 characters of A-Z a-z 0-9 . _ -, got ${show(id)}`);
+      throw new ConfigError(
+        'encryption.keys',
+        `key id must be 1 to 32 characters of A-Z a-z 0-9 . _ -, got ${show(id)}`,
+      );
     }
     ring.set(id, parseKey(`encryption.keys.${id}`, material));
   }
   if (typeof primary !== 'string' || !ring.has(primary)) {
-    throw new ConfigError('encryption.primary', `must be one of the key ids (${[...ring.keys()].join(', ') || 'none given'}), got ${show(primary)}`);
+    throw new ConfigError(
+      'encryption.primary',
+      `must be one of the key ids (${[...ring.keys()].join(', ') || 'none given'}), got ${show(primary)}`,
+    );
   }
   return Object.freeze({ primary, keys: ring, allowPlaintext: allowPlaintextOf(options) });
 }
@@ -129,7 +135,10 @@ export function compression(options: CompressionOptions = {}): CompressionSettin
   }
   const threshold = options.threshold ?? 1024;
   if (typeof threshold !== 'number' || !Number.isSafeInteger(threshold) || threshold < 0) {
-    throw new ConfigError('compression.threshold', `must be a whole number of bytes (0 or more), got ${show(threshold)}`);
+    throw new ConfigError(
+      'compression.threshold',
+      `must be a whole number of bytes (0 or more), got ${show(threshold)}`,
+    );
   }
   const algorithm = options.algorithm ?? 'gzip';
   if (algorithm !== 'gzip' && algorithm !== 'brotli') {

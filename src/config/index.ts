@@ -10,4 +10,10 @@ export type {
   CompressionOptions,
   CompressionSettings,
 } from './encryption.js';
-export type { ReadConsistency, ReadBatchingOptions, WriteBatchingOptions, ReadBatching, WriteBatching } from './reads.js';
+export type {
+  ReadConsistency,
+  ReadBatchingOptions,
+  WriteBatchingOptions,
+  ReadBatching,
+  WriteBatching,
+} from './reads.js';

@@ -6,13 +6,24 @@ describe('read and write settings', () => {
   it('default to linearizable reads, read batching on, write batching off', () => {
     const c = Config.defaults();
     expect([c.readConsistency, c.readBatching, c.writeBatching]).toEqual(['linearizable', { maxBatch: 128 }, false]);
-    expect(c.toJSON()).toMatchObject({ readConsistency: 'linearizable', readBatching: { maxBatch: 128 }, writeBatching: false });
+    expect(c.toJSON()).toMatchObject({
+      readConsistency: 'linearizable',
+      readBatching: { maxBatch: 128 },
+      writeBatching: false,
+    });
   });
 
   it('take new values without touching the original', () => {
     const base = Config.defaults();
-    const c = base.withReadConsistency('serializable').withReadBatching(false).withWriteBatching({ maxBatch: 8, maxDelayMs: 0 });
-    expect([c.readConsistency, c.readBatching, c.writeBatching]).toEqual(['serializable', false, { maxBatch: 8, maxDelayMs: 0 }]);
+    const c = base
+      .withReadConsistency('serializable')
+      .withReadBatching(false)
+      .withWriteBatching({ maxBatch: 8, maxDelayMs: 0 });
+    expect([c.readConsistency, c.readBatching, c.writeBatching]).toEqual([
+      'serializable',
+      false,
+      { maxBatch: 8, maxDelayMs: 0 },
+    ]);
     expect(base.readConsistency).toBe('linearizable');
     expect(Object.isFrozen(c.writeBatching)).toBe(true);
   });
@@ -22,6 +33,8 @@ describe('read and write settings', () => {
     expect(() => Config.defaults().withReadBatching({ maxBatch: 1.5 })).toThrow(/readBatching\.maxBatch/);
     expect(() => Config.defaults().withReadBatching(true as never)).toThrow(/readBatching/);
     expect(() => Config.defaults().withWriteBatching({ maxBatch: 0 })).toThrow(/writeBatching\.maxBatch/);
-    expect(() => Config.defaults().withWriteBatching({ maxDelayMs: 'soon' as never })).toThrow(/writeBatching\.maxDelayMs/);
+    expect(() => Config.defaults().withWriteBatching({ maxDelayMs: 'soon' as never })).toThrow(
+      /writeBatching\.maxDelayMs/,
+    );
   });
 });

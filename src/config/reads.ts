@@ -61,18 +61,27 @@ function plainObject(field: string, value: unknown): Record<string, unknown> {
 export function readBatching(value: unknown): ReadBatching | false {
   if (value === false) return false;
   const o = plainObject('readBatching', value);
-  const maxBatch = o.maxBatch === undefined ? READ_BATCHING_DEFAULTS.maxBatch : positiveInt('readBatching.maxBatch', o.maxBatch, 'reads');
+  const maxBatch =
+    o.maxBatch === undefined
+      ? READ_BATCHING_DEFAULTS.maxBatch
+      : positiveInt('readBatching.maxBatch', o.maxBatch, 'reads');
   return Object.freeze({ maxBatch });
 }
 
 export function writeBatching(value: unknown): WriteBatching | false {
   if (value === false) return false;
   const o = plainObject('writeBatching', value ?? {});
-  const maxBatch = o.maxBatch === undefined ? WRITE_BATCHING_DEFAULTS.maxBatch : positiveInt('writeBatching.maxBatch', o.maxBatch, 'writes');
+  const maxBatch =
+    o.maxBatch === undefined
+      ? WRITE_BATCHING_DEFAULTS.maxBatch
+      : positiveInt('writeBatching.maxBatch', o.maxBatch, 'writes');
   let maxDelayMs = WRITE_BATCHING_DEFAULTS.maxDelayMs;
   if (o.maxDelayMs !== undefined) {
     if (typeof o.maxDelayMs !== 'number' || !Number.isInteger(o.maxDelayMs) || o.maxDelayMs < 0) {
-      throw new ConfigError('writeBatching.maxDelayMs', `must be a whole number of milliseconds (0 or more), got ${show(o.maxDelayMs)}`);
+      throw new ConfigError(
+        'writeBatching.maxDelayMs',
+        `must be a whole number of milliseconds (0 or more), got ${show(o.maxDelayMs)}`,
+      );
     }
     maxDelayMs = o.maxDelayMs;
   }

@@ -13,7 +13,9 @@ describe('Config.withRetry', () => {
     expect(Config.defaults().withRetry(false).retry).toBe(false);
   });
   it('names the field at fault', () => {
-    expect(() => Config.defaults().withRetry({ maxAttempts: 0 })).toThrow(/'retry.maxAttempts' must be a positive whole number of attempts, got 0/);
+    expect(() => Config.defaults().withRetry({ maxAttempts: 0 })).toThrow(
+      /'retry.maxAttempts' must be a positive whole number of attempts, got 0/,
+    );
     expect(() => Config.defaults().withRetry({ initialDelayMs: -1 })).toThrow(ConfigError);
     expect(() => Config.defaults().withRetry({ initialDelayMs: 500, maxDelayMs: 100 })).toThrow(/'retry.maxDelayMs'/);
     expect(() => Config.defaults().withRetry(null as never)).toThrow(/'retry' must be an object/);
@@ -26,8 +28,13 @@ describe('Config.withCircuitBreaker', () => {
     expect(Config.defaults().circuitBreaker).toEqual(BREAKER_DEFAULTS);
   });
   it('validates', () => {
-    expect(Config.defaults().withCircuitBreaker({ threshold: 1 }).circuitBreaker).toEqual({ threshold: 1, halfOpenAfterMs: 5000 });
-    expect(() => Config.defaults().withCircuitBreaker({ halfOpenAfterMs: 1.5 })).toThrow(/'circuitBreaker.halfOpenAfterMs'/);
+    expect(Config.defaults().withCircuitBreaker({ threshold: 1 }).circuitBreaker).toEqual({
+      threshold: 1,
+      halfOpenAfterMs: 5000,
+    });
+    expect(() => Config.defaults().withCircuitBreaker({ halfOpenAfterMs: 1.5 })).toThrow(
+      /'circuitBreaker.halfOpenAfterMs'/,
+    );
   });
   it('appears in toJSON', () => {
     expect(Config.defaults().toJSON()).toMatchObject({ retry: RETRY_DEFAULTS, circuitBreaker: BREAKER_DEFAULTS });

@@ -39,7 +39,8 @@ function whole(field: string, value: unknown, min: number, unit: string): number
 }
 
 function object(field: string, value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object') throw new ConfigError(field, `must be an object, got ${show(value)}`);
+  if (value === null || typeof value !== 'object')
+    throw new ConfigError(field, `must be an object, got ${show(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -48,10 +49,18 @@ export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptio
   if (options === false) return false;
   const o = object('retry', options);
   const maxAttempts = whole('retry.maxAttempts', o.maxAttempts ?? RETRY_DEFAULTS.maxAttempts, 1, 'attempts');
-  const initialDelayMs = whole('retry.initialDelayMs', o.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs, 0, 'milliseconds');
+  const initialDelayMs = whole(
+    'retry.initialDelayMs',
+    o.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
+    0,
+    'milliseconds',
+  );
   const maxDelayMs = whole('retry.maxDelayMs', o.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, 0, 'milliseconds');
   if (maxDelayMs < initialDelayMs) {
-    throw new ConfigError('retry.maxDelayMs', `must not be below initialDelayMs (${initialDelayMs}), got ${maxDelayMs}`);
+    throw new ConfigError(
+      'retry.maxDelayMs',
+      `must not be below initialDelayMs (${initialDelayMs}), got ${maxDelayMs}`,
+    );
   }
   return Object.freeze({ maxAttempts, initialDelayMs, maxDelayMs });
 }

@@ -53,7 +53,10 @@ export function resolveTLS(options: TLSOptions): ResolvedTLS {
   const cert = material('tls.cert', options.cert);
   const key = material('tls.key', options.key);
   if ((cert === undefined) !== (key === undefined)) {
-    throw new ConfigError(cert ? 'tls.key' : 'tls.cert', 'is required when the other half of the client certificate is given');
+    throw new ConfigError(
+      cert ? 'tls.key' : 'tls.cert',
+      'is required when the other half of the client certificate is given',
+    );
   }
   const insecureSkipVerify = options.insecureSkipVerify ?? false;
   if (typeof insecureSkipVerify !== 'boolean') {

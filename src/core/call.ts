@@ -2,7 +2,14 @@ import type { CallOptions as GrpcCallOptions, Interceptor } from '@grpc/grpc-js'
 import { InterceptingCall } from '@grpc/grpc-js';
 import { ExponentialBackoff, handleWhen, retry, type IPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
-import { AmbiguousWriteError, CancelledError, ClosedError, EtcdKitError, mapError, type ErrorContext } from '../errors/index.js';
+import {
+  AmbiguousWriteError,
+  CancelledError,
+  ClosedError,
+  EtcdKitError,
+  mapError,
+  type ErrorContext,
+} from '../errors/index.js';
 import { mayHaveApplied, neverSent, retryableRead } from '../resilience/classify.js';
 import { ConnectionEvents } from '../resilience/events.js';
 import { EndpointGuards, traced, type AttemptTrace } from '../resilience/circuits.js';
@@ -162,7 +169,13 @@ export class Caller {
     return observer.run(() => this.#run(kind, ctx, attempt, options, observer));
   }
 
-  #run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions<T>, observer: CallTrace | undefined): Promise<T> {
+  #run<T>(
+    kind: CallKind,
+    ctx: ErrorContext,
+    attempt: Attempt<T>,
+    options: RunOptions<T>,
+    observer: CallTrace | undefined,
+  ): Promise<T> {
     const observed = options.retry !== false;
     let last: Failure | undefined;
     let attempts = 0;
@@ -200,9 +213,22 @@ export class Caller {
     });
   }
 
-  #retried(observer: CallTrace | undefined, kind: CallKind, ctx: ErrorContext, options: RunOptions, attempt: number, last: Failure): void {
+  #retried(
+    observer: CallTrace | undefined,
+    kind: CallKind,
+    ctx: ErrorContext,
+    options: RunOptions,
+    attempt: number,
+    last: Failure,
+  ): void {
     const operation = options.operation ?? ctx.op;
-    this.telemetry.retry(observer, () => ({ operation, kind, attempt, endpoint: last.trace.endpoint, error: last.mapped }));
+    this.telemetry.retry(observer, () => ({
+      operation,
+      kind,
+      attempt,
+      endpoint: last.trace.endpoint,
+      error: last.mapped,
+    }));
   }
 
   #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {

@@ -8,7 +8,8 @@ import { ValidationError } from '../errors/index.js';
  */
 export function leaseToWire(id: string): string {
   if (typeof id !== 'string' || !/^[0-9a-f]{1,16}$/i.test(id)) {
-    const kind = typeof id === 'string' ? '' : ` (a ${id === null ? 'null' : typeof id}; pass the lease, or its hex id string)`;
+    const kind =
+      typeof id === 'string' ? '' : ` (a ${id === null ? 'null' : typeof id}; pass the lease, or its hex id string)`;
     throw new ValidationError(`lease id must be a hex string of 1 to 16 digits, got ${show(id)}${kind}`);
   }
   return BigInt(`0x${id}`).toString(10);

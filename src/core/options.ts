@@ -16,9 +16,12 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
  * before anything is sent.
  * @throws {@link ValidationError} for a bad value.
  */
-export function checkCallOptions(options: { readonly timeoutMs?: unknown; readonly signal?: unknown } | undefined): void {
+export function checkCallOptions(
+  options: { readonly timeoutMs?: unknown; readonly signal?: unknown } | undefined,
+): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw new ValidationError(`options must be an object, got ${show(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new ValidationError(`options must be an object, got ${show(options)}`);
   if (options.timeoutMs !== undefined) checkDuration('timeoutMs', options.timeoutMs);
   checkSignal(options.signal);
 }

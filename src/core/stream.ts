@@ -109,7 +109,11 @@ export function forgetToken(core: Core): void {
  * by creating a watcher at revision 1 on `rawKey` (etcd answers a watch below
  * the compaction point with the compact revision). 0 when unknown.
  */
-export async function compactionOf(core: Core, rawKey: Buffer, timeoutMs = 2000): Promise<{ compactRevision: number; currentRevision: number }> {
+export async function compactionOf(
+  core: Core,
+  rawKey: Buffer,
+  timeoutMs = 2000,
+): Promise<{ compactRevision: number; currentRevision: number }> {
   let stream: RawStream | undefined;
   try {
     return await new Promise((resolve, reject) => {
@@ -117,16 +121,24 @@ export async function compactionOf(core: Core, rawKey: Buffer, timeoutMs = 2000)
       let current = 0;
       const done = (res: IWatchResponse) => {
         clearTimeout(timer);
-        resolve({ compactRevision: revision(res.compact_revision || 0), currentRevision: Math.max(current, headerRevision(res)) });
+        resolve({
+          compactRevision: revision(res.compact_revision || 0),
+          currentRevision: Math.max(current, headerRevision(res)),
+        });
       };
-      attach(core, { key: rawKey, start_revision: 1 }, {
-        onResponse: (s, res) => {
-          stream = s;
-          if (res.created) current = headerRevision(res);
-          if (res.canceled) done(res);
+      attach(
+        core,
+        { key: rawKey, start_revision: 1 },
+        {
+          onResponse: (s, res) => {
+            stream = s;
+            if (res.created) current = headerRevision(res);
+            if (res.canceled) done(res);
+          },
+          onBroken: (_s, err) => reject(err),
         },
-        onBroken: (_s, err) => reject(err),
-      }, timeoutMs).then((a) => (stream = a.stream), reject);
+        timeoutMs,
+      ).then((a) => (stream = a.stream), reject);
     });
   } catch {
     return { compactRevision: 0, currentRevision: 0 };

@@ -41,7 +41,9 @@ describe('durations', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 0, -5, 'abc', null, {}]) {
       expect(() => checkDuration('timeoutMs', bad)).toThrow(ValidationError);
     }
-    expect(() => checkDuration('timeoutMs', 'abc')).toThrow('timeoutMs must be a positive number of milliseconds, got "abc"');
+    expect(() => checkDuration('timeoutMs', 'abc')).toThrow(
+      'timeoutMs must be a positive number of milliseconds, got "abc"',
+    );
   });
 
   it('clamps gRPC deadlines to what grpc-js can encode (under 10^8 hours)', () => {

@@ -42,6 +42,14 @@ export async function inPartitionOf<T>(prefix: string, fn: () => Promise<T>): Pr
  * transaction across clusters and etcdkit does not fake one.
  */
 export function crossPartition(op: string, byPartition: ReadonlyMap<string, readonly string[]>): CrossPartitionError {
-  const parts = [...byPartition].map(([p, keys]) => `${partitionLabel(p)}: ${keys.slice(0, 3).map((k) => `'${k}'`).join(', ')}${keys.length > 3 ? ', …' : ''}`);
-  return new CrossPartitionError(`${op} needs keys in ${byPartition.size} partitions (${parts.join('; ')}); etcd cannot make one transaction across clusters`);
+  const parts = [...byPartition].map(
+    ([p, keys]) =>
+      `${partitionLabel(p)}: ${keys
+        .slice(0, 3)
+        .map((k) => `'${k}'`)
+        .join(', ')}${keys.length > 3 ? ', …' : ''}`,
+  );
+  return new CrossPartitionError(
+    `${op} needs keys in ${byPartition.size} partitions (${parts.join('; ')}); etcd cannot make one transaction across clusters`,
+  );
 }

@@ -40,7 +40,10 @@ describe('Keyspace', () => {
   it('refuses the empty prefix unless all is set, then covers the namespace (not the bare namespace key) or everything', () => {
     expect(() => new Keyspace('/ns/').prefixRange('')).toThrow(ValidationError);
     // The raw key '/ns/' itself would be the key '', which no call accepts: ranges start after it.
-    expect(new Keyspace('/ns/').prefixRange('', true)).toEqual({ key: Buffer.from('/ns/\0'), rangeEnd: Buffer.from('/ns0') });
+    expect(new Keyspace('/ns/').prefixRange('', true)).toEqual({
+      key: Buffer.from('/ns/\0'),
+      rangeEnd: Buffer.from('/ns0'),
+    });
     expect(new Keyspace('/ns/').range('', '')).toEqual({ key: Buffer.from('/ns/\0'), rangeEnd: Buffer.from('/ns0') });
     expect(new Keyspace('').prefixRange('', true)).toEqual({ key: Buffer.from([0]), rangeEnd: Buffer.from([0]) });
     expect(new Keyspace('').prefixRange('/a/')).toEqual({ key: Buffer.from('/a/'), rangeEnd: Buffer.from('/a0') });

@@ -57,7 +57,8 @@ export class Keyspace {
     const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const key = buf.toString('utf8', this.#prefix.length);
     // Invalid bytes decode to U+FFFD; only then is the (rarer) strict check needed.
-    if (key.includes('\uFFFD') && !isUtf8(buf.subarray(this.#prefix.length))) throw new KeyEncodingError(Buffer.from(buf));
+    if (key.includes('\uFFFD') && !isUtf8(buf.subarray(this.#prefix.length)))
+      throw new KeyEncodingError(Buffer.from(buf));
     return key;
   }
 
@@ -69,7 +70,7 @@ export class Keyspace {
   prefixRange(prefix: string, all = false): RawRange {
     if (typeof prefix !== 'string') throw new ValidationError(`prefix must be a string, got ${typeof prefix}`);
     if (prefix.length === 0 && !all) {
-      throw new ValidationError("empty prefix refused: it covers every key; pass { all: true } to mean that");
+      throw new ValidationError('empty prefix refused: it covers every key; pass { all: true } to mean that');
     }
     const key = this.#join(prefix, 'prefix');
     return { key: this.#start(key), rangeEnd: prefixEnd(key) };

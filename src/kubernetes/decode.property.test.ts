@@ -11,7 +11,9 @@ const meta: fc.Arbitrary<Meta> = fc.record({
   name: word,
   namespace: fc.option(word, { nil: undefined }),
   uid: fc.uuid(),
-  creationTimestamp: fc.integer({ min: 0, max: 4_000_000_000 }).map((s) => new Date(s * 1000).toISOString().replace(/\.000Z$/, 'Z')),
+  creationTimestamp: fc
+    .integer({ min: 0, max: 4_000_000_000 })
+    .map((s) => new Date(s * 1000).toISOString().replace(/\.000Z$/, 'Z')),
   labels,
   annotations: labels,
   generation: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
@@ -23,7 +25,8 @@ describe('decodeKubernetesValue (properties)', () => {
       fc.property(meta, word, (m, kind) => {
         const v = decodeKubernetesValue(kubernetesValue('v1', kind, [[1, objectMeta(m)]])) as KubernetesProtobufValue;
         // Absent and empty fields are not on the wire, so they are not in the result either.
-        const empty = (x: unknown) => x === undefined || (typeof x === 'object' && x !== null && Object.keys(x).length === 0);
+        const empty = (x: unknown) =>
+          x === undefined || (typeof x === 'object' && x !== null && Object.keys(x).length === 0);
         const want = Object.fromEntries(Object.entries(m).filter(([, x]) => !empty(x)));
         expect(v).toMatchObject({ format: 'protobuf', kind, metadata: want });
         expect(v.error).toBeUndefined();

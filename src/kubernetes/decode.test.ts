@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { configMap, deployment, kubernetesValue, message, objectMeta, pod, varint } from '../../test/support/k8s-protobuf.js';
+import {
+  configMap,
+  deployment,
+  kubernetesValue,
+  message,
+  objectMeta,
+  pod,
+  varint,
+} from '../../test/support/k8s-protobuf.js';
 import { decodeKubernetesValue } from './decode.js';
 import type { KubernetesProtobufValue } from './types.js';
 
@@ -38,7 +46,12 @@ describe('decodeKubernetesValue: protobuf', () => {
           },
         ],
       },
-      { field: 3, wireType: 'bytes', length: 9, message: [{ field: 1, wireType: 'bytes', length: 7, text: 'Running' }] },
+      {
+        field: 3,
+        wireType: 'bytes',
+        length: 9,
+        message: [{ field: 1, wireType: 'bytes', length: 7, text: 'Running' }],
+      },
     ]);
   });
 
@@ -48,7 +61,12 @@ describe('decodeKubernetesValue: protobuf', () => {
     expect(cm.fields[0]).toMatchObject({ field: 2, message: [{ text: 'mode' }, { text: 'fast' }] });
     const d = asProtobuf(decodeKubernetesValue(deployment({ ...meta, generation: 4 }, 3)));
     expect(d).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { generation: 4 } });
-    expect(d.fields[0]).toEqual({ field: 2, wireType: 'bytes', length: 2, message: [{ field: 1, wireType: 'varint', value: 3 }] });
+    expect(d.fields[0]).toEqual({
+      field: 2,
+      wireType: 'bytes',
+      length: 2,
+      message: [{ field: 1, wireType: 'varint', value: 3 }],
+    });
   });
 
   it('decodes owner references, finalizers, deletion fields and times with nanoseconds', () => {
@@ -58,9 +76,25 @@ describe('decodeKubernetesValue: protobuf', () => {
         [
           [1, 'web-1'],
           [2, 'web-'],
-          [9, [[1, 1_800_000_000], [2, 500_000_000]]],
+          [
+            9,
+            [
+              [1, 1_800_000_000],
+              [2, 500_000_000],
+            ],
+          ],
           [10, 30],
-          [13, [[1, 'ReplicaSet'], [3, 'web-abc'], [4, 'u-1'], [5, 'apps/v1'], [6, true], [7, false]]],
+          [
+            13,
+            [
+              [1, 'ReplicaSet'],
+              [3, 'web-abc'],
+              [4, 'u-1'],
+              [5, 'apps/v1'],
+              [6, true],
+              [7, false],
+            ],
+          ],
           [14, 'example.com/cleanup'],
         ],
       ],
@@ -71,7 +105,16 @@ describe('decodeKubernetesValue: protobuf', () => {
         generateName: 'web-',
         deletionTimestamp: '2027-01-15T08:00:00.5Z',
         deletionGracePeriodSeconds: 30,
-        ownerReferences: [{ kind: 'ReplicaSet', name: 'web-abc', uid: 'u-1', apiVersion: 'apps/v1', controller: true, blockOwnerDeletion: false }],
+        ownerReferences: [
+          {
+            kind: 'ReplicaSet',
+            name: 'web-abc',
+            uid: 'u-1',
+            apiVersion: 'apps/v1',
+            controller: true,
+            blockOwnerDeletion: false,
+          },
+        ],
         finalizers: ['example.com/cleanup'],
       },
     });
@@ -82,7 +125,11 @@ describe('decodeKubernetesValue: protobuf', () => {
     const labelsAt = whole.indexOf(Buffer.from('tier'));
     const cut = whole.subarray(0, labelsAt + 2);
     const v = asProtobuf(decodeKubernetesValue(cut));
-    expect(v).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', uid: meta.uid, labels: { app: 'web' } } });
+    expect(v).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', uid: meta.uid, labels: { app: 'web' } },
+    });
     expect(v.metadata.labels).toEqual({ app: 'web' }); // the label cut short is left out, not shown half
     expect(v.error?.path).toBe('raw.metadata.labels.key');
     expect(v.error?.reason).toMatch(/longer than the 2 bytes left/);
@@ -91,7 +138,19 @@ describe('decodeKubernetesValue: protobuf', () => {
   });
 
   it('says where a value with a broken field stopped', () => {
-    const bad = Buffer.concat([Buffer.from('k8s\u0000', 'latin1'), message([[1, [[1, 'v1'], [2, 'Pod']]]]), Buffer.from([0x10, 0xff])]);
+    const bad = Buffer.concat([
+      Buffer.from('k8s\u0000', 'latin1'),
+      message([
+        [
+          1,
+          [
+            [1, 'v1'],
+            [2, 'Pod'],
+          ],
+        ],
+      ]),
+      Buffer.from([0x10, 0xff]),
+    ]);
     const v = asProtobuf(decodeKubernetesValue(bad));
     expect(v).toMatchObject({ apiVersion: 'v1', kind: 'Pod', error: { path: 'raw', offset: bad.length - 2 } });
     expect(v.error?.reason).toMatch(/varint/);
@@ -123,8 +182,13 @@ describe('decodeKubernetesValue: protobuf', () => {
   });
 
   it('shows big varints as text and deep nesting as bytes, without exhausting the stack', () => {
-    const big = kubernetesValue('v1', 'X', [[1, objectMeta(meta)], [5, 2n ** 63n]]);
-    expect(asProtobuf(decodeKubernetesValue(big)).fields).toEqual([{ field: 5, wireType: 'varint', value: '9223372036854775808' }]);
+    const big = kubernetesValue('v1', 'X', [
+      [1, objectMeta(meta)],
+      [5, 2n ** 63n],
+    ]);
+    expect(asProtobuf(decodeKubernetesValue(big)).fields).toEqual([
+      { field: 5, wireType: 'varint', value: '9223372036854775808' },
+    ]);
     let nested = Buffer.from([0x08, 0x01]);
     for (let i = 0; i < 5000; i++) nested = Buffer.concat([Buffer.from([0x12]), varint(nested.length), nested]);
     const deep = asProtobuf(decodeKubernetesValue(kubernetesValue('v1', 'X', [[2, nested]])));
@@ -134,7 +198,12 @@ describe('decodeKubernetesValue: protobuf', () => {
 
 describe('decodeKubernetesValue: other formats', () => {
   it('parses JSON objects and takes apiVersion, kind and metadata from them', () => {
-    const cr = { apiVersion: 'demo.mycompany.com/v1', kind: 'ConfigMapApp', metadata: { name: 'my-app', namespace: 'default', labels: { a: 'b' } }, spec: { replicas: 3 } };
+    const cr = {
+      apiVersion: 'demo.mycompany.com/v1',
+      kind: 'ConfigMapApp',
+      metadata: { name: 'my-app', namespace: 'default', labels: { a: 'b' } },
+      spec: { replicas: 3 },
+    };
     expect(decodeKubernetesValue(Buffer.from(JSON.stringify(cr)))).toEqual({
       format: 'json',
       apiVersion: cr.apiVersion,
@@ -154,7 +223,13 @@ describe('decodeKubernetesValue: other formats', () => {
       ['k8s:enc:secretbox:v1:key1:', 'secretbox', 'v1'],
     ] as const) {
       const value = Buffer.concat([Buffer.from(prefix), Buffer.from([0, 1, 2, 0xff, 0xfe])]);
-      expect(decodeKubernetesValue(value)).toEqual({ format: 'encrypted', provider, providerVersion: version, keyName: 'key1', ciphertextBytes: 5 });
+      expect(decodeKubernetesValue(value)).toEqual({
+        format: 'encrypted',
+        provider,
+        providerVersion: version,
+        keyName: 'key1',
+        ciphertextBytes: 5,
+      });
     }
   });
 
@@ -162,6 +237,10 @@ describe('decodeKubernetesValue: other formats', () => {
     expect(decodeKubernetesValue(Buffer.from('hello'))).toEqual({ format: 'text', text: 'hello' });
     expect(decodeKubernetesValue(Buffer.from('42'))).toEqual({ format: 'text', text: '42' });
     expect(decodeKubernetesValue(Buffer.from('{nope'))).toEqual({ format: 'text', text: '{nope' });
-    expect(decodeKubernetesValue(new Uint8Array([0, 1, 0xff]))).toEqual({ format: 'binary', length: 3, base64: 'AAH/' });
+    expect(decodeKubernetesValue(new Uint8Array([0, 1, 0xff]))).toEqual({
+      format: 'binary',
+      length: 3,
+      base64: 'AAH/',
+    });
   });
 });

@@ -29,9 +29,20 @@ const ENCRYPTED = /^k8s:enc:(aesgcm|aescbc|secretbox|kms):(v\d+):([^:]+):/;
 function encrypted(bytes: Buffer): KubernetesEncryptedValue | undefined {
   const match = ENCRYPTED.exec(bytes.subarray(0, 512).toString('latin1'));
   if (!match) return undefined;
-  const [prefix, provider, providerVersion, keyName] = match as unknown as [string, KubernetesEncryptionProvider, string, string];
+  const [prefix, provider, providerVersion, keyName] = match as unknown as [
+    string,
+    KubernetesEncryptionProvider,
+    string,
+    string,
+  ];
   const ciphertextBytes = bytes.length - prefix.length;
-  return { format: 'encrypted', provider, providerVersion, keyName: Buffer.from(keyName, 'latin1').toString('utf8'), ciphertextBytes };
+  return {
+    format: 'encrypted',
+    provider,
+    providerVersion,
+    keyName: Buffer.from(keyName, 'latin1').toString('utf8'),
+    ciphertextBytes,
+  };
 }
 
 function json(text: string): KubernetesJsonValue | undefined {
@@ -107,7 +118,9 @@ function firstStop(bytes: Buffer): KubernetesDecodeStop | undefined {
   const atObject = locateStop(object, 'raw', OBJECT_NAMES);
   if (atObject) return atObject;
   const meta = only(object.fields, 1);
-  return meta?.bytes ? locateStop(readMessage(meta.bytes, meta.dataOffset), 'raw.metadata', OBJECT_META_NAMES) : undefined;
+  return meta?.bytes
+    ? locateStop(readMessage(meta.bytes, meta.dataOffset), 'raw.metadata', OBJECT_META_NAMES)
+    : undefined;
 }
 
 /**

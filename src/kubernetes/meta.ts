@@ -16,7 +16,10 @@ export const OBJECT_META_NAMES: FieldNames = {
   10: ['deletionGracePeriodSeconds'],
   11: ['labels', { 1: ['key'], 2: ['value'] }],
   12: ['annotations', { 1: ['key'], 2: ['value'] }],
-  13: ['ownerReferences', { 1: ['kind'], 3: ['name'], 4: ['uid'], 5: ['apiVersion'], 6: ['controller'], 7: ['blockOwnerDeletion'] }],
+  13: [
+    'ownerReferences',
+    { 1: ['kind'], 3: ['name'], 4: ['uid'], 5: ['apiVersion'], 6: ['controller'], 7: ['blockOwnerDeletion'] },
+  ],
   14: ['finalizers'],
   17: ['managedFields'],
 };
@@ -49,13 +52,27 @@ function ownerReference(f: WireField): KubernetesOwnerReference {
   const ref = byNumber(inner(f));
   const text = (n: number) => (ref.has(n) ? asText(ref.get(n)!.bytes) : undefined);
   const flag = (n: number) => (ref.has(n) ? ref.get(n)!.number === 1n : undefined);
-  const all = { apiVersion: text(5), kind: text(1), name: text(3), uid: text(4), controller: flag(6), blockOwnerDeletion: flag(7) };
+  const all = {
+    apiVersion: text(5),
+    kind: text(1),
+    name: text(3),
+    uid: text(4),
+    controller: flag(6),
+    blockOwnerDeletion: flag(7),
+  };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as KubernetesOwnerReference;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const TEXT_FIELDS = { 1: 'name', 2: 'generateName', 3: 'namespace', 4: 'selfLink', 5: 'uid', 6: 'resourceVersion' } as const;
+const TEXT_FIELDS = {
+  1: 'name',
+  2: 'generateName',
+  3: 'namespace',
+  4: 'selfLink',
+  5: 'uid',
+  6: 'resourceVersion',
+} as const;
 
 /** Reads one ObjectMeta field into `meta`; false when the field is not one ObjectMeta defines. */
 function readMetaField(f: WireField, meta: Mutable<KubernetesObjectMeta>): boolean {
@@ -104,7 +121,9 @@ export function jsonObjectMeta(value: unknown): KubernetesObjectMeta | undefined
     labels: strings(m.labels),
     annotations: strings(m.annotations),
     ownerReferences: Array.isArray(m.ownerReferences) ? (m.ownerReferences as KubernetesOwnerReference[]) : undefined,
-    finalizers: Array.isArray(m.finalizers) ? m.finalizers.filter((x): x is string => typeof x === 'string') : undefined,
+    finalizers: Array.isArray(m.finalizers)
+      ? m.finalizers.filter((x): x is string => typeof x === 'string')
+      : undefined,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as KubernetesObjectMeta;
 }

@@ -84,7 +84,13 @@ export function locateStop(message: WireMessage, path: string, names: FieldNames
   const named = stop.field === undefined ? undefined : names[stop.field];
   const here = stop.field === undefined ? path : `${path}.${named?.[0] ?? stop.field}`;
   const last = message.fields.at(-1);
-  if (last?.truncated && last.field === stop.field && last.bytes && depth < MAX_DEPTH && printableText(last.bytes) === undefined) {
+  if (
+    last?.truncated &&
+    last.field === stop.field &&
+    last.bytes &&
+    depth < MAX_DEPTH &&
+    printableText(last.bytes) === undefined
+  ) {
     const deeper = locateStop(readMessage(last.bytes, last.dataOffset), here, named?.[1], depth + 1);
     if (deeper) return deeper;
   }

@@ -48,7 +48,17 @@ export class ReadBatcher {
     if (this.#inflight === 0) return this.#alone(request, ctx, options);
     return new Promise<IRangeResponse>((resolve, reject) => {
       const deadline = Date.now() + (options.timeoutMs ?? this.#core.config.timeoutMs);
-      const p: Pending = { request, ctx, deadline, resolve, reject, signal: options.signal, onAbort: undefined, timer: undefined, done: false };
+      const p: Pending = {
+        request,
+        ctx,
+        deadline,
+        resolve,
+        reject,
+        signal: options.signal,
+        onAbort: undefined,
+        timer: undefined,
+        done: false,
+      };
       if (p.signal) {
         if (p.signal.aborted) return reject(cancelled(p));
         p.onAbort = () => this.#settle(p, undefined, cancelled(p));
@@ -62,7 +72,12 @@ export class ReadBatcher {
   #alone(request: IRangeRequest, ctx: ErrorContext, options: CallOptions): Promise<IRangeResponse> {
     this.#inflight++;
     const core = this.#core;
-    const sent = core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), this.#serializable ? { ...options, requireLeader: false } : options);
+    const sent = core.caller.run(
+      'read',
+      ctx,
+      (grpc) => core.etcd.kv.range(request, grpc),
+      this.#serializable ? { ...options, requireLeader: false } : options,
+    );
     sent.then(this.#completed, this.#completed);
     return sent;
   }
@@ -84,7 +99,11 @@ export class ReadBatcher {
     this.#inflight++;
     try {
       const timeoutMs = this.#arm(batch);
-      if (timeoutMs > 0) await this.#run(batch.filter((p) => !p.done), timeoutMs);
+      if (timeoutMs > 0)
+        await this.#run(
+          batch.filter((p) => !p.done),
+          timeoutMs,
+        );
     } finally {
       this.#completed();
     }
@@ -121,7 +140,8 @@ export class ReadBatcher {
    */
   #arm(batch: Pending[]): number {
     const now = Date.now();
-    const timeout = (p: Pending) => new TimeoutError(`${p.ctx.op}: no answer within the timeout (waited in a read batch)`);
+    const timeout = (p: Pending) =>
+      new TimeoutError(`${p.ctx.op}: no answer within the timeout (waited in a read batch)`);
     let longest = 0;
     for (const p of batch) longest = Math.max(longest, p.deadline - now);
     for (const p of batch) {

@@ -51,7 +51,8 @@ export function pairs(entries: Entries): Iterable<readonly [string, Value]> {
 
 function concurrencyOf(options: BulkOptions): number {
   const n = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ValidationError(`concurrency must be a positive whole number, got ${n}`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new ValidationError(`concurrency must be a positive whole number, got ${n}`);
   return n;
 }
 
@@ -90,15 +91,23 @@ async function runBulk<T>(
   let count = 0;
   const { results, applied, error } = await runChunks(chunks, concurrency, async (chunk) => {
     const res = await core.caller.run('write', { op }, (grpc) => core.etcd.kv.txn(body(chunk), grpc), options);
-    count += op === 'bulkPut' ? chunk.length : res.responses.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
+    count +=
+      op === 'bulkPut'
+        ? chunk.length
+        : res.responses.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
     return headerRevision(res);
   });
   if (error !== undefined) {
     const cause = mapError(error, { op });
     if (applied === 0) throw cause;
-    throw new PartialWriteError(`${op}: ${applied} of ${total} entries applied before: ${cause.message}`, applied, total, {
-      cause,
-    });
+    throw new PartialWriteError(
+      `${op}: ${applied} of ${total} entries applied before: ${cause.message}`,
+      applied,
+      total,
+      {
+        cause,
+      },
+    );
   }
   return { count, revisions: results };
 }

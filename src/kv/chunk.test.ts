@@ -4,7 +4,9 @@ import { TxnTooLargeError } from '../errors/index.js';
 import { chunkForTxn, runChunks } from './chunk.js';
 import { nextPageSize, smallerPage } from './scan.js';
 
-const config = Config.defaults().withMaxTxnOps(3).withMaxRequestBytes(1024 + 100);
+const config = Config.defaults()
+  .withMaxTxnOps(3)
+  .withMaxRequestBytes(1024 + 100);
 
 describe('chunkForTxn', () => {
   it('splits by operation count', () => {

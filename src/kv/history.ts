@@ -60,7 +60,12 @@ export async function history(core: Core, key: string, options: HistoryOptions =
   checkRevision(options.fromRevision);
   // Serializable: the starting point (current revision) comes from the member reached.
   const serializable = isSerializable(core, options);
-  const now = await core.caller.run('read', { op: 'history', key }, (grpc) => core.etcd.kv.range({ key: raw, limit: 1, serializable }, grpc), readRun(serializable, options));
+  const now = await core.caller.run(
+    'read',
+    { op: 'history', key },
+    (grpc) => core.etcd.kv.range({ key: raw, limit: 1, serializable }, grpc),
+    readRun(serializable, options),
+  );
   const kv = now.kvs[0];
   const target: Target = { end: headerRevision(now), lastChange: kv && revision(kv.mod_revision) };
   let from = options.fromRevision ?? 1;
@@ -118,16 +123,18 @@ function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutM
         reject(err);
       }
     };
-    attach(core, { key: raw, start_revision: from, fragment: true }, { onResponse, onBroken: (_s, err) => reject(err) }, timeoutMs).then(
-      (a) => {
-        stream = a.stream;
-        // A key absent now may have no event in the window, and then nothing arrives: ask for
-        // progress. Only after a few of etcd's 100 ms catch-up passes, as etcd before 3.4.24
-        // could answer a progress request ahead of catch-up events.
-        if (target.lastChange === undefined) ticker = setInterval(() => stream?.write({ progress_request: {} }), 500);
-      },
-      reject,
-    );
+    attach(
+      core,
+      { key: raw, start_revision: from, fragment: true },
+      { onResponse, onBroken: (_s, err) => reject(err) },
+      timeoutMs,
+    ).then((a) => {
+      stream = a.stream;
+      // A key absent now may have no event in the window, and then nothing arrives: ask for
+      // progress. Only after a few of etcd's 100 ms catch-up passes, as etcd before 3.4.24
+      // could answer a progress request ahead of catch-up events.
+      if (target.lastChange === undefined) ticker = setInterval(() => stream?.write({ progress_request: {} }), 500);
+    }, reject);
   });
   return finished.finally(() => {
     clearInterval(ticker);

@@ -1,6 +1,23 @@
 export { find, get, exists, type ReadOptions } from './read.js';
-export { put, del, encodePut, leaseOf, type PutOptions, type PutResult, type DeleteOptions, type DeleteResult } from './write.js';
-export { bulkPut, bulkDelete, pairs, type Entries, type BulkOptions, type BulkPutOptions, type BulkResult } from './bulk.js';
+export {
+  put,
+  del,
+  encodePut,
+  leaseOf,
+  type PutOptions,
+  type PutResult,
+  type DeleteOptions,
+  type DeleteResult,
+} from './write.js';
+export {
+  bulkPut,
+  bulkDelete,
+  pairs,
+  type Entries,
+  type BulkOptions,
+  type BulkPutOptions,
+  type BulkResult,
+} from './bulk.js';
 export {
   list,
   listWithValues,

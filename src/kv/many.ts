@@ -50,7 +50,11 @@ export function distinctKeys(keys: Iterable<string>): string[] {
  * pinned to when linearizable. A reply over the receive limit is split in
  * halves and sent again.
  */
-export async function getMany(core: Core, keys: Iterable<string>, options: GetManyOptions = {}): Promise<GetManyResult> {
+export async function getMany(
+  core: Core,
+  keys: Iterable<string>,
+  options: GetManyOptions = {},
+): Promise<GetManyResult> {
   checkRevision(options.revision);
   const serializable = isSerializable(core, options);
   const wanted = distinctKeys(keys).map((key) => ({ key, raw: core.keys.encode(key) }));
@@ -62,7 +66,12 @@ export async function getMany(core: Core, keys: Iterable<string>, options: GetMa
   const read = async (chunk: typeof wanted): Promise<void> => {
     const ranges: IRangeRequest[] = chunk.map((k) => ({ key: k.raw, revision: pinned, serializable }));
     try {
-      const res = await core.caller.run('read', { op: 'getMany' }, (grpc) => core.etcd.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }, grpc), run);
+      const res = await core.caller.run(
+        'read',
+        { op: 'getMany' },
+        (grpc) => core.etcd.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }, grpc),
+        run,
+      );
       const at = headerRevision(res);
       revisions.push(pinned ?? at);
       if (!serializable) pinned ??= at;
@@ -78,6 +87,11 @@ export async function getMany(core: Core, keys: Iterable<string>, options: GetMa
   if (chunks.length > 0) await read(chunks[0]!);
   const rest = await runChunks(chunks.slice(1), 4, read);
   if ('error' in rest) throw rest.error;
-  return manyResult(found.map((kv) => { const v = toKeyValue(core, kv); return [v.key, v]; }), revisions);
+  return manyResult(
+    found.map((kv) => {
+      const v = toKeyValue(core, kv);
+      return [v.key, v];
+    }),
+    revisions,
+  );
 }
-

@@ -4,7 +4,13 @@ import { PartialWriteError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { countRange, scan, type ScanOptions } from './scan.js';
 import { toKeyValue, type KeyValue } from './types.js';
-import { compareFor, descendingKeys, sortsByContent, type ConsistencyOptions, type RangeOptions } from './range-options.js';
+import {
+  compareFor,
+  descendingKeys,
+  sortsByContent,
+  type ConsistencyOptions,
+  type RangeOptions,
+} from './range-options.js';
 
 /** Options of operations over a prefix. */
 export interface PrefixOptions {
@@ -97,7 +103,10 @@ export async function listSegments(segments: Segments, options: ListOptions = {}
   return collect(segments, 'list', { ...options, keysOnly: true }, (core, kv) => core.keys.decode(kv.key));
 }
 
-export async function listWithValuesSegments(segments: Segments, options: ListOptions = {}): Promise<Map<string, Buffer>> {
+export async function listWithValuesSegments(
+  segments: Segments,
+  options: ListOptions = {},
+): Promise<Map<string, Buffer>> {
   const entries = new Map<string, Buffer>();
   for await (const kv of iterateSegments(segments, options)) entries.set(kv.key, kv.value);
   return entries;
@@ -119,7 +128,11 @@ export async function* iterateSegments(segments: Segments, options: ListOptions 
   for (const { cluster, core, range } of segments.ranges) {
     if (left <= 0) return;
     const limit = Number.isFinite(left) ? left : undefined;
-    const pages = scan(core, 'iterate', range, { ...options, limit, revision: pinned.get(cluster) ?? options.revision });
+    const pages = scan(core, 'iterate', range, {
+      ...options,
+      limit,
+      revision: pinned.get(cluster) ?? options.revision,
+    });
     const it = pages[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -148,7 +161,10 @@ export async function getRangeSegments(segments: Segments, options: ScanOptions 
   return collect(segments, 'getRange', options, toKeyValue);
 }
 
-export async function countSegments(segments: Segments, options: PrefixOptions & CallOptions & ConsistencyOptions = {}): Promise<number> {
+export async function countSegments(
+  segments: Segments,
+  options: PrefixOptions & CallOptions & ConsistencyOptions = {},
+): Promise<number> {
   const counts = await Promise.all(
     segments.ranges.map((r) => segments.inCluster(r.cluster, () => countRange(r.core, 'count', r.range, options))),
   );
@@ -180,14 +196,25 @@ export interface DeletePrefixResult {
  * cleared is a {@link PartialWriteError} (its `total` is NaN: how many keys the
  * failed cluster held is unknown).
  */
-export async function deleteSegments(segments: Segments, prefix: string, options: DeletePrefixOptions = {}): Promise<DeletePrefixResult> {
+export async function deleteSegments(
+  segments: Segments,
+  prefix: string,
+  options: DeletePrefixOptions = {},
+): Promise<DeletePrefixResult> {
   let deleted = 0;
   const previous: KeyValue[] = [];
   const done: string[] = [];
   for (const [cluster, indexes] of byCluster(segments.ranges)) {
     const ranges = indexes.map((i) => segments.ranges[i]!);
     try {
-      const res = await segments.inCluster(cluster, () => deleteRanges(ranges[0]!.core, prefix, ranges.map((r) => r.range), options));
+      const res = await segments.inCluster(cluster, () =>
+        deleteRanges(
+          ranges[0]!.core,
+          prefix,
+          ranges.map((r) => r.range),
+          options,
+        ),
+      );
       deleted += res.deleted;
       previous.push(...res.previous);
       done.push(segments.name(cluster));
@@ -201,13 +228,23 @@ export async function deleteSegments(segments: Segments, prefix: string, options
 }
 
 /** One range: a delete-range request; several: one transaction deleting them all. */
-async function deleteRanges(core: Core, prefix: string, ranges: readonly RawRange[], options: DeletePrefixOptions): Promise<DeletePrefixResult> {
+async function deleteRanges(
+  core: Core,
+  prefix: string,
+  ranges: readonly RawRange[],
+  options: DeletePrefixOptions,
+): Promise<DeletePrefixResult> {
   const context = { op: 'deletePrefix', key: prefix };
   const prev_kv = options.prevKV === true;
   const decode = (kvs: Raw[] | undefined) => (kvs ?? []).map((kv) => toKeyValue(core, kv));
   if (ranges.length === 1) {
     const { key, rangeEnd } = ranges[0]!;
-    const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.deleteRange({ key, range_end: rangeEnd, prev_kv }, grpc), options);
+    const res = await core.caller.run(
+      'write',
+      context,
+      (grpc) => core.etcd.kv.deleteRange({ key, range_end: rangeEnd, prev_kv }, grpc),
+      options,
+    );
     return { deleted: Number(res.deleted), previous: decode(res.prev_kvs) };
   }
   const success = ranges.map((r) => ({ request_delete_range: { key: r.key, range_end: r.rangeEnd, prev_kv } }));
@@ -220,7 +257,11 @@ export async function list(core: Core, prefix: string, options: ListOptions = {}
   return listSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
 }
 
-export async function listWithValues(core: Core, prefix: string, options: ListOptions = {}): Promise<Map<string, Buffer>> {
+export async function listWithValues(
+  core: Core,
+  prefix: string,
+  options: ListOptions = {},
+): Promise<Map<string, Buffer>> {
   return listWithValuesSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
 }
 
@@ -232,10 +273,18 @@ export async function getRange(core: Core, start: string, end: string, options: 
   return getRangeSegments(oneCluster(core, core.keys.range(start, end)), options);
 }
 
-export async function count(core: Core, prefix: string, options: PrefixOptions & CallOptions & ConsistencyOptions = {}): Promise<number> {
+export async function count(
+  core: Core,
+  prefix: string,
+  options: PrefixOptions & CallOptions & ConsistencyOptions = {},
+): Promise<number> {
   return countSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
 }
 
-export async function deletePrefix(core: Core, prefix: string, options: DeletePrefixOptions = {}): Promise<DeletePrefixResult> {
+export async function deletePrefix(
+  core: Core,
+  prefix: string,
+  options: DeletePrefixOptions = {},
+): Promise<DeletePrefixResult> {
   return deleteSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), prefix, options);
 }

@@ -7,7 +7,14 @@ import { checkRangeOptions, compareFor, descendingKeys, rangeFields, sortsByCont
 
 const core = (config = Config.defaults()) => ({ config }) as unknown as Core;
 const kv = (key: string, mod: number, value = ''): IKeyValue =>
-  ({ key: Buffer.from(key), value: Buffer.from(value), mod_revision: String(mod), create_revision: '1', version: '1', lease: '0' }) as IKeyValue;
+  ({
+    key: Buffer.from(key),
+    value: Buffer.from(value),
+    mod_revision: String(mod),
+    create_revision: '1',
+    version: '1',
+    lease: '0',
+  }) as IKeyValue;
 
 describe('range options', () => {
   it('send nothing for etcd’s own order, and the Go names otherwise', () => {
@@ -28,12 +35,16 @@ describe('range options', () => {
     expect(() => checkRangeOptions(core(), { sort: { target: 'key', order: 'up' as never } })).toThrow(/sort.order/);
     const encrypted = Config.defaults().withEncryption(Buffer.alloc(32, 1));
     expect(() => checkRangeOptions(core(encrypted), { sort: { target: 'value' } })).toThrow(/encryption/);
-    expect(() => checkRangeOptions(core(), { sort: { target: 'key', order: 'descend' }, pageSize: 2, limit: 5 })).not.toThrow();
+    expect(() =>
+      checkRangeOptions(core(), { sort: { target: 'key', order: 'descend' }, pageSize: 2, limit: 5 }),
+    ).not.toThrow();
   });
 
   it('merge results of several clusters as etcd orders them', () => {
     const rows = [kv('b', 5), kv('a', 9), kv('c', 1)];
-    expect([...rows].sort(compareFor({ sort: { target: 'modRevision', order: 'descend' } })).map((r) => r.key.toString())).toEqual(['a', 'b', 'c']);
+    expect(
+      [...rows].sort(compareFor({ sort: { target: 'modRevision', order: 'descend' } })).map((r) => r.key.toString()),
+    ).toEqual(['a', 'b', 'c']);
     expect([...rows].sort(compareFor({})).map((r) => r.key.toString())).toEqual(['a', 'b', 'c']);
   });
 });

@@ -102,12 +102,15 @@ export function checkRangeOptions(core: Core, options: RangeOptions & { pageSize
   }
   for (const f of FILTERS) {
     const v = options[f];
-    if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0)) throw new ValidationError(`${f} must be a positive whole number, got ${v}`);
+    if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0))
+      throw new ValidationError(`${f} must be a positive whole number, got ${v}`);
   }
   const sort = options.sort;
   if (sort === undefined) return;
   if (typeof sort !== 'object' || !(sort.target in TARGETS)) {
-    throw new ValidationError(`sort.target must be one of ${Object.keys(TARGETS).join(', ')}, got ${JSON.stringify(sort?.target)}`);
+    throw new ValidationError(
+      `sort.target must be one of ${Object.keys(TARGETS).join(', ')}, got ${JSON.stringify(sort?.target)}`,
+    );
   }
   if (sort.order !== undefined && sort.order !== 'ascend' && sort.order !== 'descend') {
     throw new ValidationError(`sort.order must be 'ascend' or 'descend', got ${JSON.stringify(sort.order)}`);
@@ -118,7 +121,9 @@ export function checkRangeOptions(core: Core, options: RangeOptions & { pageSize
     );
   }
   if (sort.target === 'value' && (core.config.encryption || core.config.compression)) {
-    throw new ValidationError('sort by value is refused with encryption or compression: etcd would compare the stored bytes, not the values');
+    throw new ValidationError(
+      'sort by value is refused with encryption or compression: etcd would compare the stored bytes, not the values',
+    );
   }
 }
 
@@ -141,7 +146,8 @@ export function rangeFields(options: RangeOptions): Partial<IRangeRequest> {
 export function compareFor(options: RangeOptions): (a: IKeyValue, b: IKeyValue) => number {
   const sort = options.sort ?? { target: 'key' as const };
   const sign = sort.order === 'descend' ? -1 : 1;
-  const num = (f: 'version' | 'create_revision' | 'mod_revision') => (a: IKeyValue, b: IKeyValue) => Number(a[f]) - Number(b[f]);
+  const num = (f: 'version' | 'create_revision' | 'mod_revision') => (a: IKeyValue, b: IKeyValue) =>
+    Number(a[f]) - Number(b[f]);
   const by: Record<SortTarget, (a: IKeyValue, b: IKeyValue) => number> = {
     key: (a, b) => Buffer.compare(a.key, b.key),
     value: (a, b) => Buffer.compare(a.value, b.value),

@@ -20,7 +20,12 @@ export { checkRevision };
  * One single-key range request: through the read batcher when it may share
  * a batch (no revision: a batch reads at one current revision), else alone.
  */
-function rangeOne(core: Core, request: IRangeRequest, ctx: ErrorContext, options: ReadOptions): Promise<IRangeResponse> {
+function rangeOne(
+  core: Core,
+  request: IRangeRequest,
+  ctx: ErrorContext,
+  options: ReadOptions,
+): Promise<IRangeResponse> {
   const serializable = isSerializable(core, options);
   if (serializable) request.serializable = true;
   const batcher = options.revision === undefined ? readBatcher(core, serializable) : undefined;
@@ -32,10 +37,13 @@ function rangeOne(core: Core, request: IRangeRequest, ctx: ErrorContext, options
 async function readOne(core: Core, key: string, options: ReadOptions): Promise<IKeyValue | undefined> {
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
-  const request: IRangeRequest = options.revision === undefined ? { key: raw, limit: 1 } : { key: raw, revision: options.revision, limit: 1 };
-  const res = await rangeOne(core, request, { op: 'get', key, revision: options.revision }, options).catch(async (err: unknown) => {
-    throw await explainFuture(core, await enrichCompacted(core, err, raw));
-  });
+  const request: IRangeRequest =
+    options.revision === undefined ? { key: raw, limit: 1 } : { key: raw, revision: options.revision, limit: 1 };
+  const res = await rangeOne(core, request, { op: 'get', key, revision: options.revision }, options).catch(
+    async (err: unknown) => {
+      throw await explainFuture(core, await enrichCompacted(core, err, raw));
+    },
+  );
   return res.kvs[0];
 }
 
@@ -54,7 +62,10 @@ export async function get(core: Core, key: string, options: ReadOptions = {}): P
 export async function exists(core: Core, key: string, options: ReadOptions = {}): Promise<boolean> {
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
-  const request: IRangeRequest = options.revision === undefined ? { key: raw, count_only: true } : { key: raw, revision: options.revision, count_only: true };
+  const request: IRangeRequest =
+    options.revision === undefined
+      ? { key: raw, count_only: true }
+      : { key: raw, revision: options.revision, count_only: true };
   const res = await rangeOne(core, request, { op: 'exists', key }, options);
   return Number(res.count) > 0;
 }

@@ -6,7 +6,17 @@ import { EtcdKitError, ValidationError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { enrichCompacted } from '../core/stream.js';
 import { explainFuture } from './future.js';
-import { checkRangeOptions, checkRevision, descendingKeys, isSerializable, rangeFields, readRun, sortsByContent, type ConsistencyOptions, type RangeOptions } from './range-options.js';
+import {
+  checkRangeOptions,
+  checkRevision,
+  descendingKeys,
+  isSerializable,
+  rangeFields,
+  readRun,
+  sortsByContent,
+  type ConsistencyOptions,
+  type RangeOptions,
+} from './range-options.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions, ConsistencyOptions, RangeOptions {
@@ -46,7 +56,8 @@ const MAX_PAGE = 10_000;
 export function smallerPage(err: unknown, pageSize: number): number | undefined {
   const cause = err instanceof EtcdKitError ? err.cause : err;
   const match = cause instanceof Error ? /larger than max \((\d+) vs\.? (\d+)\)/i.exec(cause.message) : null;
-  if (!match) return cause instanceof Error && /larger than max/i.test(cause.message) ? Math.ceil(pageSize / 2) : undefined;
+  if (!match)
+    return cause instanceof Error && /larger than max/i.test(cause.message) ? Math.ceil(pageSize / 2) : undefined;
   const [got, max] = [Number(match[1]), Number(match[2])];
   return Math.max(1, Math.min(Math.ceil(pageSize / 2), Math.floor((pageSize * max * 0.8) / got)));
 }
@@ -93,7 +104,12 @@ export async function* scan(
       const limit = single ? (options.limit ?? 0) : Math.min(pageSize, left);
       const request = { ...base, key: start, range_end: end, limit, revision: pinned };
       try {
-        const res = await core.caller.run('read', { op, revision: pinned }, (grpc) => core.etcd.kv.range(request, grpc), run);
+        const res = await core.caller.run(
+          'read',
+          { op, revision: pinned },
+          (grpc) => core.etcd.kv.range(request, grpc),
+          run,
+        );
         return { kvs: res.kvs, more: res.more && !single, revision: pinned ?? revision(res.header.revision) };
       } catch (err) {
         const smaller = pageSize > 1 && !single ? smallerPage(err, pageSize) : undefined;
@@ -121,7 +137,12 @@ export async function* scan(
 }
 
 /** Counts the keys in `range` without reading them. */
-export async function countRange(core: Core, op: string, range: RawRange, options: CallOptions & ConsistencyOptions = {}): Promise<number> {
+export async function countRange(
+  core: Core,
+  op: string,
+  range: RawRange,
+  options: CallOptions & ConsistencyOptions = {},
+): Promise<number> {
   const serializable = isSerializable(core, options);
   const res = await core.caller.run(
     'read',

@@ -66,7 +66,18 @@ export class WriteBatcher {
     const bytes = etcdKey.length + (op.request_put?.value?.length ?? 0) + OP_OVERHEAD;
     if (this.#inflight === 0 && this.#pending.length === 0) return this.#alone(op, id, ctx, options);
     return new Promise<WriteOutcome>((resolve, reject) => {
-      const p: PendingWrite = { op, id, bytes, ctx, signal: options.signal, timeoutMs: options.timeoutMs, resolve, reject, onAbort: undefined, done: false };
+      const p: PendingWrite = {
+        op,
+        id,
+        bytes,
+        ctx,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        resolve,
+        reject,
+        onAbort: undefined,
+        done: false,
+      };
       if (p.signal) {
         if (p.signal.aborted) return reject(cancelled(p));
         p.onAbort = () => this.#settle(p, undefined, cancelled(p));
@@ -84,7 +95,12 @@ export class WriteBatcher {
         const put = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.put(op.request_put!, grpc), options);
         return { revision: headerRevision(put), response: { response_put: put } };
       }
-      const del = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.deleteRange(op.request_delete_range!, grpc), options);
+      const del = await core.caller.run(
+        'write',
+        ctx,
+        (grpc) => core.etcd.kv.deleteRange(op.request_delete_range!, grpc),
+        options,
+      );
       return { revision: headerRevision(del), response: { response_delete_range: del } };
     } finally {
       this.#end([id]);
@@ -144,7 +160,8 @@ export class WriteBatcher {
     const ids = batch.map((w) => w.id);
     this.#begin(ids);
     try {
-      const ctx: ErrorContext = batch.length === 1 ? batch[0]!.ctx : { op: `${batch[0]!.ctx.op} (batch of ${batch.length})` };
+      const ctx: ErrorContext =
+        batch.length === 1 ? batch[0]!.ctx : { op: `${batch[0]!.ctx.op} (batch of ${batch.length})` };
       const success = batch.map((w) => w.op);
       // One outcome for all: the batch runs under the longest timeout its writes asked for.
       const timeoutMs = Math.max(...batch.map((w) => w.timeoutMs ?? core.config.timeoutMs));

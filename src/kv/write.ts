@@ -50,7 +50,12 @@ export async function put(core: Core, key: string, value: Value, options: PutOpt
   const batcher = writeBatcher(core);
   if (batcher) {
     const request = { key: op.etcdKey, value: op.value, lease, prev_kv: options.prevKV === true };
-    const { revision, response } = await batcher.write({ request_put: request }, op.etcdKey, { op: 'put', key }, options);
+    const { revision, response } = await batcher.write(
+      { request_put: request },
+      op.etcdKey,
+      { op: 'put', key },
+      options,
+    );
     const prev = response.response_put?.prev_kv;
     return prev ? { revision, previous: toKeyValue(core, prev) } : { revision };
   }
@@ -84,7 +89,8 @@ export async function del(core: Core, key: string, options: DeleteOptions = {}):
   const request = prev_kv ? { key: etcdKey, prev_kv } : { key: etcdKey };
   const batcher = writeBatcher(core);
   const res = batcher
-    ? (await batcher.write({ request_delete_range: request }, etcdKey, { op: 'delete', key }, options)).response.response_delete_range!
+    ? (await batcher.write({ request_delete_range: request }, etcdKey, { op: 'delete', key }, options)).response
+        .response_delete_range!
     : await core.caller.run('write', { op: 'delete', key }, (grpc) => core.etcd.kv.deleteRange(request, grpc), options);
   const raw = res.prev_kvs?.[0];
   return { deleted: Number(res.deleted), previous: raw ? toKeyValue(core, raw) : undefined };

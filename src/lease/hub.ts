@@ -99,7 +99,10 @@ export class KeepAliveHub {
         resolve: (ttl: number) => settle(() => resolve(ttl)),
         fail: (err: Error) => settle(() => reject(err)),
       };
-      const timer = setTimeout(() => settle(() => reject(new TimeoutError('keep-alive: no answer before the deadline'))), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => settle(() => reject(new TimeoutError('keep-alive: no answer before the deadline'))),
+        Math.max(0, deadline - Date.now()),
+      );
       const settle = (fn: () => void) => {
         if (waiter.settled) return;
         waiter.settled = true;

@@ -1,2 +1,9 @@
-export { Lease, grantLease, revokeQuietly, type LeaseState, type LeaseTimeToLive, type TimeToLiveOptions } from './lease.js';
+export {
+  Lease,
+  grantLease,
+  revokeQuietly,
+  type LeaseState,
+  type LeaseTimeToLive,
+  type TimeToLiveOptions,
+} from './lease.js';
 export { LossSignal, type LossListener } from './loss.js';

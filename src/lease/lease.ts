@@ -113,7 +113,8 @@ export class Lease implements AsyncDisposable {
     const telemetry = this.#core.caller.telemetry;
     this.#keeper = new KeepAliveLoop(this.#core, this.id, this.ttl, {
       renewed: (ttl, sentAt) => {
-        if (telemetry.wants('lease')) telemetry.lease({ type: 'renewed', leaseId: this.id, ttl, latencyMs: Date.now() - sentAt });
+        if (telemetry.wants('lease'))
+          telemetry.lease({ type: 'renewed', leaseId: this.id, ttl, latencyMs: Date.now() - sentAt });
         this.#renewed(ttl, sentAt);
       },
       gone: () => this.#lose(notFound(this.id)),
@@ -130,7 +131,8 @@ export class Lease implements AsyncDisposable {
     const res = await this.#core.caller.run(
       'read',
       { op: 'lease.timeToLive' },
-      (grpc) => this.#core.etcd.leaseClient.leaseTimeToLive({ ID: leaseToWire(this.id), keys: options.keys === true }, grpc),
+      (grpc) =>
+        this.#core.etcd.leaseClient.leaseTimeToLive({ ID: leaseToWire(this.id), keys: options.keys === true }, grpc),
       options,
     );
     const ttl = Number(res.TTL);
@@ -244,7 +246,11 @@ function renewOnce(core: Core, id: string, options: CallOptions): Promise<number
   return core.caller.run(
     'read',
     { op: 'lease.keepAliveOnce' },
-    (grpc) => KeepAliveHub.of(core).once(wireId, typeof grpc.deadline === 'number' ? grpc.deadline : Date.now() + core.config.timeoutMs),
+    (grpc) =>
+      KeepAliveHub.of(core).once(
+        wireId,
+        typeof grpc.deadline === 'number' ? grpc.deadline : Date.now() + core.config.timeoutMs,
+      ),
     options,
   );
 }

@@ -25,20 +25,41 @@ export function createMeters(meter: Meter): Meters {
     meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: SECONDS } });
   return {
     duration: seconds('db.client.operation.duration', 'Duration of etcd client calls, retries included'),
-    retries: meter.createCounter('etcdkit.client.retries', { unit: '{retry}', description: 'Calls attempted again after a failure' }),
-    circuitOpens: meter.createCounter('etcdkit.client.circuit.opens', { unit: '{open}', description: 'Endpoint circuit breakers opened' }),
-    watchEvents: meter.createCounter('etcdkit.watch.events', { unit: '{event}', description: 'Watch events delivered' }),
+    retries: meter.createCounter('etcdkit.client.retries', {
+      unit: '{retry}',
+      description: 'Calls attempted again after a failure',
+    }),
+    circuitOpens: meter.createCounter('etcdkit.client.circuit.opens', {
+      unit: '{open}',
+      description: 'Endpoint circuit breakers opened',
+    }),
+    watchEvents: meter.createCounter('etcdkit.watch.events', {
+      unit: '{event}',
+      description: 'Watch events delivered',
+    }),
     watchLag: meter.createHistogram('etcdkit.watch.lag', {
       unit: '{revision}',
       description: "The server's revision minus the revision delivered",
       advice: { explicitBucketBoundaries: [0, 1, 10, 100, 1000, 10000] },
     }),
-    watchReconnects: meter.createCounter('etcdkit.watch.reconnects', { unit: '{reconnect}', description: 'Watch streams reopened' }),
+    watchReconnects: meter.createCounter('etcdkit.watch.reconnects', {
+      unit: '{reconnect}',
+      description: 'Watch streams reopened',
+    }),
     leaseRenewal: seconds('etcdkit.lease.renewal.duration', 'Time from sending a lease keep-alive to its answer'),
-    leaseLost: meter.createCounter('etcdkit.lease.lost', { unit: '{lease}', description: 'Leases lost (expired or revoked elsewhere)' }),
-    locksHeld: meter.createUpDownCounter('etcdkit.lock.held', { unit: '{lock}', description: 'Locks and leaderships held now' }),
+    leaseLost: meter.createCounter('etcdkit.lease.lost', {
+      unit: '{lease}',
+      description: 'Leases lost (expired or revoked elsewhere)',
+    }),
+    locksHeld: meter.createUpDownCounter('etcdkit.lock.held', {
+      unit: '{lock}',
+      description: 'Locks and leaderships held now',
+    }),
     lockWait: seconds('etcdkit.lock.wait.duration', 'Time to acquire a lock or leadership'),
-    lockLost: meter.createCounter('etcdkit.lock.lost', { unit: '{lock}', description: 'Locks and leaderships lost while held' }),
+    lockLost: meter.createCounter('etcdkit.lock.lost', {
+      unit: '{lock}',
+      description: 'Locks and leaderships lost while held',
+    }),
   };
 }
 
@@ -57,7 +78,8 @@ export function recordEvent(m: Meters, event: TelemetryEvent): void {
       return;
     }
     case 'circuit':
-      if (event.info.state === 'open') m.circuitOpens.add(1, tagged(event.info.partition, serverAttributes(event.info.endpoint)));
+      if (event.info.state === 'open')
+        m.circuitOpens.add(1, tagged(event.info.partition, serverAttributes(event.info.endpoint)));
       return;
     case 'watch': {
       const i = event.info;

@@ -6,7 +6,11 @@ import type { Meters } from './meters.js';
 /** A span for one call, started now in `parent`, and the observer that ends it and records its duration. */
 export function callObserver(tracer: Tracer, meters: Meters, call: CallContext, parent: Context): CallObserver {
   const startedAt = performance.now();
-  const attributes: Attributes = { 'db.system.name': 'etcd', 'db.operation.name': call.operation, 'etcdkit.kind': call.kind };
+  const attributes: Attributes = {
+    'db.system.name': 'etcd',
+    'db.operation.name': call.operation,
+    'etcdkit.kind': call.kind,
+  };
   if (call.partition !== undefined) attributes['etcdkit.partition'] = call.partition;
   if (call.key !== undefined) attributes['etcdkit.key'] = call.key;
   const span = tracer.startSpan(call.operation, { kind: SpanKind.CLIENT, attributes }, parent);

@@ -2,10 +2,37 @@ import type { Value } from '../codec/index.js';
 import type { Config } from '../config/index.js';
 import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
-import type { AuthAdmin, ClusterAdmin, EndpointStatus, Maintenance, Health, Member, SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from '../admin/index.js';
-import { ClusterBackend, watchSource, type Backend, type LeaseHint, type PartitionHealth, type PartitionWatchOptions } from '../backend/index.js';
+import type {
+  AuthAdmin,
+  ClusterAdmin,
+  EndpointStatus,
+  Maintenance,
+  Health,
+  Member,
+  SnapshotChunk,
+  SnapshotOptions,
+  SnapshotResult,
+  SnapshotToOptions,
+} from '../admin/index.js';
+import {
+  ClusterBackend,
+  watchSource,
+  type Backend,
+  type LeaseHint,
+  type PartitionHealth,
+  type PartitionWatchOptions,
+} from '../backend/index.js';
 import { stm, type StmOptions, type StmResult, type StmTx } from '../concurrency/stm.js';
-import type { Election, ElectionOptions, LockOptions, Mutex, RWLockOptions, RWMutex, Session, SessionOptions } from '../concurrency/index.js';
+import type {
+  Election,
+  ElectionOptions,
+  LockOptions,
+  Mutex,
+  RWLockOptions,
+  RWMutex,
+  Session,
+  SessionOptions,
+} from '../concurrency/index.js';
 import { ConnectionError, CrossPartitionError, ValidationError } from '../errors/index.js';
 import { inPartitionOf, partitionLabel } from '../errors/partition-label.js';
 import type * as kv from '../kv/index.js';
@@ -69,7 +96,8 @@ export class PartitionedBackend implements Backend, segments.Partitions {
       await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
       const err = (settled[failed] as PromiseRejectedResult).reason as unknown;
       const where = partitionLabel(specs[failed]!.prefix);
-      if (err instanceof ConnectionError) throw new ConnectionError(`${where}: ${err.message}`, err.endpoints, { cause: err });
+      if (err instanceof ConnectionError)
+        throw new ConnectionError(`${where}: ${err.message}`, err.endpoints, { cause: err });
       throw err;
     }
     const backends = new Map(specs.map((s, i) => [s.prefix, (settled[i] as PromiseFulfilledResult<Backend>).value]));
@@ -84,7 +112,10 @@ export class PartitionedBackend implements Backend, segments.Partitions {
   /** The backend of one partition (`''`: the default). */
   backend(partition: string): Backend {
     const backend = this.#backends.get(partition);
-    if (!backend) throw new ValidationError(`no partition '${partition}'; partitions: ${[...this.#backends.keys()].map((p) => `'${p}'`).join(', ')}`);
+    if (!backend)
+      throw new ValidationError(
+        `no partition '${partition}'; partitions: ${[...this.#backends.keys()].map((p) => `'${p}'`).join(', ')}`,
+      );
     return backend;
   }
 
@@ -194,15 +225,22 @@ export class PartitionedBackend implements Backend, segments.Partitions {
   /** The owning partition's own watch when the prefix lies in one partition, else merged. */
   async watchPrefix(prefix: string, options: PrefixWatchOptions = {}): Promise<Watch | PartitionedWatch<WatchEvent>> {
     const legs = this.#legsOf(prefix, options);
-    if (legs.length === 1) return inPartitionOf(legs[0]!.partition, () => legs[0]!.backend.watchPrefix(prefix, options));
+    if (legs.length === 1)
+      return inPartitionOf(legs[0]!.partition, () => legs[0]!.backend.watchPrefix(prefix, options));
     return this.watchPartitioned(prefix, options);
   }
 
   /** Always the merged watch (with a token), even within one partition. */
-  async watchPartitioned(prefix: string, options: PrefixWatchOptions & PartitionWatchOptions = {}): Promise<PartitionedWatch<WatchEvent>> {
+  async watchPartitioned(
+    prefix: string,
+    options: PrefixWatchOptions & PartitionWatchOptions = {},
+  ): Promise<PartitionedWatch<WatchEvent>> {
     const { from, ...rest } = options;
     const sourceOf = watchSource(rest, this.#legsOf(prefix, options).length);
-    return this.#watchMerged(prefix, sourceOf, { ...(from === undefined ? {} : { from }), ...(options.all ? { all: true } : {}) });
+    return this.#watchMerged(prefix, sourceOf, {
+      ...(from === undefined ? {} : { from }),
+      ...(options.all ? { all: true } : {}),
+    });
   }
 
   async #watchMerged<E extends SourceEvent>(
@@ -222,7 +260,11 @@ export class PartitionedBackend implements Backend, segments.Partitions {
   /** The partitions holding keys under `prefix`, each with the prefix narrowed to it (one starts with the other). */
   #legsOf(prefix: string, options: kv.PrefixOptions = {}): Leg[] {
     const partitions = [...new Set(segments.segmentsOf(this, prefix, options).map((s) => s.partition))];
-    return partitions.map((p) => ({ partition: p, prefix: p.length > prefix.length ? p : prefix, backend: this.backend(p) }));
+    return partitions.map((p) => ({
+      partition: p,
+      prefix: p.length > prefix.length ? p : prefix,
+      backend: this.backend(p),
+    }));
   }
 
   // ---- leases and recipes ----

@@ -27,7 +27,11 @@ export async function bulkPut(parts: Partitions, entries: Entries, options: Bulk
 }
 
 /** Deletes each partition's share of `keys` through its own backend; `atomic` across partitions is refused. */
-export async function bulkDelete(parts: Partitions, keys: Iterable<string>, options: BulkOptions = {}): Promise<BulkResult> {
+export async function bulkDelete(
+  parts: Partitions,
+  keys: Iterable<string>,
+  options: BulkOptions = {},
+): Promise<BulkResult> {
   const groups = new Map<string, Set<string>>();
   for (const key of keys) {
     const p = parts.table.partitionOf(key);

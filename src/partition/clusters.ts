@@ -15,7 +15,11 @@ export async function status(backends: Backends, options?: CallOptions): Promise
 /** Health of each partition's cluster, the default first. */
 export async function partitionHealth(backends: Backends, options?: CallOptions): Promise<PartitionHealth[]> {
   return Promise.all(
-    [...backends].map(async ([partition, b]) => ({ partition, endpoints: b.config.endpoints, health: await b.health(options) })),
+    [...backends].map(async ([partition, b]) => ({
+      partition,
+      endpoints: b.config.endpoints,
+      health: await b.health(options),
+    })),
   );
 }
 

@@ -15,14 +15,20 @@ export async function reencryptAll(
 ): Promise<ReencryptResult> {
   const encrypted = legs.filter((l) => l.backend.config.encryption !== undefined);
   if (encrypted.length === 0) {
-    throw new ConfigError('encryption', `is not configured in any partition under this prefix (${legs.map((l) => partitionLabel(l.partition)).join(', ')})`);
+    throw new ConfigError(
+      'encryption',
+      `is not configured in any partition under this prefix (${legs.map((l) => partitionLabel(l.partition)).join(', ')})`,
+    );
   }
   let total: ReencryptResult = { scanned: 0, rewritten: 0, skipped: 0 };
   for (const leg of encrypted) {
     const before = total;
     const onProgress = options.onProgress && ((p: ReencryptResult) => options.onProgress!(add(before, p)));
     const all = leg.prefix === '' ? { all: true } : {};
-    total = add(before, await leg.backend.reencrypt(leg.prefix, { ...options, ...all, ...(onProgress ? { onProgress } : {}) }));
+    total = add(
+      before,
+      await leg.backend.reencrypt(leg.prefix, { ...options, ...all, ...(onProgress ? { onProgress } : {}) }),
+    );
   }
   return total;
 }

@@ -39,7 +39,9 @@ describe('partitionBinder', () => {
     expect(bind('/cache/a')).toBe('/cache/');
     expect(bind('/cache/b')).toBe('/cache/');
     expect(() => bind('/registry/pods/x')).toThrow(CrossPartitionError);
-    expect(() => bind('/registry/pods/x')).toThrow(/an STM block needs keys in 2 partitions.*'\/cache\/a'.*'\/registry\/pods\/x'/);
+    expect(() => bind('/registry/pods/x')).toThrow(
+      /an STM block needs keys in 2 partitions.*'\/cache\/a'.*'\/registry\/pods\/x'/,
+    );
     expect(bind('/cache/c')).toBe('/cache/');
   });
 });

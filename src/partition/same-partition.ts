@@ -14,7 +14,8 @@ export function samePartition(
   op = 'a transaction',
 ): string {
   const byPartition = new Map<string, string[]>();
-  const add = (partition: string, what: string) => byPartition.set(partition, [...(byPartition.get(partition) ?? []), what]);
+  const add = (partition: string, what: string) =>
+    byPartition.set(partition, [...(byPartition.get(partition) ?? []), what]);
   for (const key of keys) add(table.partitionOf(key), key);
   for (const prefix of prefixes) for (const p of table.partitionsUnder(prefix)) add(p, `${prefix}*`);
   if (byPartition.size > 1) throw crossPartition(op, byPartition);
@@ -33,7 +34,13 @@ export function partitionBinder(table: PartitionTable, op = 'an STM block'): (ke
     const partition = table.partitionOf(key);
     bound ??= { partition, key };
     if (partition !== bound.partition) {
-      throw crossPartition(op, new Map([[bound.partition, [bound.key]], [partition, [key]]]));
+      throw crossPartition(
+        op,
+        new Map([
+          [bound.partition, [bound.key]],
+          [partition, [key]],
+        ]),
+      );
     }
     return partition;
   };

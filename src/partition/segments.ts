@@ -22,7 +22,11 @@ export function rawRange(core: Core, segment: Segment): RawRange {
 }
 
 /** The segments under `prefix`, after the same checks a single cluster makes. */
-export function segmentsOf(parts: Partitions, prefix: string, options: kv.PrefixOptions & { revision?: number }): Segment[] {
+export function segmentsOf(
+  parts: Partitions,
+  prefix: string,
+  options: kv.PrefixOptions & { revision?: number },
+): Segment[] {
   if (typeof prefix !== 'string') throw new ValidationError(`prefix must be a string, got ${typeof prefix}`);
   if (prefix.length === 0 && options.all !== true) {
     throw new ValidationError('empty prefix refused: it covers every key; pass { all: true } to mean that');
@@ -51,7 +55,11 @@ function toSegments(parts: Partitions, segments: readonly Segment[]): kv.Segment
   return { ranges, inCluster: inPartitionOf, name: partitionLabel };
 }
 
-function prefixSegments(parts: Partitions, prefix: string, options: kv.PrefixOptions & { revision?: number }): kv.Segments {
+function prefixSegments(
+  parts: Partitions,
+  prefix: string,
+  options: kv.PrefixOptions & { revision?: number },
+): kv.Segments {
   return toSegments(parts, segmentsOf(parts, prefix, options));
 }
 
@@ -59,23 +67,40 @@ export async function list(parts: Partitions, prefix: string, options: kv.ListOp
   return kv.listSegments(prefixSegments(parts, prefix, options), options);
 }
 
-export async function listWithValues(parts: Partitions, prefix: string, options: kv.ListOptions = {}): Promise<Map<string, Buffer>> {
+export async function listWithValues(
+  parts: Partitions,
+  prefix: string,
+  options: kv.ListOptions = {},
+): Promise<Map<string, Buffer>> {
   return kv.listWithValuesSegments(prefixSegments(parts, prefix, options), options);
 }
 
 /** Streams the keys under `prefix` in key order, partition piece after piece; each partition read at one revision. */
-export async function* iterate(parts: Partitions, prefix: string, options: kv.ListOptions = {}): AsyncGenerator<kv.KeyValue> {
+export async function* iterate(
+  parts: Partitions,
+  prefix: string,
+  options: kv.ListOptions = {},
+): AsyncGenerator<kv.KeyValue> {
   yield* kv.iterateSegments(prefixSegments(parts, prefix, options), options);
 }
 
-export async function getRange(parts: Partitions, start: string, end: string, options: kv.ScanOptions = {}): Promise<kv.KeyValue[]> {
+export async function getRange(
+  parts: Partitions,
+  start: string,
+  end: string,
+  options: kv.ScanOptions = {},
+): Promise<kv.KeyValue[]> {
   if (typeof start !== 'string' || typeof end !== 'string') throw new ValidationError('start and end must be strings');
   const segments = parts.table.spanRange(Buffer.from(start, 'utf8'), end === '' ? null : Buffer.from(end, 'utf8'));
   checkOneRevision(segments, options.revision);
   return kv.getRangeSegments(toSegments(parts, segments), options);
 }
 
-export async function count(parts: Partitions, prefix: string, options: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions = {}): Promise<number> {
+export async function count(
+  parts: Partitions,
+  prefix: string,
+  options: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions = {},
+): Promise<number> {
   return kv.countSegments(prefixSegments(parts, prefix, options), options);
 }
 
@@ -85,7 +110,11 @@ export async function count(parts: Partitions, prefix: string, options: kv.Prefi
  * some partitions were cleared is a {@link PartialWriteError} (its `total` is
  * NaN: how many keys the failed partition held is unknown).
  */
-export async function deletePrefix(parts: Partitions, prefix: string, options: kv.DeletePrefixOptions = {}): Promise<kv.DeletePrefixResult> {
+export async function deletePrefix(
+  parts: Partitions,
+  prefix: string,
+  options: kv.DeletePrefixOptions = {},
+): Promise<kv.DeletePrefixResult> {
   return kv.deleteSegments(prefixSegments(parts, prefix, options), prefix, options);
 }
 
@@ -94,15 +123,26 @@ export async function deletePrefix(parts: Partitions, prefix: string, options: k
  * cluster's read-only transactions; `revisions` lists every cluster's.
  * @throws {@link ValidationError} for a `revision` when the keys span partitions.
  */
-export async function getMany(parts: Partitions, keys: Iterable<string>, options: kv.GetManyOptions = {}): Promise<kv.GetManyResult> {
+export async function getMany(
+  parts: Partitions,
+  keys: Iterable<string>,
+  options: kv.GetManyOptions = {},
+): Promise<kv.GetManyResult> {
   const groups = new Map<string, string[]>();
   for (const key of kv.distinctKeys(keys)) {
     const p = parts.table.partitionOf(key);
     groups.set(p, [...(groups.get(p) ?? []), key]);
   }
   if (options.revision !== undefined && groups.size > 1) {
-    throw new ValidationError(`revision ${options.revision} cannot apply to ${groups.size} partitions: each cluster has its own revisions`);
+    throw new ValidationError(
+      `revision ${options.revision} cannot apply to ${groups.size} partitions: each cluster has its own revisions`,
+    );
   }
-  const results = await Promise.all([...groups].map(([p, ks]) => inPartitionOf(p, () => parts.backend(p).getMany(ks, options))));
-  return kv.manyResult(results.flatMap((r) => [...r]), results.flatMap((r) => r.revisions));
+  const results = await Promise.all(
+    [...groups].map(([p, ks]) => inPartitionOf(p, () => parts.backend(p).getMany(ks, options))),
+  );
+  return kv.manyResult(
+    results.flatMap((r) => [...r]),
+    results.flatMap((r) => r.revisions),
+  );
 }

@@ -8,7 +8,12 @@ describe('spanOfSpec', () => {
       onSuccess: [
         { type: 'put', key: '/b', lease: 'abc' },
         { type: 'get', key: '/q/', prefix: true },
-        { type: 'txn', if: [{ key: '/c' }], onSuccess: [{ type: 'deletePrefix', prefix: '/r/' }], onFailure: [{ type: 'delete', key: '/d' }] },
+        {
+          type: 'txn',
+          if: [{ key: '/c' }],
+          onSuccess: [{ type: 'deletePrefix', prefix: '/r/' }],
+          onFailure: [{ type: 'delete', key: '/d' }],
+        },
       ],
       onFailure: [{ type: 'get', key: '/e' }],
     });

@@ -7,8 +7,18 @@ export interface KeyedComparison {
 /** What routing needs of a transaction operation (put, get, delete, deletePrefix, nested txn). */
 export type KeyedOperation =
   | { readonly type: 'deletePrefix'; readonly prefix: string }
-  | { readonly type: 'txn'; readonly if: readonly KeyedComparison[]; readonly onSuccess: readonly KeyedOperation[]; readonly onFailure: readonly KeyedOperation[] }
-  | { readonly type: 'put' | 'get' | 'delete'; readonly key: string; readonly prefix?: boolean; readonly lease?: unknown };
+  | {
+      readonly type: 'txn';
+      readonly if: readonly KeyedComparison[];
+      readonly onSuccess: readonly KeyedOperation[];
+      readonly onFailure: readonly KeyedOperation[];
+    }
+  | {
+      readonly type: 'put' | 'get' | 'delete';
+      readonly key: string;
+      readonly prefix?: boolean;
+      readonly lease?: unknown;
+    };
 
 /** A transaction as plain data, as far as routing is concerned. */
 export interface KeyedSpec {
@@ -18,7 +28,11 @@ export interface KeyedSpec {
 }
 
 /** Every key and every prefix a transaction touches, at any depth, for {@link samePartition}. */
-export function spanOfSpec(spec: KeyedSpec): { keys: string[]; prefixes: string[]; leases: { key: string; lease: unknown }[] } {
+export function spanOfSpec(spec: KeyedSpec): {
+  keys: string[];
+  prefixes: string[];
+  leases: { key: string; lease: unknown }[];
+} {
   const keys: string[] = [];
   const prefixes: string[] = [];
   const leases: { key: string; lease: unknown }[] = [];

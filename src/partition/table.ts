@@ -18,7 +18,8 @@ export function endOf(prefix: Buffer): Buffer | null {
 }
 
 const before = (a: Buffer, b: Buffer | null) => b === null || Buffer.compare(a, b) < 0;
-const minEnd = (a: Buffer | null, b: Buffer | null) => (a === null ? b : b === null || Buffer.compare(a, b) <= 0 ? a : b);
+const minEnd = (a: Buffer | null, b: Buffer | null) =>
+  a === null ? b : b === null || Buffer.compare(a, b) <= 0 ? a : b;
 const maxStart = (a: Buffer, b: Buffer) => (Buffer.compare(a, b) >= 0 ? a : b);
 
 /**
@@ -36,7 +37,10 @@ export class PartitionTable {
   constructor(prefixes: readonly string[]) {
     const withBytes = prefixes.map((p) => [p, Buffer.from(p, 'utf8')] as const);
     this.#byLength = withBytes.sort((a, b) => b[1].length - a[1].length);
-    this.#segments = buildSegments(this, this.#byLength.map(([, bytes]) => bytes));
+    this.#segments = buildSegments(
+      this,
+      this.#byLength.map(([, bytes]) => bytes),
+    );
   }
 
   /** Every segment, in key order. */

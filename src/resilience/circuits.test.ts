@@ -10,10 +10,14 @@ const ok = () => Promise.resolve('ok');
 
 function setup(endpoints: string[]) {
   const log: string[] = [];
-  const guards = new EndpointGuards(endpoints, { threshold: 2, halfOpenAfterMs: 60_000 }, {
-    down: (e) => log.push(`down ${e}`),
-    up: (e) => log.push(`up ${e}`),
-  });
+  const guards = new EndpointGuards(
+    endpoints,
+    { threshold: 2, halfOpenAfterMs: 60_000 },
+    {
+      down: (e) => log.push(`down ${e}`),
+      up: (e) => log.push(`up ${e}`),
+    },
+  );
   return { guards, log, run: (e: string, fn: () => Promise<string>) => guards.policy(e).execute(fn) };
 }
 
@@ -32,7 +36,10 @@ describe('EndpointGuards', () => {
 
   it('does not count errors the server answered with', async () => {
     const { guards, run } = setup([A, B]);
-    for (let i = 0; i < 3; i++) await expect(run(A, () => Promise.reject(new Error('etcdserver: mvcc: database space exceeded')))).rejects.toThrow();
+    for (let i = 0; i < 3; i++)
+      await expect(
+        run(A, () => Promise.reject(new Error('etcdserver: mvcc: database space exceeded'))),
+      ).rejects.toThrow();
     expect(guards.states().get(A)).toBe('closed');
   });
 

@@ -91,7 +91,11 @@ export class EndpointGuards {
     return guard as unknown as IPolicy;
   }
 
-  async #bypass<T>(endpoint: string, fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
+  async #bypass<T>(
+    endpoint: string,
+    fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const result = await fn({ signal: signal ?? new AbortController().signal });
     const breaker = this.#breakers.get(endpoint)!;
     if (breaker.state !== CircuitState.Closed) {
@@ -130,7 +134,9 @@ export class EndpointGuards {
     });
     // A replaced breaker (see #bypass) may still settle a test call: ignore it.
     const current = () => this.#breakers.get(endpoint) === breaker;
-    breaker.onBreak((reason) => current() && this.#listener.down(endpoint, 'error' in reason ? reason.error : undefined));
+    breaker.onBreak(
+      (reason) => current() && this.#listener.down(endpoint, 'error' in reason ? reason.error : undefined),
+    );
     breaker.onReset(() => current() && this.#listener.up(endpoint));
     return breaker;
   }

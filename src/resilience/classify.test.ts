@@ -16,7 +16,9 @@ const grpc = (text: string) => new etcd3.GRPCUnavailableError(text);
 
 describe('neverSent', () => {
   it('accepts failures raised before a transport carried the request', () => {
-    expect(neverSent(grpc('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1'))).toBe(true);
+    expect(
+      neverSent(grpc('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1')),
+    ).toBe(true);
     expect(neverSent(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded after 5.001s,Waiting for LB pick'))).toBe(true);
     expect(neverSent(new BrokenCircuitError())).toBe(true);
     expect(neverSent(new EndpointSkipped('http://a:1'))).toBe(true);

@@ -105,7 +105,8 @@ export class ConnectionEvents {
   /** The events as an async iterable with a bounded buffer (oldest dropped). */
   async *iterate(options: StateChangesOptions = {}): AsyncGenerator<ConnectionEvent, void, undefined> {
     const size = options.bufferSize ?? 100;
-    if (!Number.isInteger(size) || size < 1) throw new TypeError(`bufferSize must be a positive whole number, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new TypeError(`bufferSize must be a positive whole number, got ${size}`);
     const buffer: ConnectionEvent[] = [];
     let wake: (() => void) | undefined;
     const unsubscribe = this.subscribe((e) => {

@@ -1,3 +1,8 @@
-export { RETRY_DEFAULTS, BREAKER_DEFAULTS, type RetryOptions, type CircuitBreakerOptions } from '../config/resilience.js';
+export {
+  RETRY_DEFAULTS,
+  BREAKER_DEFAULTS,
+  type RetryOptions,
+  type CircuitBreakerOptions,
+} from '../config/resilience.js';
 export type { ConnectionEvent, ConnectionState, StateChangesOptions } from './events.js';
 export type { CircuitStatus } from './circuits.js';

@@ -13,7 +13,12 @@ export class CallTrace {
   readonly #publish: boolean;
   readonly #defaultEndpoint: string | undefined;
 
-  constructor(context: CallContext, hooks: CallHooks | undefined, publish: boolean, defaultEndpoint: string | undefined) {
+  constructor(
+    context: CallContext,
+    hooks: CallHooks | undefined,
+    publish: boolean,
+    defaultEndpoint: string | undefined,
+  ) {
     this.context = context;
     this.#hooks = hooks;
     this.#publish = publish;

@@ -24,6 +24,10 @@ export function callSubscribed(): boolean {
   if (own !== undefined) return own;
   const c = callChannel;
   return (
-    c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers || c.error.hasSubscribers
+    c.start.hasSubscribers ||
+    c.end.hasSubscribers ||
+    c.asyncStart.hasSubscribers ||
+    c.asyncEnd.hasSubscribers ||
+    c.error.hasSubscribers
   );
 }

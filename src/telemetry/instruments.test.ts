@@ -4,7 +4,12 @@ import { UnavailableError } from '../errors/index.js';
 import { Instruments } from './instruments.js';
 import type { LockInfo, Telemetry, TelemetryEvent } from './types.js';
 
-const settings = (telemetry?: Telemetry) => ({ telemetry, logger: undefined, partition: undefined, endpoints: ['http://a:1'] });
+const settings = (telemetry?: Telemetry) => ({
+  telemetry,
+  logger: undefined,
+  partition: undefined,
+  endpoints: ['http://a:1'],
+});
 
 describe('Instruments', () => {
   it('observes nothing, and creates nothing, while nobody listens', () => {
@@ -18,7 +23,12 @@ describe('Instruments', () => {
     const onStart = () => {};
     diagnostics.subscribe('tracing:etcdkit:call:start', onStart);
     try {
-      expect(i.startCall('read', 'get', '/k')?.context).toEqual({ operation: 'get', kind: 'read', endpoint: 'http://a:1', attempt: 0 });
+      expect(i.startCall('read', 'get', '/k')?.context).toEqual({
+        operation: 'get',
+        kind: 'read',
+        endpoint: 'http://a:1',
+        attempt: 0,
+      });
     } finally {
       diagnostics.unsubscribe('tracing:etcdkit:call:start', onStart);
     }

@@ -2,7 +2,17 @@ import type { EtcdKitError } from '../errors/index.js';
 import { CallTrace, safely } from './call.js';
 import { callSubscribed, eventChannels } from './channels.js';
 import { describe, guarded } from './log.js';
-import type { CallContext, CircuitInfo, LeaseInfo, LockInfo, Logger, RetryInfo, Telemetry, TelemetryEvent, WatchInfo } from './types.js';
+import type {
+  CallContext,
+  CircuitInfo,
+  LeaseInfo,
+  LockInfo,
+  Logger,
+  RetryInfo,
+  Telemetry,
+  TelemetryEvent,
+  WatchInfo,
+} from './types.js';
 
 /** What the configuration says about telemetry. */
 export interface TelemetrySettings {
@@ -77,7 +87,11 @@ export class Instruments {
     if (!this.wants('circuit')) return;
     const info: CircuitInfo = this.#tag(error ? { endpoint, state, error } : { endpoint, state });
     this.#emit('circuit', info);
-    if (state === 'open') this.#logger?.warn(describe.circuit(info), `etcdkit: endpoint ${endpoint} is failing; calls fail over to the others`);
+    if (state === 'open')
+      this.#logger?.warn(
+        describe.circuit(info),
+        `etcdkit: endpoint ${endpoint} is failing; calls fail over to the others`,
+      );
     else this.#logger?.info(describe.circuit(info), `etcdkit: endpoint ${endpoint} is back`);
   }
 
@@ -99,7 +113,8 @@ export class Instruments {
     this.#emit('lease', info);
     const log = this.#logger;
     if (!log || info.type === 'renewed') return;
-    if (info.type === 'lost') log.warn(describe.lease(info), `etcdkit: lease ${info.leaseId} lost: ${info.error.message}`);
+    if (info.type === 'lost')
+      log.warn(describe.lease(info), `etcdkit: lease ${info.leaseId} lost: ${info.error.message}`);
     else log.warn(describe.lease(info), `etcdkit: lease ${info.leaseId} renewal unanswered; reopening its stream`);
   }
 
@@ -108,7 +123,8 @@ export class Instruments {
     if (!this.wants('lock')) return;
     const info = this.#tag(this.#recordKeys ? event : withoutName(event));
     this.#emit('lock', info);
-    if (info.type === 'lost') this.#logger?.error(describe.lock(info), `etcdkit: ${info.lock} lost while held: ${info.error.message}`);
+    if (info.type === 'lost')
+      this.#logger?.error(describe.lock(info), `etcdkit: ${info.lock} lost while held: ${info.error.message}`);
   }
 
   /** Connection-state changes, for the log only (they have their own events on the client). */

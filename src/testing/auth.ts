@@ -3,11 +3,21 @@ import { Etcd3 } from 'etcd3';
 import type { EtcdTLSFiles } from './types.js';
 
 /** Creates the `root` user and role and turns authentication on. */
-export async function enableAuth(endpoints: string[], tls: EtcdTLSFiles | undefined, rootPassword: string): Promise<void> {
+export async function enableAuth(
+  endpoints: string[],
+  tls: EtcdTLSFiles | undefined,
+  rootPassword: string,
+): Promise<void> {
   const etcd = new Etcd3({
     hosts: endpoints,
     ...(tls
-      ? { credentials: { rootCertificate: readFileSync(tls.ca), certChain: readFileSync(tls.cert), privateKey: readFileSync(tls.key) } }
+      ? {
+          credentials: {
+            rootCertificate: readFileSync(tls.ca),
+            certChain: readFileSync(tls.cert),
+            privateKey: readFileSync(tls.key),
+          },
+        }
       : {}),
   });
   try {

@@ -19,10 +19,38 @@ async function issue(dir: string, name: string, subject: string, ext: string): P
   const csr = join(dir, `${name}.csr`);
   const extFile = join(dir, `${name}.ext`);
   await writeFile(extFile, ext);
-  await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', csr, '-subj', subject]);
-  await run('openssl', ['x509', '-req', '-in', csr, '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca-key.pem'),
-    '-CAcreateserial', '-out', join(dir, `${name}.pem`), '-days', '2', '-extfile', extFile]);
+  await run('openssl', [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    csr,
+    '-subj',
+    subject,
+  ]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    join(dir, 'ca.pem'),
+    '-CAkey',
+    join(dir, 'ca-key.pem'),
+    '-CAcreateserial',
+    '-out',
+    join(dir, `${name}.pem`),
+    '-days',
+    '2',
+    '-extfile',
+    extFile,
+  ]);
 }
 
 /**
@@ -30,10 +58,29 @@ async function issue(dir: string, name: string, subject: string, ext: string): P
  * common name is `root`, so etcd's client-certificate auth maps it to root.
  */
 export async function generateCerts(dir: string): Promise<TestCerts> {
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', join(dir, 'ca-key.pem'), '-out', join(dir, 'ca.pem'), '-days', '2', '-subj', '/CN=etcdkit test CA']);
-  await issue(dir, 'server', '/CN=localhost',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    join(dir, 'ca-key.pem'),
+    '-out',
+    join(dir, 'ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=etcdkit test CA',
+  ]);
+  await issue(
+    dir,
+    'server',
+    '/CN=localhost',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
+  );
   await issue(dir, 'client', '/CN=root', 'extendedKeyUsage=clientAuth\n');
   return {
     ca: join(dir, 'ca.pem'),

@@ -41,8 +41,15 @@ export async function startContainer(options: StartEtcdOptions): Promise<EtcdHan
   const started = await new tc.GenericContainer(ETCD_IMAGE)
     .withExposedPorts(2379)
     .withCommand([
-      'etcd', '--name', 'm0', '--data-dir', '/etcd-data',
-      '--listen-client-urls', 'http://0.0.0.0:2379', '--advertise-client-urls', 'http://127.0.0.1:2379',
+      'etcd',
+      '--name',
+      'm0',
+      '--data-dir',
+      '/etcd-data',
+      '--listen-client-urls',
+      'http://0.0.0.0:2379',
+      '--advertise-client-urls',
+      'http://127.0.0.1:2379',
     ])
     .withWaitStrategy(tc.Wait.forHttp('/health', 2379).forStatusCode(200))
     .withStartupTimeout(options.startTimeoutMs ?? 60_000)

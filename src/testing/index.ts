@@ -20,7 +20,10 @@ export type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdSource, EtcdTLSFiles
 export { findEtcdBinary } from './local.js';
 
 function fromEnv(endpoints: string): EtcdHandle {
-  const list = endpoints.split(',').map((e) => e.trim()).filter(Boolean);
+  const list = endpoints
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const unsupported = (what: string) => () =>
     Promise.reject(new Error(`${what} is not possible on an etcd given by ETCD_ENDPOINTS`));
   const handle: EtcdHandle = {

@@ -94,11 +94,28 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
     const dataDir = join(root, `m${i}`);
     await mkdir(dataDir, { recursive: true });
     const args = [
-      '--name', `m${i}`, '--data-dir', dataDir,
-      '--listen-client-urls', client, '--advertise-client-urls', client,
-      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', `http://127.0.0.1:${advertised(i)}`,
-      '--initial-cluster', peers.join(','), '--initial-cluster-state', 'new', '--initial-cluster-token', token,
-      '--logger', 'zap', '--log-level', 'warn',
+      '--name',
+      `m${i}`,
+      '--data-dir',
+      dataDir,
+      '--listen-client-urls',
+      client,
+      '--advertise-client-urls',
+      client,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${advertised(i)}`,
+      '--initial-cluster',
+      peers.join(','),
+      '--initial-cluster-state',
+      'new',
+      '--initial-cluster-token',
+      token,
+      '--logger',
+      'zap',
+      '--log-level',
+      'warn',
     ];
     if (certs) args.push('--cert-file', certs.serverCert, '--key-file', certs.serverKey);
     if (certs && options.clientCertAuth) args.push('--client-cert-auth', '--trusted-ca-file', certs.ca);
@@ -107,9 +124,14 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const healthy = async (list: Member[]) => {
-    const ok = await waitUntil(async () => (await Promise.all(list.map((m) => isHealthy(m.endpoint, tls)))).every(Boolean), startTimeoutMs);
+    const ok = await waitUntil(
+      async () => (await Promise.all(list.map((m) => isHealthy(m.endpoint, tls)))).every(Boolean),
+      startTimeoutMs,
+    );
     if (!ok) {
-      throw new Error(`etcd did not become healthy within ${startTimeoutMs} ms; last log lines:\n${tail(list[0]!.log)}`);
+      throw new Error(
+        `etcd did not become healthy within ${startTimeoutMs} ms; last log lines:\n${tail(list[0]!.log)}`,
+      );
     }
   };
   const net = proxied
@@ -154,8 +176,14 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
       listed.push({ name: m.name, endpoint: m.endpoint });
       launch(binary, m);
       // A learner has no /health of its own worth asking; it answers status once it follows a leader.
-      const joined = await waitUntil(async () => ((await memberStatus(m.endpoint, tls))?.leader ?? '0') !== '0', startTimeoutMs);
-      if (!joined) throw new Error(`new member ${m.name} did not join within ${startTimeoutMs} ms; last log lines:\n${tail(m.log)}`);
+      const joined = await waitUntil(
+        async () => ((await memberStatus(m.endpoint, tls))?.leader ?? '0') !== '0',
+        startTimeoutMs,
+      );
+      if (!joined)
+        throw new Error(
+          `new member ${m.name} did not join within ${startTimeoutMs} ms; last log lines:\n${tail(m.log)}`,
+        );
       return { name: m.name, endpoint: m.endpoint };
     },
     partition: async (member) => {
@@ -193,7 +221,14 @@ async function joining(root: string, members: Member[], ctx: JoinContext, add: A
   const via = members.find((m) => alive(m))?.endpoint;
   if (!via) throw new Error('addMember: no running member to join');
   if (add.register) await add.register([peer]);
-  else await etcdHttp(via, '/v3/cluster/member/add', ctx.tls, JSON.stringify({ peerURLs: [peer], isLearner: add.learner === true }), 5000);
+  else
+    await etcdHttp(
+      via,
+      '/v3/cluster/member/add',
+      ctx.tls,
+      JSON.stringify({ peerURLs: [peer], isLearner: add.learner === true }),
+      5000,
+    );
   const list = (await etcdHttp(via, '/v3/cluster/member/list', ctx.tls, '{}', 5000)) as {
     members?: Array<{ name?: string; peerURLs?: string[] }>;
   };
@@ -201,11 +236,26 @@ async function joining(root: string, members: Member[], ctx: JoinContext, add: A
   const dataDir = join(root, name);
   await mkdir(dataDir, { recursive: true });
   const args = [
-    '--name', name, '--data-dir', dataDir,
-    '--listen-client-urls', client, '--advertise-client-urls', client,
-    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', cluster.join(','), '--initial-cluster-state', 'existing',
-    '--logger', 'zap', '--log-level', 'warn',
+    '--name',
+    name,
+    '--data-dir',
+    dataDir,
+    '--listen-client-urls',
+    client,
+    '--advertise-client-urls',
+    client,
+    '--listen-peer-urls',
+    peer,
+    '--initial-advertise-peer-urls',
+    peer,
+    '--initial-cluster',
+    cluster.join(','),
+    '--initial-cluster-state',
+    'existing',
+    '--logger',
+    'zap',
+    '--log-level',
+    'warn',
   ];
   if (ctx.certs) args.push('--cert-file', ctx.certs.serverCert, '--key-file', ctx.certs.serverKey);
   if (ctx.quota !== undefined) args.push('--quota-backend-bytes', String(ctx.quota));

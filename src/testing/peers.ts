@@ -126,7 +126,11 @@ export class PeerNet {
    * on `ports[i]`; `pids()` gives each member's process id (to tell who sent
    * a request that has no `X-Server-From` header).
    */
-  static async start(targets: readonly number[], ports: readonly number[], pids: () => ReadonlyArray<number | undefined>): Promise<PeerNet> {
+  static async start(
+    targets: readonly number[],
+    ports: readonly number[],
+    pids: () => ReadonlyArray<number | undefined>,
+  ): Promise<PeerNet> {
     const net = new PeerNet(targets, pids);
     await Promise.all(net.#proxies.map((p, i) => p.listen(ports[i]!)));
     return net;

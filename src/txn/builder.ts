@@ -7,7 +7,10 @@ import type { Operation, ResultsOf } from './ops.js';
 import { decodeResults, encodeTxn, type TxnSpec } from './wire.js';
 
 /** What a committed transaction returns: the branch that ran and its results, position by position. */
-export type TxnResult<S extends readonly Operation[] = readonly Operation[], F extends readonly Operation[] = readonly Operation[]> =
+export type TxnResult<
+  S extends readonly Operation[] = readonly Operation[],
+  F extends readonly Operation[] = readonly Operation[],
+> =
   | {
       /** True: every comparison held and `onSuccess` ran. */
       readonly succeeded: true;
@@ -33,7 +36,12 @@ export type TxnResult<S extends readonly Operation[] = readonly Operation[], F e
 export async function commitTxn(core: Core, spec: TxnSpec, options: CallOptions = {}): Promise<TxnResult> {
   const { request, bytes, writes } = encodeTxn(core, spec);
   checkTxn(request, bytes, core.config);
-  const res = await core.caller.run(writes ? 'write' : 'read', { op: 'txn' }, (grpc) => core.etcd.kv.txn(request, grpc), options);
+  const res = await core.caller.run(
+    writes ? 'write' : 'read',
+    { op: 'txn' },
+    (grpc) => core.etcd.kv.txn(request, grpc),
+    options,
+  );
   const branch = res.succeeded ? spec.onSuccess : spec.onFailure;
   const results = decodeResults(core, branch, res.responses);
   return { succeeded: res.succeeded, revision: headerRevision(res), results } as TxnResult;

@@ -44,7 +44,8 @@ export async function compareAndSwap(
   }
   const want = toBuffer(expected, key);
   if (!core.codec.transforms) {
-    return (await commitTxn(core, { if: [compare.value(key, '==', want)], onSuccess: [put], onFailure: [] }, options)).succeeded;
+    return (await commitTxn(core, { if: [compare.value(key, '==', want)], onSuccess: [put], onFailure: [] }, options))
+      .succeeded;
   }
   return swapByRevision(core, key, want, put, options);
 }
@@ -58,7 +59,13 @@ export async function compareAndSwap(
  * wrong at every instant of the call, so the swap is tried again on the new
  * revision.
  */
-async function swapByRevision(core: Core, key: string, want: Buffer, put: PutOp, options: CallOptions): Promise<boolean> {
+async function swapByRevision(
+  core: Core,
+  key: string,
+  want: Buffer,
+  put: PutOp,
+  options: CallOptions,
+): Promise<boolean> {
   let current: KeyValue | undefined = await find(core, key, options);
   for (let attempt = 0; attempt < MAX_GUARD_ATTEMPTS; attempt++) {
     if (!current?.value.equals(want)) return false;
@@ -70,7 +77,9 @@ async function swapByRevision(core: Core, key: string, want: Buffer, put: PutOp,
     if (res.succeeded) return true;
     current = (res.results[0] as GetOpResult).kvs[0];
   }
-  throw new ConflictError(`compareAndSwap '${key}': the key kept being rewritten, gave up after ${MAX_GUARD_ATTEMPTS} attempts`);
+  throw new ConflictError(
+    `compareAndSwap '${key}': the key kept being rewritten, gave up after ${MAX_GUARD_ATTEMPTS} attempts`,
+  );
 }
 
 /**

@@ -7,9 +7,13 @@ import { checkTxn } from './check.js';
 const config = Config.defaults();
 const b = (s: string) => Buffer.from(s);
 const put = (k: string): IRequestOp => ({ request_put: { key: b(k), value: b('v') } });
-const del = (k: string, end?: string): IRequestOp => ({ request_delete_range: { key: b(k), range_end: end ? b(end) : undefined } });
+const del = (k: string, end?: string): IRequestOp => ({
+  request_delete_range: { key: b(k), range_end: end ? b(end) : undefined },
+});
 const get = (k: string): IRequestOp => ({ request_range: { key: b(k) } });
-const nested = (success: IRequestOp[], failure: IRequestOp[] = []): IRequestOp => ({ request_txn: { compare: [], success, failure } });
+const nested = (success: IRequestOp[], failure: IRequestOp[] = []): IRequestOp => ({
+  request_txn: { compare: [], success, failure },
+});
 const puts = (n: number) => Array.from({ length: n }, (_, i) => put(`k${i}`));
 
 describe('checkTxn', () => {

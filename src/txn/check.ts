@@ -65,7 +65,8 @@ function checkWrites(reqs: readonly IRequestOp[]): { puts: Set<string>; dels: In
   const dels: Interval[] = [];
   for (const r of reqs) {
     const d = r.request_delete_range;
-    if (d?.key) dels.push({ start: Buffer.from(d.key), end: d.range_end?.length ? Buffer.from(d.range_end) : undefined });
+    if (d?.key)
+      dels.push({ start: Buffer.from(d.key), end: d.range_end?.length ? Buffer.from(d.range_end) : undefined });
   }
   const puts = new Set<string>();
   const hit = (hex: string) => dels.some((iv) => covers(iv, Buffer.from(hex, 'hex')));

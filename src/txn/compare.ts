@@ -40,9 +40,17 @@ export interface CompareOptions {
   readonly all?: boolean;
 }
 
-function make(target: CompareTarget, key: string, op: CompareOp, operand: Comparison['operand'], options?: CompareOptions): Comparison {
+function make(
+  target: CompareTarget,
+  key: string,
+  op: CompareOp,
+  operand: Comparison['operand'],
+  options?: CompareOptions,
+): Comparison {
   if (!options?.prefix) return { key, target, op, operand };
-  return options.all ? { key, prefix: true, all: true, target, op, operand } : { key, prefix: true, target, op, operand };
+  return options.all
+    ? { key, prefix: true, all: true, target, op, operand }
+    : { key, prefix: true, target, op, operand };
 }
 
 /**

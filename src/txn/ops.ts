@@ -55,7 +55,10 @@ export interface DeletePrefixOp {
 }
 
 /** A transaction inside a transaction: its own conditions and branches. */
-export interface TxnOp<S extends readonly Operation[] = readonly Operation[], F extends readonly Operation[] = readonly Operation[]> {
+export interface TxnOp<
+  S extends readonly Operation[] = readonly Operation[],
+  F extends readonly Operation[] = readonly Operation[],
+> {
   /** The kind of operation. */
   readonly type: 'txn';
   /** The conditions; all must hold for `onSuccess` to run. */
@@ -100,7 +103,10 @@ export interface DeleteOpResult<T extends 'delete' | 'deletePrefix' = 'delete' |
 }
 
 /** What a nested transaction returns: which branch ran and its results. */
-export type TxnOpResult<S extends readonly Operation[] = readonly Operation[], F extends readonly Operation[] = readonly Operation[]> =
+export type TxnOpResult<
+  S extends readonly Operation[] = readonly Operation[],
+  F extends readonly Operation[] = readonly Operation[],
+> =
   | {
       /** The kind of operation this result is for. */
       readonly type: 'txn';
@@ -175,11 +181,19 @@ export const op = Object.freeze({
   /** Read `key`. */
   get: (key: string, options: GetOpOptions = {}): GetOp => ({ type: 'get', key, ...options }),
   /** Read every key starting with `prefix`. */
-  getPrefix: (prefix: string, options: GetOpOptions = {}): GetOp => ({ type: 'get', key: prefix, prefix: true, ...options }),
+  getPrefix: (prefix: string, options: GetOpOptions = {}): GetOp => ({
+    type: 'get',
+    key: prefix,
+    prefix: true,
+    ...options,
+  }),
   /** Delete `key`. */
   delete: (key: string, options: { readonly prevKV?: boolean } = {}): DeleteOp => ({ type: 'delete', key, ...options }),
   /** Delete every key starting with `prefix` (the empty prefix only with `all`). */
-  deletePrefix: (prefix: string, options: { readonly all?: boolean; readonly prevKV?: boolean } = {}): DeletePrefixOp => ({
+  deletePrefix: (
+    prefix: string,
+    options: { readonly all?: boolean; readonly prevKV?: boolean } = {},
+  ): DeletePrefixOp => ({
     type: 'deletePrefix',
     prefix,
     ...options,

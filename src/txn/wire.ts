@@ -22,7 +22,12 @@ export interface EncodedTxn {
   readonly writes: boolean;
 }
 
-const RESULTS: Record<CompareOp, NonNullable<ICompare['result']>> = { '==': 'Equal', '!=': 'NotEqual', '<': 'Less', '>': 'Greater' };
+const RESULTS: Record<CompareOp, NonNullable<ICompare['result']>> = {
+  '==': 'Equal',
+  '!=': 'NotEqual',
+  '<': 'Less',
+  '>': 'Greater',
+};
 const TARGETS: Record<CompareTarget, NonNullable<ICompare['target']>> = {
   value: 'Value',
   version: 'Version',
@@ -52,7 +57,8 @@ function valueOperand(core: Core, c: Comparison): Buffer {
         `cannot compare them; read the key and guard on compare.modRevision(key, '==', kv.modRevision), or use compareAndSwap`,
     );
   }
-  if (typeof c.operand === 'number') throw new ValidationError(`value comparison on '${c.key}' needs a string or bytes`);
+  if (typeof c.operand === 'number')
+    throw new ValidationError(`value comparison on '${c.key}' needs a string or bytes`);
   return toBuffer(c.operand, c.key);
 }
 
@@ -62,8 +68,13 @@ export function encodeComparison(core: Core, c: Comparison): ICompare {
   const result = RESULTS[c.op];
   const target = TARGETS[c.target];
   if (!result) throw new ValidationError(`comparison op must be '==', '!=', '<' or '>', got ${show(c.op)}`);
-  if (!target) throw new ValidationError(`comparison target must be one of ${Object.keys(TARGETS).join(', ')}, got ${show(c.target)}`);
-  const range = c.prefix ? core.keys.prefixRange(c.key, c.all === true) : { key: core.keys.encode(c.key, 'comparison key'), rangeEnd: undefined };
+  if (!target)
+    throw new ValidationError(
+      `comparison target must be one of ${Object.keys(TARGETS).join(', ')}, got ${show(c.target)}`,
+    );
+  const range = c.prefix
+    ? core.keys.prefixRange(c.key, c.all === true)
+    : { key: core.keys.encode(c.key, 'comparison key'), rangeEnd: undefined };
   const wire: ICompare = { key: range.key, result, target };
   if (range.rangeEnd) wire.range_end = range.rangeEnd;
   if (c.target === 'value') wire.value = valueOperand(core, c);
@@ -85,12 +96,16 @@ function encodeOp(core: Core, o: Operation, acc: { bytes: number; writes: boolea
       return { request_put: { key: p.etcdKey, value: p.value, lease: leaseOf(o.lease), prev_kv: o.prevKV === true } };
     }
     case 'get': {
-      const r = o.prefix ? core.keys.prefixRange(o.key, o.all === true) : { key: core.keys.encode(o.key), rangeEnd: undefined };
+      const r = o.prefix
+        ? core.keys.prefixRange(o.key, o.all === true)
+        : { key: core.keys.encode(o.key), rangeEnd: undefined };
       if (o.limit !== undefined && (!Number.isSafeInteger(o.limit) || o.limit < 0)) {
         throw new ValidationError(`get limit must be a whole number >= 0, got ${show(o.limit)}`);
       }
       acc.bytes += size(r.key, r.rangeEnd);
-      return { request_range: { key: r.key, range_end: r.rangeEnd, limit: o.limit ?? 0, keys_only: o.keysOnly === true } };
+      return {
+        request_range: { key: r.key, range_end: r.rangeEnd, limit: o.limit ?? 0, keys_only: o.keysOnly === true },
+      };
     }
     case 'delete': {
       const key = core.keys.encode(o.key);
@@ -145,7 +160,9 @@ export function decodeResults(core: Core, ops: readonly Operation[], responses: 
 function decodeOne(core: Core, o: Operation, r: IResponseOp): OperationResult {
   switch (o.type) {
     case 'put':
-      return r.response_put.prev_kv ? { type: 'put', previous: toKeyValue(core, r.response_put.prev_kv) } : { type: 'put' };
+      return r.response_put.prev_kv
+        ? { type: 'put', previous: toKeyValue(core, r.response_put.prev_kv) }
+        : { type: 'put' };
     case 'get':
       return {
         type: 'get',
@@ -163,7 +180,11 @@ function decodeOne(core: Core, o: Operation, r: IResponseOp): OperationResult {
     case 'txn': {
       const t = r.response_txn;
       const branch = t.succeeded ? o.onSuccess : o.onFailure;
-      return { type: 'txn', succeeded: t.succeeded, results: decodeResults(core, branch, t.responses) } as OperationResult;
+      return {
+        type: 'txn',
+        succeeded: t.succeeded,
+        results: decodeResults(core, branch, t.responses),
+      } as OperationResult;
     }
   }
 }

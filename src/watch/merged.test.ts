@@ -119,7 +119,15 @@ describe('PartitionedWatch', () => {
     const second = await PartitionedWatch.open('/r/', setupLegs(main, events), owner, token);
     for (const ev of await take(second, 7 - seen.length)) seen.push(`${ev.partition}|${ev.key}`);
     await second.close();
-    const want = ['|/r/a', '|/r/b', '|/r/c', '|/r/d', '/r/events/|/r/events/1', '/r/events/|/r/events/2', '/r/events/|/r/events/3'];
+    const want = [
+      '|/r/a',
+      '|/r/b',
+      '|/r/c',
+      '|/r/d',
+      '/r/events/|/r/events/1',
+      '/r/events/|/r/events/2',
+      '/r/events/|/r/events/3',
+    ];
     expect([...seen].sort()).toEqual([...want].sort());
     expect(new Set(seen).size).toBe(seen.length);
   });

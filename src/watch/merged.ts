@@ -22,7 +22,10 @@ export interface EventSource<E> {
   /** The cluster's current revision. */
   revision(): Promise<number>;
   /** Events of keys under `prefix` from `fromRevision` on (inclusive). */
-  watchPrefix(prefix: string, options: { fromRevision: number; all?: boolean }): EventStream<E> | Promise<EventStream<E>>;
+  watchPrefix(
+    prefix: string,
+    options: { fromRevision: number; all?: boolean },
+  ): EventStream<E> | Promise<EventStream<E>>;
 }
 
 /** One partition's part of a spanning watch. */
@@ -210,7 +213,9 @@ function cursorsFor<E>(prefix: string, legs: readonly WatchLeg<E>[], from: strin
   }
   const missing = legs.filter((l) => !vector.cursors.has(l.partition)).map((l) => partitionLabel(l.partition));
   if (missing.length > 0) {
-    throw new ValidationError(`resume token has no revision for ${missing.join(', ')}: was the partition layout changed?`);
+    throw new ValidationError(
+      `resume token has no revision for ${missing.join(', ')}: was the partition layout changed?`,
+    );
   }
   return vector.cursors;
 }

@@ -1,7 +1,14 @@
 import type { IEvent } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { revision } from '../core/ids.js';
-import { CancelledError, ClosedError, CompactedError, DecryptionError, EtcdKitError, ValidationError } from '../errors/index.js';
+import {
+  CancelledError,
+  ClosedError,
+  CompactedError,
+  DecryptionError,
+  EtcdKitError,
+  ValidationError,
+} from '../errors/index.js';
 import { Settlement } from '../events/index.js';
 import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
@@ -178,7 +185,8 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
 
   /** The changes applied from now on (one reader at a time), each after the copy reflects it. */
   [Symbol.asyncIterator](): AsyncIterator<MirrorChange> {
-    if (this.#iterating) return { next: () => Promise.reject(new ValidationError('a mirror can be iterated once at a time')) };
+    if (this.#iterating)
+      return { next: () => Promise.reject(new ValidationError('a mirror can be iterated once at a time')) };
     this.#iterating = true;
     return this.#changes();
   }
@@ -239,7 +247,14 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   readonly #standIn = (raw: IEvent, err: DecryptionError): WatchEvent => {
     this.#skipped++;
     const modRevision = revision(raw.kv.mod_revision);
-    const ev: WatchEvent = { type: 'delete', key: err.key, value: Buffer.alloc(0), createRevision: 0, modRevision, version: 0 };
+    const ev: WatchEvent = {
+      type: 'delete',
+      key: err.key,
+      value: Buffer.alloc(0),
+      createRevision: 0,
+      modRevision,
+      version: 0,
+    };
     this.#unreadable.add(ev);
     return ev;
   };

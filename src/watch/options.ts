@@ -80,19 +80,29 @@ export function validate(options: WatchOptions): void {
   for (const t of types ?? []) {
     if (t !== 'put' && t !== 'delete') throw new ValidationError(`types must hold 'put' or 'delete', got ${String(t)}`);
   }
-  if (callback !== undefined && typeof callback !== 'function') throw new ValidationError('callback must be a function');
+  if (callback !== undefined && typeof callback !== 'function')
+    throw new ValidationError('callback must be a function');
   checkDecryptionPolicy(options.onDecryptionError);
   if (options.ownStream !== undefined && typeof options.ownStream !== 'boolean') {
     throw new ValidationError(`ownStream must be true or false, got ${String(options.ownStream)}`);
   }
 }
 
-export function createRequest(range: { readonly key: Buffer; readonly rangeEnd?: Buffer }, options: WatchOptions): IWatchCreateRequest {
+export function createRequest(
+  range: { readonly key: Buffer; readonly rangeEnd?: Buffer },
+  options: WatchOptions,
+): IWatchCreateRequest {
   const types = options.types ?? ['put', 'delete'];
   const filters: Array<'Noput' | 'Nodelete'> = [];
   if (!types.includes('put')) filters.push('Noput');
   if (!types.includes('delete')) filters.push('Nodelete');
   const rangeEnd = range.rangeEnd ? { range_end: range.rangeEnd } : {};
-  return { key: range.key, ...rangeEnd, prev_kv: options.prevKV === true, progress_notify: true, fragment: true, filters };
+  return {
+    key: range.key,
+    ...rangeEnd,
+    prev_kv: options.prevKV === true,
+    progress_notify: true,
+    fragment: true,
+    filters,
+  };
 }
-

@@ -94,7 +94,13 @@ class SharedStream {
     this.#reserved = Math.max(0, this.#reserved - 1);
     if (this.#broken) return Promise.reject(new UnavailableError('watch: the shared stream closed'));
     return new Promise<Attached>((resolve, reject) => {
-      const creating: Creating = { handle: new Watcher(this, handlers), resolve, reject, timer: undefined, abandoned: false };
+      const creating: Creating = {
+        handle: new Watcher(this, handlers),
+        resolve,
+        reject,
+        timer: undefined,
+        abandoned: false,
+      };
       this.#creating.push(creating);
       this.#watchdog(creating, timeoutMs, timeoutMs);
       this.write({ create_request: request });
@@ -127,7 +133,8 @@ class SharedStream {
     handle.detached = true;
     const pending = this.#creating.find((c) => c.handle === handle);
     if (pending) pending.abandoned = true;
-    else if (handle.id !== undefined && this.#watchers.delete(handle.id)) this.write({ cancel_request: { watch_id: handle.id } });
+    else if (handle.id !== undefined && this.#watchers.delete(handle.id))
+      this.write({ cancel_request: { watch_id: handle.id } });
     this.#closeIfIdle();
   }
 

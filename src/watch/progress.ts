@@ -25,9 +25,14 @@ export class ProgressRequests {
   wait(timeoutMs: number, options: CallOptions): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       const { signal } = options;
-      if (signal?.aborted) return reject(new CancelledError('watch.requestProgress: aborted', { cause: signal.reason }));
-      const onAbort = () => done(() => reject(new CancelledError('watch.requestProgress: aborted', { cause: signal?.reason })));
-      const timer = setTimeout(() => done(() => reject(new TimeoutError(`watch.requestProgress: no answer within ${timeoutMs} ms`))), timeoutMs);
+      if (signal?.aborted)
+        return reject(new CancelledError('watch.requestProgress: aborted', { cause: signal.reason }));
+      const onAbort = () =>
+        done(() => reject(new CancelledError('watch.requestProgress: aborted', { cause: signal?.reason })));
+      const timer = setTimeout(
+        () => done(() => reject(new TimeoutError(`watch.requestProgress: no answer within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       const waiter: Waiter = {
         resolve: (rev) => done(() => resolve(rev)),
         reject: (err) => done(() => reject(err)),

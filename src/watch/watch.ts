@@ -117,7 +117,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     try {
       // The watch's creation is its call, for telemetry; its key (decoded) only when keys are recorded.
       const telemetry = core.caller.telemetry;
-      const observer = telemetry.startCall('read', 'watch', telemetry.recordKeys ? core.keys.decode(range.key) : undefined);
+      const observer = telemetry.startCall(
+        'read',
+        'watch',
+        telemetry.recordKeys ? core.keys.decode(range.key) : undefined,
+      );
       observer?.attemptStarted(1);
       await (observer ? observer.run(() => watch.#first()) : watch.#first());
     } catch (err) {

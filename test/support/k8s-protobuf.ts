@@ -22,7 +22,8 @@ function field([n, value]: Field): Buffer {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
     return Buffer.concat([varint((n << 3) | 0), varint(typeof value === 'boolean' ? Number(value) : value)]);
   }
-  const bytes = typeof value === 'string' ? Buffer.from(value) : value instanceof Uint8Array ? Buffer.from(value) : message(value);
+  const bytes =
+    typeof value === 'string' ? Buffer.from(value) : value instanceof Uint8Array ? Buffer.from(value) : message(value);
   return Buffer.concat([varint((n << 3) | 2), varint(bytes.length), bytes]);
 }
 
@@ -36,7 +37,16 @@ export const time = (iso: string): Field[] => [[1, Math.floor(Date.parse(iso) / 
 
 /** Map entries {1 key, 2 value} of a map field. */
 export const entries = (n: number, map: Record<string, string>): Field[] =>
-  Object.entries(map).map(([k, v]) => [n, [[1, k], [2, v]]] as Field);
+  Object.entries(map).map(
+    ([k, v]) =>
+      [
+        n,
+        [
+          [1, k],
+          [2, v],
+        ],
+      ] as Field,
+  );
 
 export interface Meta {
   name: string;
@@ -64,7 +74,13 @@ export function objectMeta(m: Meta): Field[] {
 /** A stored value: `k8s\0` + runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw}. */
 export function kubernetesValue(apiVersion: string, kind: string, object: readonly Field[]): Buffer {
   const envelope = message([
-    [1, [[1, apiVersion], [2, kind]]],
+    [
+      1,
+      [
+        [1, apiVersion],
+        [2, kind],
+      ],
+    ],
     [2, message(object)],
     [3, ''],
     [4, ''],
@@ -76,7 +92,18 @@ export function kubernetesValue(apiVersion: string, kind: string, object: readon
 export function pod(m: Meta, image = 'nginx:1.27'): Buffer {
   return kubernetesValue('v1', 'Pod', [
     [1, objectMeta(m)],
-    [2, [[2, [[1, 'web'], [2, image]]]]],
+    [
+      2,
+      [
+        [
+          2,
+          [
+            [1, 'web'],
+            [2, image],
+          ],
+        ],
+      ],
+    ],
     [3, [[1, 'Running']]],
   ]);
 }
@@ -91,6 +118,12 @@ export function deployment(m: Meta, replicas: number): Buffer {
   return kubernetesValue('apps/v1', 'Deployment', [
     [1, objectMeta(m)],
     [2, [[1, replicas]]],
-    [3, [[1, m.generation ?? 1], [2, replicas]]],
+    [
+      3,
+      [
+        [1, m.generation ?? 1],
+        [2, replicas],
+      ],
+    ],
   ]);
 }

@@ -2,7 +2,11 @@ import type { AlarmKind } from '../../index.js';
 import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
-async function show(out: Context['out'], alarms: ReadonlyArray<{ memberId: string; alarm: string }>, none: string): Promise<void> {
+async function show(
+  out: Context['out'],
+  alarms: ReadonlyArray<{ memberId: string; alarm: string }>,
+  none: string,
+): Promise<void> {
   if (out.json) return out.data(alarms);
   if (alarms.length === 0) return out.line(none);
   for (const a of alarms) await out.line(`memberID:${a.memberId}, alarm:${a.alarm}`);
@@ -20,7 +24,8 @@ const subs: Record<string, Subcommand> = {
     usage: '[NOSPACE|CORRUPT]',
     args: [0, 1],
     async run({ client, out, signal }, [kind]) {
-      if (kind !== undefined && kind !== 'NOSPACE' && kind !== 'CORRUPT') throw new UsageError(`alarm disarm: NOSPACE or CORRUPT, got ${kind}`);
+      if (kind !== undefined && kind !== 'NOSPACE' && kind !== 'CORRUPT')
+        throw new UsageError(`alarm disarm: NOSPACE or CORRUPT, got ${kind}`);
       const cleared = await client.maintenance.disarm(kind as AlarmKind | undefined, { signal });
       await show(out, cleared, 'no alarm to disarm');
     },

@@ -8,7 +8,9 @@ const subs: Record<string, Subcommand> = {
     async run({ client, out, signal }) {
       const s = await client.auth.status({ signal });
       if (out.json) return out.data(s);
-      await out.line(`Authentication Status: ${s.enabled}${s.authRevision === undefined ? '' : `\nAuthRevision: ${s.authRevision}`}`);
+      await out.line(
+        `Authentication Status: ${s.enabled}${s.authRevision === undefined ? '' : `\nAuthRevision: ${s.authRevision}`}`,
+      );
     },
   },
   enable: {

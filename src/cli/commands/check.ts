@@ -13,10 +13,18 @@ export const check: Command = {
     if (out.json) {
       await out.data(r);
     } else {
-      const rows = r.hashes.map((h) => [h.endpoint, h.memberId, String(h.hash), String(h.compactRevision), r.mismatched.includes(h.memberId) ? 'MISMATCH' : 'ok']);
+      const rows = r.hashes.map((h) => [
+        h.endpoint,
+        h.memberId,
+        String(h.hash),
+        String(h.compactRevision),
+        r.mismatched.includes(h.memberId) ? 'MISMATCH' : 'ok',
+      ]);
       for (const u of r.unreachable) rows.push([u.endpoint, u.memberId, '-', '-', `unreachable: ${u.error}`]);
       await out.table(['ENDPOINT', 'MEMBER', 'HASH', 'COMPACT REV', 'RESULT'], rows);
-      await out.line(r.consistent ? `all members agree at revision ${r.revision}` : `members disagree at revision ${r.revision}`);
+      await out.line(
+        r.consistent ? `all members agree at revision ${r.revision}` : `members disagree at revision ${r.revision}`,
+      );
     }
     return r.consistent ? 0 : 1;
   },

@@ -18,7 +18,8 @@ async function live(ctx: Context, prefix: string, ms: number, table: ChurnTable)
   const timer = setTimeout(() => stop.abort(), ms);
   const onAbort = () => stop.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
-  if (!ctx.out.json && ctx.err.tty) await ctx.err.line(ctx.err.paint('dim', `watching ${prefix} for ${ms / 1000}s (Ctrl-C to stop early)`));
+  if (!ctx.out.json && ctx.err.tty)
+    await ctx.err.line(ctx.err.paint('dim', `watching ${prefix} for ${ms / 1000}s (Ctrl-C to stop early)`));
   try {
     await using watch = await ctx.client.watchPrefix(prefix, { prevKV: true, signal: stop.signal, all: prefix === '' });
     for await (const ev of watch) record(table, ev);
@@ -48,7 +49,12 @@ async function replay(ctx: Context, prefix: string, from: number, table: ChurnTa
   let quiet: NodeJS.Timeout | undefined;
   const idle = () => (clearTimeout(quiet), (quiet = setTimeout(() => stop.abort(), QUIET_MS)));
   try {
-    await using watch: AnyWatch = await ctx.client.watchPrefix(prefix, { fromRevision: from, prevKV: true, signal: stop.signal, all: prefix === '' });
+    await using watch: AnyWatch = await ctx.client.watchPrefix(prefix, {
+      fromRevision: from,
+      prevKV: true,
+      signal: stop.signal,
+      all: prefix === '',
+    });
     if (last < from) idle();
     for await (const ev of watch) {
       if (ev.modRevision > end) break;
@@ -107,7 +113,11 @@ export const churn: Command = {
   args: [1, 1],
   options: {
     for: { type: 'string', value: 'DURATION', description: 'watch this long, e.g. 60s, 5m (default 60s)' },
-    rev: { type: 'string', value: 'N', description: 'instead of watching, count the writes from revision N up to now (no rate: etcd keeps no times)' },
+    rev: {
+      type: 'string',
+      value: 'N',
+      description: 'instead of watching, count the writes from revision N up to now (no rate: etcd keeps no times)',
+    },
     limit: { ...limitOption, description: 'show only the N busiest keys' },
   },
   async run(ctx) {
@@ -118,12 +128,22 @@ export const churn: Command = {
     const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
     const table = new ChurnTable();
     const started = Date.now();
-    const end = from === undefined ? (await live(ctx, prefix, ms, table), undefined) : await replay(ctx, prefix, from, table);
+    const end =
+      from === undefined ? (await live(ctx, prefix, ms, table), undefined) : await replay(ctx, prefix, from, table);
     const minutes = from === undefined ? Math.max(Date.now() - started, 1) / 60_000 : undefined;
-    const keys = table.ranked().slice(0, limit).map((k) => keyJson(k, minutes));
+    const keys = table
+      .ranked()
+      .slice(0, limit)
+      .map((k) => keyJson(k, minutes));
     const span = from === undefined ? `in ${((minutes ?? 0) * 60).toFixed(0)}s` : `from revision ${from} to ${end}`;
     if (ctx.out.json) {
-      return ctx.out.data({ prefix, fromRevision: from ?? null, toRevision: end ?? null, seconds: minutes === undefined ? null : minutes * 60, keys });
+      return ctx.out.data({
+        prefix,
+        fromRevision: from ?? null,
+        toRevision: end ?? null,
+        seconds: minutes === undefined ? null : minutes * 60,
+        keys,
+      });
     }
     await print(ctx, keys, span);
   },

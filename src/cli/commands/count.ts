@@ -22,7 +22,9 @@ async function countGroups(ctx: Context, prefix: string, depth: number): Promise
     groups.set(group, (groups.get(group) ?? 0) + 1);
     total++;
   }
-  const sorted = [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, count]) => ({ group, count }));
+  const sorted = [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([group, count]) => ({ group, count }));
   if (ctx.out.json) return ctx.out.data({ prefix, depth, total, groups: sorted });
   await ctx.out.table(
     ['COUNT', 'GROUP'],
@@ -35,9 +37,12 @@ async function countGroups(ctx: Context, prefix: string, depth: number): Promise
 export const count: Command = {
   name: 'count',
   usage: '[prefix] [--by DEPTH]',
-  summary: 'number of keys under prefix; with --by, grouped by the next DEPTH path segments (e.g. type under /registry/)',
+  summary:
+    'number of keys under prefix; with --by, grouped by the next DEPTH path segments (e.g. type under /registry/)',
   args: [0, 1],
-  options: { by: { type: 'string', value: 'DEPTH', description: 'group keys by this many path segments after the prefix' } },
+  options: {
+    by: { type: 'string', value: 'DEPTH', description: 'group keys by this many path segments after the prefix' },
+  },
   async run(ctx) {
     const prefix = ctx.args[0] ?? '';
     const depth = wholeNumber('--by', ctx.flags.by);

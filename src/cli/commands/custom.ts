@@ -86,7 +86,14 @@ async function listObjects(ctx: Context, wanted: string): Promise<number> {
     const several = new Set(rows.map((r) => r.type)).size > 1;
     await ctx.out.table(
       [...(several ? ['TYPE'] : []), 'NAMESPACE', 'NAME', 'API VERSION', 'VERSION', 'MOD REVISION'],
-      rows.map((r) => [...(several ? [r.type] : []), r.namespace ?? '-', r.name, r.apiVersion ?? '-', String(r.version), String(r.modRevision)]),
+      rows.map((r) => [
+        ...(several ? [r.type] : []),
+        r.namespace ?? '-',
+        r.name,
+        r.apiVersion ?? '-',
+        String(r.version),
+        String(r.modRevision),
+      ]),
     );
   }
   return rows.length > 0 ? 0 : 1;
@@ -101,7 +108,8 @@ export const custom: Command = {
   async run(ctx) {
     const wanted = ctx.args[0];
     if (wanted === undefined) return listTypes(ctx);
-    if (wanted === '' || wanted.includes('/')) throw new UsageError(`a type is a plural or plural.group, got '${wanted}'`);
+    if (wanted === '' || wanted.includes('/'))
+      throw new UsageError(`a type is a plural or plural.group, got '${wanted}'`);
     return listObjects(ctx, wanted);
   },
 };

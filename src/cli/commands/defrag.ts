@@ -2,7 +2,10 @@ import type { DefragmentResult, RollingDefragmentResult } from '../../index.js';
 import { formatBytes } from '../format.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
-async function report(out: Context['out'], results: ReadonlyArray<DefragmentResult & Partial<RollingDefragmentResult>>): Promise<void> {
+async function report(
+  out: Context['out'],
+  results: ReadonlyArray<DefragmentResult & Partial<RollingDefragmentResult>>,
+): Promise<void> {
   if (out.json) return out.data(results);
   const rows = results.map((r) => [
     r.endpoint,
@@ -18,15 +21,21 @@ async function report(out: Context['out'], results: ReadonlyArray<DefragmentResu
 export const defrag: Command = {
   name: 'defrag',
   usage: '[--endpoint E | --all [--min-free-ratio R]]',
-  summary: 'defragment the configured endpoints, one endpoint, or every member in turn (--all: followers first, leader last)',
+  summary:
+    'defragment the configured endpoints, one endpoint, or every member in turn (--all: followers first, leader last)',
   args: [0, 0],
   options: {
     endpoint: { type: 'string', value: 'E', description: 'defragment this endpoint only' },
     all: { type: 'boolean', description: 'every member, one at a time, waiting for each to be healthy again' },
-    'min-free-ratio': { type: 'string', value: 'R', description: 'with --all: skip members with less free space than R (0 to 1)' },
+    'min-free-ratio': {
+      type: 'string',
+      value: 'R',
+      description: 'with --all: skip members with less free space than R (0 to 1)',
+    },
   },
   async run({ client, out, err, flags, signal }) {
-    if (flags.all && typeof flags.endpoint === 'string') throw new UsageError('defrag: --endpoint and --all exclude each other');
+    if (flags.all && typeof flags.endpoint === 'string')
+      throw new UsageError('defrag: --endpoint and --all exclude each other');
     if (!flags.all) {
       const endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
       return report(out, await client.maintenance.defragment({ signal, ...(endpoint ? { endpoint } : {}) }));
@@ -40,7 +49,10 @@ export const defrag: Command = {
         const where = `[${p.index + 1}/${p.total}] ${p.endpoint}`;
         if (p.phase === 'start') void err.line(`${where}: defragmenting…`);
         else if (p.phase === 'skipped') void err.line(`${where}: skipped (${p.result?.skipped})`);
-        else void err.line(`${where}: ${formatBytes(p.result!.dbSizeBefore)} → ${formatBytes(p.result!.dbSizeAfter)} in ${p.result!.durationMs} ms`);
+        else
+          void err.line(
+            `${where}: ${formatBytes(p.result!.dbSizeBefore)} → ${formatBytes(p.result!.dbSizeAfter)} in ${p.result!.durationMs} ms`,
+          );
       },
     });
     await report(out, results);

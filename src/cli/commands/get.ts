@@ -7,7 +7,8 @@ import { rawOption, render, valueJson } from '../values.js';
 export const get: Command = {
   name: 'get',
   usage: '<key> [--rev N] [--raw]',
-  summary: "a key's value (Kubernetes values decoded), the cluster revision, and the key's create/mod revision and version",
+  summary:
+    "a key's value (Kubernetes values decoded), the cluster revision, and the key's create/mod revision and version",
   args: [1, 1],
   options: {
     rev: { type: 'string', value: 'N', description: 'read the key as it was at revision N' },
@@ -17,7 +18,10 @@ export const get: Command = {
     const key = args[0]!;
     const revision = wholeNumber('--rev', flags.rev);
     const raw = flags.raw === true;
-    const [kv, clusterRevision] = await Promise.all([client.find(key, { revision, signal }), client.revision({ signal })]);
+    const [kv, clusterRevision] = await Promise.all([
+      client.find(key, { revision, signal }),
+      client.revision({ signal }),
+    ]);
     if (!kv) throw new KeyNotFoundError(revision ? `${key} (at revision ${revision})` : key);
     if (out.json) {
       return out.data({

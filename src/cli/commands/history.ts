@@ -63,7 +63,10 @@ export const history: Command = {
     const versions = await client.history(key, { fromRevision: wholeNumber('--rev', flags.rev), signal });
     if (out.json) {
       return out.data(
-        versions.map((v, i) => ({ ...versionJson(v, raw), ...(flags.diff ? { changes: changesSince(versions[i - 1], v) } : {}) })),
+        versions.map((v, i) => ({
+          ...versionJson(v, raw),
+          ...(flags.diff ? { changes: changesSince(versions[i - 1], v) } : {}),
+        })),
       );
     }
     await (flags.diff ? printDiff(ctx, versions, raw) : printVersions(ctx, versions, raw));

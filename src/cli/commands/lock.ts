@@ -10,7 +10,12 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 13
  * Runs `command` with its output relayed to ours, until it exits or the lock
  * is lost (then it is stopped and the loss is the error).
  */
-function runHolding(ctx: Context, command: readonly string[], env: Record<string, string>, lost: Promise<EtcdKitError>): Promise<number> {
+function runHolding(
+  ctx: Context,
+  command: readonly string[],
+  env: Record<string, string>,
+  lost: Promise<EtcdKitError>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, command.slice(1), {
       cwd: ctx.cwd,
@@ -42,7 +47,11 @@ export const lock: Command = {
   summary: 'run command while holding the lock name (same keys as etcdctl lock); exits with its exit code',
   args: [2, Infinity],
   options: {
-    ttl: { type: 'string', value: 'S', description: 'session TTL: the lock frees itself this many seconds after etcdkit dies (default 10)' },
+    ttl: {
+      type: 'string',
+      value: 'S',
+      description: 'session TTL: the lock frees itself this many seconds after etcdkit dies (default 10)',
+    },
     wait: { type: 'string', value: 'MS', description: 'give up with TIMEOUT when the lock is not acquired within MS' },
   },
   async run(ctx) {
@@ -54,7 +63,8 @@ export const lock: Command = {
     await using mutex = ctx.client.newLock(name!, { ttl });
     await mutex.lock({ signal: ctx.signal, timeoutMs: wholeNumber('--wait', ctx.flags.wait) });
     const token = String(mutex.fencingToken);
-    if (ctx.err.tty && !ctx.out.json) await ctx.err.line(ctx.err.paint('dim', `holding ${name} (fencing token ${token})`));
+    if (ctx.err.tty && !ctx.out.json)
+      await ctx.err.line(ctx.err.paint('dim', `holding ${name} (fencing token ${token})`));
     const code = await runHolding(ctx, command, { ETCDKIT_LOCK_NAME: name!, ETCDKIT_FENCING_TOKEN: token }, mutex.lost);
     await mutex.unlock();
     return code;

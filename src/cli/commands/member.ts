@@ -3,7 +3,11 @@ import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command, Context } from '../types.js';
 import { memberTable } from './members.js';
 
-const urls = (list: string) => list.split(',').map((u) => u.trim()).filter(Boolean);
+const urls = (list: string) =>
+  list
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 
 async function showMembers(out: Context['out'], list: readonly Member[], done: string): Promise<void> {
   if (out.json) return out.data(list);
@@ -21,20 +25,29 @@ const subs: Record<string, Subcommand> = {
     usage: '<peer-urls> [--learner]',
     args: [1, 1],
     async run({ client, out, flags, signal }, [peers]) {
-      const { member, members } = await client.cluster.addMember(urls(peers!), { learner: flags.learner === true, signal });
+      const { member, members } = await client.cluster.addMember(urls(peers!), {
+        learner: flags.learner === true,
+        signal,
+      });
       if (out.json) return out.data({ member, members });
-      await showMembers(out, members, `added member ${member.id}${flags.learner ? ' as a learner' : ''}; start it with --initial-cluster-state existing`);
+      await showMembers(
+        out,
+        members,
+        `added member ${member.id}${flags.learner ? ' as a learner' : ''}; start it with --initial-cluster-state existing`,
+      );
     },
   },
   promote: {
     usage: '<id>',
     args: [1, 1],
-    run: async ({ client, out, signal }, [id]) => showMembers(out, await client.cluster.promoteMember(id!, { signal }), `promoted ${id}`),
+    run: async ({ client, out, signal }, [id]) =>
+      showMembers(out, await client.cluster.promoteMember(id!, { signal }), `promoted ${id}`),
   },
   remove: {
     usage: '<id>',
     args: [1, 1],
-    run: async ({ client, out, signal }, [id]) => showMembers(out, await client.cluster.removeMember(id!, { signal }), `removed ${id}`),
+    run: async ({ client, out, signal }, [id]) =>
+      showMembers(out, await client.cluster.removeMember(id!, { signal }), `removed ${id}`),
   },
   update: {
     usage: '<id> <peer-urls>',

@@ -4,7 +4,6 @@ import { UsageError, type Command, type Context } from '../types.js';
 
 const target = (ctx: Context, key: string): PermissionTarget => (ctx.flags.prefix === true ? { prefix: key } : { key });
 
-
 const subs: Record<string, Subcommand> = {
   list: {
     usage: '',
@@ -23,7 +22,12 @@ const subs: Record<string, Subcommand> = {
       if (out.json) return out.data(role);
       await out.line(`Role ${role.name}`);
       for (const p of role.permissions) {
-        const what = p.prefix !== undefined ? `prefix ${p.prefix}` : p.rangeEnd !== undefined ? `[${p.key}, ${p.rangeEnd})` : `key ${p.key}`;
+        const what =
+          p.prefix !== undefined
+            ? `prefix ${p.prefix}`
+            : p.rangeEnd !== undefined
+              ? `[${p.key}, ${p.rangeEnd})`
+              : `key ${p.key}`;
         await out.line(`  ${p.type}: ${what}`);
       }
     },
@@ -48,9 +52,14 @@ const subs: Record<string, Subcommand> = {
     usage: '<role> <read|write|readwrite> <key> [--prefix]',
     args: [3, 3],
     run: async (ctx, [name, type, key]) => {
-      if (type !== 'read' && type !== 'write' && type !== 'readwrite') throw new UsageError(`permission type: read, write or readwrite, got ${type}`);
+      if (type !== 'read' && type !== 'write' && type !== 'readwrite')
+        throw new UsageError(`permission type: read, write or readwrite, got ${type}`);
       await ctx.client.auth.grantPermission(name!, target(ctx, key!), type as PermissionType, { signal: ctx.signal });
-      await done(ctx.out, { role: name, granted: type, ...target(ctx, key!) }, `role ${name} may now ${type} ${ctx.flags.prefix ? 'under ' : ''}${key}`);
+      await done(
+        ctx.out,
+        { role: name, granted: type, ...target(ctx, key!) },
+        `role ${name} may now ${type} ${ctx.flags.prefix ? 'under ' : ''}${key}`,
+      );
     },
   },
   'revoke-permission': {
@@ -70,6 +79,8 @@ export const role: Command = {
   details: subDetails('role', subs),
   summary: 'list, show, add, delete roles; grant or revoke a permission on a key or (--prefix) a prefix',
   args: [1, 4],
-  options: { prefix: { type: 'boolean', description: 'with grant-permission and revoke-permission: the key is a prefix' } },
+  options: {
+    prefix: { type: 'boolean', description: 'with grant-permission and revoke-permission: the key is a prefix' },
+  },
   run: (ctx) => dispatch('role', subs, ctx),
 };

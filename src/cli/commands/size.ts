@@ -8,7 +8,11 @@ export const size: Command = {
   summary: 'database size per endpoint, number of keys and current revision',
   args: [0, 0],
   async run({ client, out }: Context) {
-    const [statuses, keys, revision] = await Promise.all([client.status(), client.count('', { all: true }), client.revision()]);
+    const [statuses, keys, revision] = await Promise.all([
+      client.status(),
+      client.count('', { all: true }),
+      client.revision(),
+    ]);
     const endpoints = statuses.map((s) => ({ endpoint: s.endpoint, dbSize: s.dbSize ?? null, error: s.error ?? null }));
     if (out.json) return out.data({ endpoints, keys, revision });
     const rows = statuses.map((s) => [

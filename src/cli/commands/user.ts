@@ -7,7 +7,6 @@ function password(ctx: Context): string {
   return p;
 }
 
-
 const subs: Record<string, Subcommand> = {
   list: {
     usage: '',
@@ -75,6 +74,12 @@ export const user: Command = {
   details: subDetails('user', subs),
   summary: 'list, show, add, delete users, change a password, grant or revoke a role',
   args: [1, 3],
-  options: { 'new-password': { type: 'string', value: 'P', description: 'with add and passwd (or set ETCDKIT_USER_PASSWORD, kept out of shell history)' } },
+  options: {
+    'new-password': {
+      type: 'string',
+      value: 'P',
+      description: 'with add and passwd (or set ETCDKIT_USER_PASSWORD, kept out of shell history)',
+    },
+  },
   run: (ctx) => dispatch('user', subs, ctx),
 };

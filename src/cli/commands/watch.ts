@@ -6,7 +6,8 @@ import type { Command, Context } from '../types.js';
 import { rawOption, render, valueJson } from '../values.js';
 
 const asVersion = (ev: WatchEvent): VersionLike => ({ ...ev, deleted: ev.type === 'delete' });
-const previousOf = (ev: WatchEvent): VersionLike | undefined => (ev.previous ? { ...ev.previous, deleted: false } : undefined);
+const previousOf = (ev: WatchEvent): VersionLike | undefined =>
+  ev.previous ? { ...ev.previous, deleted: false } : undefined;
 
 /** One event: type, key, mod revision, version and the value of a put; below it its body, or with --diff its changes. */
 function eventLines(ctx: Context, ev: WatchEvent, raw: boolean): string[] {
@@ -35,7 +36,8 @@ function eventJson(ctx: Context, ev: WatchEvent, raw: boolean): Record<string, u
 export const watch: Command = {
   name: 'watch',
   usage: '<prefix> [--rev N] [--diff] [--raw]',
-  summary: 'print every change under prefix (type, key, mod revision, version) until Ctrl-C; --diff: the fields each changed',
+  summary:
+    'print every change under prefix (type, key, mod revision, version) until Ctrl-C; --diff: the fields each changed',
   args: [1, 1],
   options: {
     rev: { type: 'string', value: 'N', description: 'replay the changes since revision N first' },
@@ -47,12 +49,19 @@ export const watch: Command = {
   async run(ctx) {
     const target = ctx.args[0]!;
     const raw = ctx.flags.raw === true;
-    const options = { fromRevision: wholeNumber('--rev', ctx.flags.rev), signal: ctx.signal, prevKV: ctx.flags.diff === true };
+    const options = {
+      fromRevision: wholeNumber('--rev', ctx.flags.rev),
+      signal: ctx.signal,
+      prevKV: ctx.flags.diff === true,
+    };
     const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
-    await using watch = ctx.flags.exact ? await ctx.client.watch(target, options) : await ctx.client.watchPrefix(target, options);
+    await using watch = ctx.flags.exact
+      ? await ctx.client.watch(target, options)
+      : await ctx.client.watchPrefix(target, options);
     // A prefix spanning partitions has no single revision (see docs/partitions.md).
     const from = watch instanceof PartitionedWatch ? 'now, in every partition' : `revision ${watch.revision + 1}`;
-    if (!ctx.out.json && ctx.err.tty) await ctx.err.line(ctx.out.paint('dim', `watching ${target} from ${from} (Ctrl-C to stop)`));
+    if (!ctx.out.json && ctx.err.tty)
+      await ctx.err.line(ctx.out.paint('dim', `watching ${target} from ${from} (Ctrl-C to stop)`));
     let seen = 0;
     try {
       for await (const ev of watch) {
