@@ -4,6 +4,11 @@ import { setHosts } from '../core/connection.js';
 import { memberFromWire, memberToWire } from '../core/ids.js';
 import { ValidationError } from '../errors/index.js';
 import { members, type Member } from './cluster.js';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** How long a removal of unknown outcome is looked for in the member list, and how often. */
+const CONFIRM_MS = 5_000;
+const CONFIRM_POLL_MS = 200;
 
 /** Options of {@link ClusterAdmin.addMember}. */
 export interface AddMemberOptions extends CallOptions {
@@ -86,7 +91,8 @@ export class ClusterAdmin {
   /**
    * Removes a member; its etcd process then stops by itself. When the member
    * removed is the one that served the request, it may stop before its answer
-   * is sent: the member list is then read (from another member) and a removal
+   * is sent: the member list is then read from the others (for up to 5 s, as
+   * a member that has not applied the change yet still lists it) and a removal
    * it confirms is a success, not an {@link AmbiguousWriteError}.
    * @example `await client.cluster.removeMember('8e9e05c52164694d');`
    * @throws {@link ValidationError} for a malformed or unknown member id.
@@ -95,8 +101,11 @@ export class ClusterAdmin {
   async removeMember(id: string, options?: CallOptions): Promise<Member[]> {
     const ID = memberToWire(id);
     const confirm = async (): Promise<{ members: Member[] } | undefined> => {
-      const now = await members(this.#core, { timeoutMs: options?.timeoutMs });
-      return now.some((m) => m.id === memberFromWire(ID)) ? undefined : { members: now };
+      for (const until = Date.now() + CONFIRM_MS; Date.now() < until; await delay(CONFIRM_POLL_MS)) {
+        const now = await members(this.#core, { timeoutMs: options?.timeoutMs }).catch(() => undefined);
+        if (now && !now.some((m) => m.id === memberFromWire(ID))) return { members: now };
+      }
+      return undefined;
     };
     const res = await this.#core.caller.run<{ members: Member[] }>(
       'write',
