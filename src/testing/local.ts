@@ -93,33 +93,22 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
     const peer = `http://127.0.0.1:${peerPort(i)}`;
     const dataDir = join(root, `m${i}`);
     await mkdir(dataDir, { recursive: true });
-    const args = [
-      '--name',
-      `m${i}`,
-      '--data-dir',
+    const advertisedPeer = `http://127.0.0.1:${advertised(i)}`;
+    const member = {
+      name: `m${i}`,
       dataDir,
-      '--listen-client-urls',
       client,
-      '--advertise-client-urls',
-      client,
-      '--listen-peer-urls',
       peer,
-      '--initial-advertise-peer-urls',
-      `http://127.0.0.1:${advertised(i)}`,
-      '--initial-cluster',
-      peers.join(','),
-      '--initial-cluster-state',
-      'new',
-      '--initial-cluster-token',
+      advertisedPeer,
+      cluster: peers,
+      state: 'new' as const,
       token,
-      '--logger',
-      'zap',
-      '--log-level',
-      'warn',
-    ];
-    if (certs) args.push('--cert-file', certs.serverCert, '--key-file', certs.serverKey);
-    if (certs && options.clientCertAuth) args.push('--client-cert-auth', '--trusted-ca-file', certs.ca);
-    if (options.quotaBackendBytes !== undefined) args.push('--quota-backend-bytes', String(options.quotaBackendBytes));
+    };
+    const args = memberArgs(member, {
+      certs,
+      clientCertAuth: options.clientCertAuth,
+      quota: options.quotaBackendBytes,
+    });
     members.push({ name: `m${i}`, endpoint: client, args, log: join(root, `m${i}.log`) });
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
@@ -170,7 +159,12 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
       return statuses.findIndex((s) => s !== undefined && s.member === s.leader);
     },
     addMember: async (add = {}) => {
-      const m = await joining(root, members, { scheme, certs, tls, quota: options.quotaBackendBytes }, add);
+      const m = await joining(
+        root,
+        members,
+        { scheme, certs, tls, clientCertAuth: options.clientCertAuth, quota: options.quotaBackendBytes },
+        add,
+      );
       members.push(m);
       endpoints.push(m.endpoint);
       listed.push({ name: m.name, endpoint: m.endpoint });
@@ -208,6 +202,7 @@ interface JoinContext {
   scheme: string;
   certs: Awaited<ReturnType<typeof generateCerts>> | undefined;
   tls: EtcdTLSFiles | undefined;
+  clientCertAuth: boolean | undefined;
   quota: number | undefined;
 }
 
@@ -235,31 +230,52 @@ async function joining(root: string, members: Member[], ctx: JoinContext, add: A
   const cluster = (list.members ?? []).map((m) => `${m.peerURLs?.includes(peer) ? name : m.name}=${m.peerURLs?.[0]}`);
   const dataDir = join(root, name);
   await mkdir(dataDir, { recursive: true });
+  const member = { name, dataDir, client, peer, advertisedPeer: peer, cluster, state: 'existing' as const };
+  const args = memberArgs(member, ctx);
+  return { name, endpoint: client, args, log: join(root, `${name}.log`) };
+}
+
+/** Where one member listens and which cluster it starts or joins. */
+interface MemberSpec {
+  name: string;
+  dataDir: string;
+  client: string;
+  peer: string;
+  advertisedPeer: string;
+  cluster: readonly string[];
+  state: 'new' | 'existing';
+  token?: string;
+}
+
+/** etcd's command line for one member: the same flags for the first members and for one that joins later. */
+function memberArgs(m: MemberSpec, extra: Pick<JoinContext, 'certs' | 'clientCertAuth' | 'quota'>): string[] {
   const args = [
     '--name',
-    name,
+    m.name,
     '--data-dir',
-    dataDir,
+    m.dataDir,
     '--listen-client-urls',
-    client,
+    m.client,
     '--advertise-client-urls',
-    client,
+    m.client,
     '--listen-peer-urls',
-    peer,
+    m.peer,
     '--initial-advertise-peer-urls',
-    peer,
+    m.advertisedPeer,
     '--initial-cluster',
-    cluster.join(','),
+    m.cluster.join(','),
     '--initial-cluster-state',
-    'existing',
+    m.state,
+    ...(m.token ? ['--initial-cluster-token', m.token] : []),
     '--logger',
     'zap',
     '--log-level',
     'warn',
   ];
-  if (ctx.certs) args.push('--cert-file', ctx.certs.serverCert, '--key-file', ctx.certs.serverKey);
-  if (ctx.quota !== undefined) args.push('--quota-backend-bytes', String(ctx.quota));
-  return { name, endpoint: client, args, log: join(root, `${name}.log`) };
+  if (extra.certs) args.push('--cert-file', extra.certs.serverCert, '--key-file', extra.certs.serverKey);
+  if (extra.certs && extra.clientCertAuth) args.push('--client-cert-auth', '--trusted-ca-file', extra.certs.ca);
+  if (extra.quota !== undefined) args.push('--quota-backend-bytes', String(extra.quota));
+  return args;
 }
 
 /** True when `etcd --version` runs. */
