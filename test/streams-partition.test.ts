@@ -3,7 +3,7 @@
  * it): the streams it serves are cancelled for "no leader" (require-leader)
  * and resume on the majority, losing and repeating nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Config, LockLostError, type Mirror, type Mutex, type Watch } from '../src/index.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
 import { watchStreams } from './metrics.js';
@@ -20,6 +20,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await etcd?.stop();
+});
+// A test that fails mid-way must not leave the next one a partitioned cluster.
+afterEach(async () => {
+  await etcd?.heal();
 });
 
 async function followers(): Promise<number[]> {
@@ -44,8 +48,21 @@ async function memberOf(open: () => Promise<void>): Promise<number> {
   return at;
 }
 
-/** A client of every member but `cut`. */
-const majority = (cut: number) => Client.connect(config(...etcd.endpoints.filter((_, i) => i !== cut)));
+/**
+ * A client of every member but `cut`. Its writes get a long deadline: under load the majority may
+ * hold an election while the test runs, and these writes are the test's input, not what it measures.
+ */
+const majority = (cut: number) =>
+  Client.connect(config(...etcd.endpoints.filter((_, i) => i !== cut)).withTimeout(15_000));
+
+/** Partitions `cut`, first handing leadership away from it if it became the leader meanwhile. */
+async function partitionFollower(cut: number, via: Client): Promise<void> {
+  if ((await etcd.leader()) === cut) {
+    const other = (await via.status()).find((s) => s.endpoint !== etcd.endpoints[cut] && !s.isLeader);
+    if (other?.memberId) await via.maintenance.moveLeader(other.memberId);
+  }
+  await etcd.partition(cut);
+}
 
 describe('partition() of a follower', () => {
   it('every watch, mirror and lock waiter it served resumes on the majority; nothing lost or repeated, also after heal()', async () => {
@@ -98,7 +115,7 @@ describe('partition() of a follower', () => {
     }
 
     const t0 = Date.now();
-    await etcd.partition(cut!);
+    await partitionFollower(cut!, writer);
     const expected = Array.from({ length: 20 }, (_, i) => `v${i}`);
     for (const [i, v] of expected.entries()) await writer.put(`ev/${i}`, v);
     await eventually(60_000, () => {
@@ -133,13 +150,16 @@ describe('partition() of a follower', () => {
     const session = await holderClient.session({ ttl });
     const lock = holderClient.newLock('lost-lock', { session });
     await lock.lock();
-    await etcd.partition(cut!);
-    const t0 = Date.now();
-    // The client gives up when its TTL passes without an acknowledged renewal: slack for scheduling only.
-    const reason = await within(ttl * 1000 + 2_000, lock.lost, 'lost');
-    console.log(`[partition] lock holder told ${Date.now() - t0} ms after partition() (TTL ${ttl} s)`);
-    expect(reason).toBeInstanceOf(LockLostError);
-    await etcd.heal();
-    await holderClient.close();
+    try {
+      await etcd.partition(cut!);
+      const t0 = Date.now();
+      // The client gives up when its TTL passes without an acknowledged renewal: slack for scheduling only.
+      const reason = await within(ttl * 1000 + 2_000, lock.lost, 'lost');
+      console.log(`[partition] lock holder told ${Date.now() - t0} ms after partition() (TTL ${ttl} s)`);
+      expect(reason).toBeInstanceOf(LockLostError);
+    } finally {
+      await etcd.heal();
+      await holderClient.close();
+    }
   });
 });
