@@ -48,12 +48,20 @@ function fetchRuntimes() {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { ...quiet, cwd: cache });
 }
 
-/** Packs etcdkit and installs the tarball into a fresh scratch project; returns the project's directory. */
-function scratchProject() {
-  const dir = mkdtempSync(join(tmpdir(), 'etcdkit-runtimes-'));
+function build() {
+  // tsup's output is shown only if it fails.
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+  } catch (err) {
+    process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw err;
+  }
+}
+
+/** Packs the built etcdkit and installs the tarball into `dir`, a fresh scratch project. */
+function installInto(dir) {
   log(`packing etcdkit and installing it into ${dir}`);
-  // Build first (tsup's output to stderr), then pack without prepack so stdout is only npm's JSON.
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] });
+  // Without prepack (the build ran above), so stdout is only npm's JSON.
   const pack = ['pack', '--json', '--ignore-scripts', '--pack-destination', dir];
   const [packed] = JSON.parse(execFileSync('npm', pack, { ...quiet, cwd: root }));
   const manifest = {
@@ -66,7 +74,6 @@ function scratchProject() {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', join(dir, packed.filename)], { ...quiet, cwd: dir });
   copyFileSync(join(root, 'test', 'runtimes', 'conformance.mjs'), join(dir, 'conformance.mjs'));
-  return dir;
 }
 
 function command(runtime) {
@@ -128,11 +135,13 @@ async function runOn(runtime, dir) {
 }
 
 if (runtimes.some((r) => r !== 'node')) fetchRuntimes();
-const dir = scratchProject();
+build();
+const dir = mkdtempSync(join(tmpdir(), 'etcdkit-runtimes-'));
 let passed = 0;
 let failed = 0;
 const times = [];
 try {
+  installInto(dir);
   for (const runtime of runtimes) {
     log(`${runtime}: ${version(runtime)}`);
     const { results, seconds } = await runOn(runtime, dir);
