@@ -4,6 +4,7 @@ import { Etcd3, type IOptions } from 'etcd3';
 import { noop, type IPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
 import { requireLeader } from './call.js';
+import { omitIpServerName } from './server-name.js';
 
 /** The fault-handling policy etcd3 runs each call to one endpoint through. */
 export type HostPolicy = (endpoint: string) => IPolicy;
@@ -50,6 +51,7 @@ export function createEtcd3(
   }
   const etcd = new Etcd3(options);
   if (tls?.insecureSkipVerify) useCredentials(etcd, insecureCredentials(config));
+  if (tls) omitIpServerName(etcd);
   if (config.auth) reauthenticateOnOldRevision(etcd);
   return etcd;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
+import { omitIpServerName } from '../core/server-name.js';
 import type { EtcdTLSFiles } from './types.js';
 
 /** Creates the `root` user and role and turns authentication on. */
@@ -20,6 +21,7 @@ export async function enableAuth(
         }
       : {}),
   });
+  if (tls) omitIpServerName(etcd);
   try {
     await etcd.role('root').create();
     await etcd.user('root').create(rootPassword);
