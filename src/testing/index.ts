@@ -57,6 +57,8 @@ function fromEnv(endpoints: string): EtcdHandle {
     addMember: unsupported('addMember'),
     partition: unsupported('partition'),
     heal: () => Promise.resolve(),
+    pause: unsupported('pause'),
+    resume: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
   return handle;
