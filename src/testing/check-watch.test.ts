@@ -92,6 +92,21 @@ describe('checkWatch: each guarantee broken on purpose', () => {
     expect(r.violations[0]).toMatchObject({ index: 1, revision: 5 });
   });
 
+  it('checks only the guarantees asked for', () => {
+    // Leaders seen by an observer: one skipped (not reliable), none twice, in order.
+    const deliveries = [ev(2, '/a/1'), ev(6, '/a/2')];
+    const all = checkWatch({ prefix: '/a/', startRevision: 1, deliveries }, history);
+    expect(all.violations.map((v) => v.guarantee)).toContain('reliable');
+    const some = checkWatch({ prefix: '/a/', startRevision: 1, deliveries }, history, {
+      guarantees: ['ordered', 'unique'],
+    });
+    expect(some.ok).toBe(true);
+    const twice = checkWatch({ prefix: '/a/', deliveries: [ev(6, '/a/2'), ev(6, '/a/2')] }, history, {
+      guarantees: ['ordered', 'unique'],
+    });
+    expect(twice.violations.map((v) => v.guarantee)).toEqual(['unique']);
+  });
+
   it('refuses a watcher described by neither a key nor a prefix', () => {
     expect(() => checkWatch({ deliveries: [] }, history)).toThrow(/key/);
   });

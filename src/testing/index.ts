@@ -32,6 +32,7 @@ export {
 export {
   type CheckedEvent,
   type CheckedProgress,
+  type CheckWatchOptions,
   checkWatch,
   type ReceivedWatch,
   type WatchCheckResult,

@@ -135,3 +135,41 @@ export function leaseWatchdog(
     return problems;
   })();
 }
+
+/** Two candidates take turns leading an election: campaign, lead a moment, resign. */
+export async function electionWorkers(clients: Client[], name: string, stop: AbortSignal): Promise<number> {
+  let terms = 0;
+  await Promise.all(
+    clients.map(async (client, i) => {
+      while (!stop.aborted) {
+        const election = client.election(name, { ttl: 2 });
+        try {
+          await election.campaign(`c${i}-${terms}`, { signal: stop, timeoutMs: 10_000 });
+          terms++;
+          await sleep(150);
+          await election.resign();
+        } catch {
+          await sleep(50);
+        } finally {
+          await election.close().catch(() => undefined);
+        }
+      }
+    }),
+  );
+  return terms;
+}
+
+/** Records the leaders an observer reports, as events (an observer reports leaders only, and may skip one). */
+export function observeLeaders(client: Client, name: string, stop: AbortSignal): CheckedEvent[] {
+  const seen: CheckedEvent[] = [];
+  void (async () => {
+    try {
+      for await (const kv of client.election(name).observe({ signal: stop })) {
+        seen.push({ type: 'put', key: kv.key, modRevision: kv.modRevision });
+      }
+    } catch {
+      // Judged by what it reported.
+    }
+  })();
+  return seen;
+}

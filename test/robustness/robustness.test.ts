@@ -9,7 +9,15 @@ import {
   startEtcd,
   startFaultProxy,
 } from '../../src/testing/index.js';
-import { fencingViolations, leaseWatchdog, lockWorkers, record, truth } from './observers.js';
+import {
+  electionWorkers,
+  fencingViolations,
+  leaseWatchdog,
+  lockWorkers,
+  observeLeaders,
+  record,
+  truth,
+} from './observers.js';
 import { type ClientFigures, KEYS, runClient, seeded } from './workload.js';
 
 // etcd's robustness method, applied to etcdkit: a 3-member cluster, a fault in
@@ -102,6 +110,9 @@ async function run(name: string, scenario: Scenario): Promise<void> {
       runs.push(runClient(client, prefix, `c${i}`, seeded(SEED + i), stop.signal, history));
     }
     const locks = lockWorkers([await connect(), await connect()], '/rb/lock', '/rb/guard', stop.signal);
+    const observing = new AbortController();
+    const leaders = observeLeaders(observer, '/rb/election', observing.signal);
+    const terms = electionWorkers([await connect(), await connect()], '/rb/election', stop.signal);
 
     await sleep(1500);
     await scenario.inject(etcd, member, proxies);
@@ -111,6 +122,8 @@ async function run(name: string, scenario: Scenario): Promise<void> {
     stop.abort();
     const figures = await Promise.all(runs);
     const lockFigures = await locks;
+    const electionTerms = await terms;
+    observing.abort();
 
     // A last write that every watcher sees (k0 is under the prefix): each has caught up once it delivered it.
     const final = (await observer.put(`${prefix}k0`, 'end', { timeoutMs: 20_000 })).revision;
@@ -134,6 +147,16 @@ async function run(name: string, scenario: Scenario): Promise<void> {
         result: checkWatch({ key: `${prefix}${key}`, startRevision: start, deliveries }, events),
       });
     }
+    // An election observer reports leaders only (it may skip one that came and went): ordered, unique, and real.
+    const electionEvents = await truth(etcd.endpoints, '/rb/election/', start, final);
+    watches.push({
+      kind: 'election observer',
+      result: checkWatch({ prefix: '/rb/election/', deliveries: leaders }, electionEvents, {
+        guarantees: ['ordered', 'unique'],
+      }),
+    });
+    const real = new Set(electionEvents.filter((e) => e.type === 'put').map((e) => `${e.modRevision}:${e.key}`));
+    const invented = leaders.filter((l) => !real.has(`${l.modRevision}:${l.key}`));
     await mirror.waitForRevision(final, { signal: AbortSignal.timeout(30_000) });
     const read = await observer.listWithValues(prefix);
     const mirrored = new Map([...mirror.entries()].map(([k, v]) => [k, v.value.toString()]));
@@ -147,8 +170,9 @@ async function run(name: string, scenario: Scenario): Promise<void> {
     const checked = watches.reduce((n, w) => n + w.result.checked.events, 0);
     process.stdout.write(
       `robustness [${name}] seed=${SEED}: ${ops} operations, ${ambiguous} ambiguous, ${failed} failed; ` +
-        `${kv.verdict}; ${events.length} events, ${checked} checked over ${watches.length} watchers (shared, own stream, one key, history of each key) and a mirror; ` +
+        `${kv.verdict}; ${events.length} events, ${checked} checked over ${watches.length} watchers (shared, own stream, one key, history of each key, an election observer) and a mirror; ` +
         `${lockFigures.holds} lock holds (${lockFigures.lost} lost), ${guard.length} fenced writes; ` +
+        `${electionTerms} election terms, ${leaders.length} leaders observed; ` +
         `lease on the faulted member: ${lease.state}; replies dropped: ${proxies.reduce((n, p) => n + p.droppedReplies, 0)}\n`,
     );
 
@@ -160,6 +184,8 @@ async function run(name: string, scenario: Scenario): Promise<void> {
     expect(Object.fromEntries(mirrored)).toEqual(Object.fromEntries([...read].map(([k, v]) => [k, v.toString()])));
     expect(lockFigures.holds).toBeGreaterThan(1);
     expect(fencing).toEqual([]);
+    expect(leaders.length).toBeGreaterThan(1);
+    expect(invented).toEqual([]);
     expect(leases).toEqual([]);
   } finally {
     stop.abort();
