@@ -109,7 +109,9 @@ async function run(name: string, scenario: Scenario): Promise<void> {
       const client = await connect();
       runs.push(runClient(client, prefix, `c${i}`, seeded(SEED + i), stop.signal, history));
     }
-    const locks = lockWorkers([await connect(), await connect()], '/rb/lock', '/rb/guard', stop.signal);
+    // One lock worker reaches only the faulted member: its session expires under the fault while the other takes over.
+    const faulted = config.withEndpoints(endpoints[member] as string);
+    const locks = lockWorkers([await connect(faulted), await connect()], '/rb/lock', '/rb/guard', stop.signal);
     const observing = new AbortController();
     const leaders = observeLeaders(observer, '/rb/election', observing.signal);
     const terms = electionWorkers([await connect(), await connect()], '/rb/election', stop.signal);
