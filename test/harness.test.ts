@@ -23,6 +23,26 @@ describe('startEtcd', () => {
     await expect(etcd.partition(0)).rejects.toThrow(/more than one member/);
   });
 
+  it('pause freezes a member without closing its connections; resume lets it answer again; stop ends a paused member', async () => {
+    const etcd = await startEtcd({ isolated: true });
+    try {
+      const config = Config.defaults()
+        .withEndpoints(...etcd.endpoints)
+        .withRetry({ maxAttempts: 1 });
+      await using client = await Client.connect(config);
+      await client.put('/paused', 'before');
+      await etcd.pause(0);
+      await expect(client.get('/paused', { timeoutMs: 500 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+      await etcd.resume();
+      expect(await client.getString('/paused')).toBe('before');
+      await expect(etcd.pause(7)).rejects.toThrow(/no member 7/);
+      await etcd.pause();
+    } finally {
+      // A paused member must still stop (SIGTERM is held until SIGCONT).
+      await etcd.stop();
+    }
+  });
+
   it('starts a 3-member cluster that elects a new leader when the leader is killed', async () => {
     await using etcd = await startEtcd({ members: 3 });
     expect(etcd.endpoints).toHaveLength(3);

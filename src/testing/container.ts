@@ -71,6 +71,8 @@ export async function startContainer(options: StartEtcdOptions): Promise<EtcdHan
     addMember: () => Promise.reject(new Error('addMember needs a local etcd binary (ETCDKIT_HARNESS=binary)')),
     partition: () => Promise.reject(new Error('partition needs a local cluster of more than one member')),
     heal: () => Promise.resolve(),
+    pause: () => Promise.reject(new Error('pause needs a local etcd binary (ETCDKIT_HARNESS=binary)')),
+    resume: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   return handle;

@@ -18,6 +18,27 @@ import type { EtcdHandle, StartEtcdOptions } from './types.js';
 
 export type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdSource, EtcdTLSFiles, StartEtcdOptions } from './types.js';
 export { findEtcdBinary } from './local.js';
+export { type Fault, type FaultProxy, type FaultProxyOptions, startFaultProxy } from './fault-proxy.js';
+export {
+  type CheckLinearizableOptions,
+  checkLinearizable,
+  type HistoryOperation,
+  type KvCompare,
+  type KvOperation,
+  type KvResult,
+  type KvStep,
+  type LinearizabilityResult,
+} from './linearizable.js';
+export {
+  type CheckedEvent,
+  type CheckedProgress,
+  type CheckWatchOptions,
+  checkWatch,
+  type ReceivedWatch,
+  type WatchCheckResult,
+  type WatchGuarantee,
+  type WatchViolation,
+} from './check-watch.js';
 
 function fromEnv(endpoints: string): EtcdHandle {
   const list = endpoints
@@ -37,6 +58,8 @@ function fromEnv(endpoints: string): EtcdHandle {
     addMember: unsupported('addMember'),
     partition: unsupported('partition'),
     heal: () => Promise.resolve(),
+    pause: unsupported('pause'),
+    resume: () => Promise.resolve(),
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
   return handle;

@@ -57,6 +57,8 @@ function alive(member: Member): boolean {
 async function halt(member: Member, graceMs: number): Promise<void> {
   const child = member.process;
   if (!child || !alive(member)) return;
+  // A paused member would not act on SIGTERM until continued.
+  child.kill('SIGCONT');
   child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await member.exited;
@@ -130,7 +132,12 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
         () => members.map((m) => m.process?.pid),
       )
     : undefined;
-  const pick = (member?: number) => (member === undefined ? members : [members[member]!]);
+  const pick = (member?: number): Member[] => {
+    if (member === undefined) return members;
+    const m = Number.isInteger(member) ? members[member] : undefined;
+    if (!m) throw new Error(`no member ${member} (the cluster has ${members.length})`);
+    return [m];
+  };
   let stopped: Promise<void> | undefined;
   const endpoints = members.map((m) => m.endpoint);
   const listed: EtcdMember[] = members.map(({ name, endpoint }) => ({ name, endpoint }));
@@ -186,6 +193,12 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
       net.partition(member);
     },
     heal: async () => net?.heal(),
+    pause: async (member) => {
+      for (const m of pick(member)) if (alive(m)) m.process?.kill('SIGSTOP');
+    },
+    resume: async (member) => {
+      for (const m of pick(member)) if (alive(m)) m.process?.kill('SIGCONT');
+    },
     [Symbol.asyncDispose]: () => handle.stop(),
   };
   try {

@@ -96,4 +96,18 @@ export interface EtcdHandle extends AsyncDisposable {
   partition(member: number): Promise<void>;
   /** Ends every partition made with {@link EtcdHandle.partition}; members reconnect by themselves. */
   heal(): Promise<void>;
+  /**
+   * Freezes one member (by index), or every member when none is given, with
+   * SIGSTOP: its process keeps its sockets open but answers nothing, as a
+   * member stalled by a long GC pause, a full disk or an overloaded host does
+   * (clients see no reset, only silence). Local binary only; others reject.
+   * @example
+   * ```ts
+   * await etcd.pause(leader); // the others elect a new leader after the election timeout
+   * await etcd.resume(leader);
+   * ```
+   */
+  pause(member?: number): Promise<void>;
+  /** Lets paused members run again (SIGCONT). Idempotent. */
+  resume(member?: number): Promise<void>;
 }
