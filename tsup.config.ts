@@ -1,25 +1,28 @@
 import { defineConfig } from 'tsup';
 
+const library = {
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'opentelemetry/index': 'src/opentelemetry/index.ts',
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'cli/main': 'src/cli/main.ts',
-    'opentelemetry/index': 'src/opentelemetry/index.ts',
-  },
+  entry: { ...library, 'cli/main': 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
-  // The CLI is a program, not an API: no declarations for it.
-  dts: {
-    entry: {
-      index: 'src/index.ts',
-      'testing/index': 'src/testing/index.ts',
-      'opentelemetry/index': 'src/opentelemetry/index.ts',
-    },
+  // The CLI is a program, not an API: no declarations for it, and only the ESM build that `bin` runs
+  // (a CommonJS copy would be shipped and never used).
+  dts: { entry: library },
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.entryPoints = library;
   },
-  sourcemap: true,
+  // No source maps: they were more than half of the package and pointed at src/, which is not shipped.
+  sourcemap: false,
   clean: true,
   target: 'node20',
   platform: 'node',
   splitting: true,
+  // Keeps class names (`KeyNotFoundError`, `Client`) as written: without it the CommonJS build's
+  // class-field transform names every class `_classN`, and esbuild names some ESM classes `_Client`.
+  keepNames: true,
   external: ['etcd3', 'cockatiel', 'testcontainers', '@opentelemetry/api'],
 });

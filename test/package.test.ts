@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -44,6 +44,53 @@ describe('package build', () => {
       (f) => /\.(c?js)$/.test(f) && !f.startsWith('opentelemetry'),
     );
     for (const file of files) expect(await readFile(join(out, file), 'utf8'), file).not.toContain('@opentelemetry/api');
+  });
+
+  it('keeps every exported class its own name, in the ESM and the CommonJS build', async () => {
+    // Lists [export, fn.name] for every exported class (and the constructor name of a thrown error).
+    const names = (file: string, load: string) =>
+      run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module';
+         const m = ${load}(${JSON.stringify(file)});
+         const out = Object.entries(await m).filter(([k, v]) => typeof v === 'function' && /^[A-Z]/.test(k))
+           .map(([k, v]) => [k, v.name]);
+         if (m.KeyNotFoundError) out.push(['KeyNotFoundError', new m.KeyNotFoundError('/k').constructor.name]);
+         console.log(JSON.stringify(out));`,
+      ]).then(({ stdout }) => JSON.parse(stdout) as [string, string][]);
+    for (const entry of ['index', join('testing', 'index'), join('opentelemetry', 'index')]) {
+      const esm = await names(join(out, `${entry}.js`), 'await import');
+      const cjs = await names(join(out, `${entry}.cjs`), 'createRequire(import.meta.url)');
+      for (const [exported, name] of [...esm, ...cjs]) expect(name, entry).toBe(exported);
+      if (entry === 'index') expect(esm.length).toBeGreaterThan(30);
+    }
+  });
+
+  it('ships no source maps and no CommonJS copy of the CLI', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = await readdir(out, { recursive: true });
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files).toContain(join('cli', 'main.js'));
+    expect(files).not.toContain(join('cli', 'main.cjs'));
+  });
+
+  it('names its repository, and ships every file its README and guides link to', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\//);
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs.url).toMatch(/^https:\/\//);
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { timeout: 60_000 });
+    const shipped = new Set<string>(JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path));
+    const pages = [...shipped].filter((f) => f.endsWith('.md'));
+    expect(pages).toContain('docs/getting-started.md');
+    for (const page of pages) {
+      const text = await readFile(page, 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (target === undefined || /^[a-z]+:/.test(target)) continue;
+        expect(shipped.has(posix.join(posix.dirname(page), target)), `${page} -> ${target}`).toBe(true);
+      }
+    }
   });
 
   it("declares its types without etcd3's or gRPC's", async () => {
