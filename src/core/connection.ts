@@ -1,8 +1,9 @@
+import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { ChannelCredentials, type CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
 import { Etcd3, type IOptions } from 'etcd3';
 import { noop, type IPolicy } from 'cockatiel';
-import type { Config } from '../config/index.js';
+import type { Config, ResolvedTLS } from '../config/index.js';
 import { requireLeader } from './call.js';
 
 /** The fault-handling policy etcd3 runs each call to one endpoint through. */
@@ -44,12 +45,8 @@ export function createEtcd3(
       'grpc.max_reconnect_backoff_ms': 2_000,
     },
   };
-  if (tls && !tls.insecureSkipVerify) {
-    // grpc-js falls back to the system roots when no CA is given.
-    options.credentials = { rootCertificate: tls.ca as Buffer, privateKey: tls.cert && tls.key, certChain: tls.cert };
-  }
   const etcd = new Etcd3(options);
-  if (tls?.insecureSkipVerify) useCredentials(etcd, insecureCredentials(config));
+  if (config.secure) useCredentials(etcd, tlsCredentials(tls));
   if (config.auth) reauthenticateOnOldRevision(etcd);
   return etcd;
 }
@@ -103,13 +100,45 @@ function streamOptions(context: { isStream: boolean }): GrpcCallOptions {
   return context.isStream ? { interceptors: [requireLeader] } : {};
 }
 
-function insecureCredentials(config: Config): ChannelCredentials {
-  const tls = config.tls!;
+/**
+ * The credentials of every TLS connection: the configured CA (else the
+ * system's trusted CAs) and client certificate, or no verification at all
+ * when `insecureSkipVerify` is set.
+ */
+function tlsCredentials(tls: ResolvedTLS | undefined): ChannelCredentials {
+  if (!tls?.insecureSkipVerify) {
+    return withoutIpServerName(ChannelCredentials.createSsl(tls?.ca ?? null, tls?.key ?? null, tls?.cert ?? null));
+  }
   const context = createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
-  return ChannelCredentials.createFromSecureContext(context, {
-    rejectUnauthorized: false,
-    checkServerIdentity: () => undefined,
-  });
+  return withoutIpServerName(
+    ChannelCredentials.createFromSecureContext(context, {
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    }),
+  );
+}
+
+/**
+ * grpc-js sets the TLS server name (SNI) to the endpoint's host even when it
+ * is an IP address, which RFC 6066 forbids and Node answers with a DEP0123
+ * warning on stderr. Without it, Node still checks the certificate against the
+ * IP (tls.connect's `host`), so only the forbidden SNI is dropped.
+ */
+function withoutIpServerName(credentials: ChannelCredentials): ChannelCredentials {
+  const internal = credentials as unknown as SecureConnectorFactory;
+  const create = internal._createSecureConnector.bind(credentials);
+  internal._createSecureConnector = (...args) => {
+    const connector = create(...args);
+    const name = connector.connectionOptions?.servername;
+    if (typeof name === 'string' && isIP(name) !== 0) delete connector.connectionOptions?.servername;
+    return connector;
+  };
+  return credentials;
+}
+
+// grpc-js internals (channel-credentials.ts): the factory of each channel's TLS connector and its tls.connect options.
+interface SecureConnectorFactory {
+  _createSecureConnector(...args: unknown[]): { connectionOptions?: { servername?: string } };
 }
 
 interface PoolHost {
@@ -128,9 +157,9 @@ interface PoolInternals {
   };
 }
 
-// etcd3 has no option for unverified TLS; its hosts create their gRPC
-// channels lazily from these fields, so setting them before the first call
-// is enough.
+// etcd3 takes no credentials object of its own (none for unverified TLS, none
+// without the IP server-name fix); its hosts create their gRPC channels lazily
+// from these fields, so setting them before the first call is enough.
 function useCredentials(etcd: Etcd3, credentials: ChannelCredentials): void {
   const { pool } = etcd as unknown as PoolInternals;
   for (const host of pool.hosts) host.channelCredentials = credentials;
