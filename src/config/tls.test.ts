@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCerts } from '../testing/certs.js';
 import { ConfigError } from '../errors/index.js';
 import { Config } from './config.js';
 
@@ -12,26 +12,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pemKey = () =>
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-
-/** A self-signed certificate and its key, as PEM text. */
-function certAndKey(name: string): { cert: string; key: string } {
-  const [cert, key] = [join(dir, `${name}.crt`), join(dir, `${name}.key`)];
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat([
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-subj',
-      `/CN=${name}`,
-      '-days',
-      '1',
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { cert: execFileSync('cat', [cert]).toString(), key: execFileSync('cat', [key]).toString() };
-}
 
 function refusal(fn: () => unknown): ConfigError {
   try {
@@ -56,9 +36,17 @@ function leaks(text: string, secret: string): boolean {
   return false;
 }
 
-describe('TLS material in error messages', () => {
-  const { cert } = certAndKey('client');
+// Two certificates with their keys (the test CA's client and server pairs), as PEM text.
+let cert = '';
+let other = { cert: '', key: '' };
+beforeAll(async () => {
+  const files = await generateCerts(dir);
+  const read = (file: string) => readFileSync(file, 'utf8');
+  cert = read(files.clientCert);
+  other = { cert: read(files.serverCert), key: read(files.serverKey) };
+});
 
+describe('TLS material in error messages', () => {
   it.each([
     ['base64 of a PEM key', () => Buffer.from(pemKey()).toString('base64')],
     ['a PEM key without its armour', () => pemKey().replace(/-----[A-Z ]+-----/g, '')],
@@ -83,8 +71,8 @@ describe('TLS material in error messages', () => {
   });
 
   it('names a missing file when the value plausibly is a path, without repeating Node’s message', () => {
-    const err = refusal(() => Config.defaults().withTLS({ cert, key: join(dir, 'client-key.pem') }));
-    expect(err.message).toContain(`cannot read file "${join(dir, 'client-key.pem')}" (no such file)`);
+    const err = refusal(() => Config.defaults().withTLS({ cert, key: join(dir, 'missing-key.pem') }));
+    expect(err.message).toContain(`cannot read file "${join(dir, 'missing-key.pem')}" (no such file)`);
     expect(err.message).not.toContain('ENOENT');
     const ca = refusal(() => Config.defaults().withTLS({ ca: 'x'.repeat(3000) }));
     expect(ca.field).toBe('tls.ca');
@@ -92,7 +80,6 @@ describe('TLS material in error messages', () => {
   });
 
   it('refuses a key that is not the certificate’s, naming both fields', () => {
-    const other = certAndKey('other');
     const err = refusal(() => Config.defaults().withTLS({ cert, key: other.key }));
     expect(err.field).toBe('tls.key');
     expect(err.message).toContain("does not match 'tls.cert'");
