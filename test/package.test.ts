@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints } from './helpers.js';
 
 const run = promisify(execFile);
 let out: string;
@@ -99,4 +101,64 @@ describe('package build', () => {
       expect(dts).not.toMatch(/from ['"](etcd3|@grpc\/grpc-js)['"]/);
     }
   });
+});
+
+// The recipes of docs/bundling.md, with esbuild (which tsup brings), run against real etcd.
+describe('bundled with esbuild', () => {
+  // No top-level await: esbuild's CommonJS output cannot hold one.
+  const program = `
+    import { Client, Config, KeyNotFoundError } from 'etcdkit';
+    const key = '/test/bundle-' + process.pid;
+    (async () => {
+      const client = await Client.connect(Config.defaults().withEndpoints(process.argv[2]));
+      await client.put(key, 'bundled');
+      console.log(await client.getString(key), new KeyNotFoundError(key).name);
+      await client.delete(key);
+      await client.close();
+    })();
+  `;
+  const esbuild = async (dir: string, args: string[]) => {
+    await writeFile(join(dir, 'app.mjs'), program);
+    // The alias stands for the installed package: this build of it.
+    const alias = `--alias:etcdkit=${join(out, 'index.js')}`;
+    await run('npx', ['--no-install', 'esbuild', join(dir, 'app.mjs'), '--bundle', '--platform=node', alias, ...args], {
+      timeout: 60_000,
+    });
+  };
+  const runs = async (file: string) => {
+    const { stdout } = await run(process.execPath, [file, endpoints()[0]!], { cwd: tmpdir(), timeout: 60_000 });
+    expect(stdout.trim()).toBe('bundled KeyNotFoundError');
+  };
+
+  it('with etcd3 and @grpc/grpc-js external (ESM and CommonJS output), beside node_modules', async () => {
+    const dir = await mkdtemp(join(process.cwd(), '.tmp', 'bundle-'));
+    try {
+      const external = ['--external:etcd3', '--external:@grpc/grpc-js'];
+      await esbuild(dir, [...external, '--format=esm', `--outfile=${join(dir, 'app.bundle.mjs')}`]);
+      await runs(join(dir, 'app.bundle.mjs'));
+      await esbuild(dir, [...external, '--format=cjs', '--target=node20', `--outfile=${join(dir, 'app.bundle.cjs')}`]);
+      await runs(join(dir, 'app.bundle.cjs'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('as one self-contained ESM file, with etcd3’s .proto files copied beside it, far from node_modules', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'etcdkit-bundle-'));
+    try {
+      const banner =
+        "import { createRequire } from 'node:module'; import { fileURLToPath } from 'node:url'; " +
+        "import { dirname } from 'node:path'; const require = createRequire(import.meta.url); " +
+        'const __filename = fileURLToPath(import.meta.url); const __dirname = dirname(__filename);';
+      await mkdir(join(dir, 'dist'));
+      // Without the banner, the CommonJS modules inside (etcd3, grpc-js) cannot require Node's built-ins.
+      await esbuild(dir, ['--format=esm', `--outfile=${join(dir, 'plain.mjs')}`]);
+      await expect(runs(join(dir, 'plain.mjs'))).rejects.toThrow(/Dynamic require of "\w+" is not supported/);
+      await esbuild(dir, ['--format=esm', `--banner:js=${banner}`, `--outfile=${join(dir, 'dist', 'app.mjs')}`]);
+      await cp(join('node_modules', 'etcd3', 'proto'), join(dir, 'proto'), { recursive: true });
+      await runs(join(dir, 'dist', 'app.mjs'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
