@@ -2,7 +2,7 @@ import { Config } from './config/index.js';
 import type { Value } from './codec/index.js';
 import type { CallOptions } from './core/call.js';
 import type { Core } from './core/core.js';
-import { ConfigError, ValidationError } from './errors/index.js';
+import { ConfigError, namingKeys, ValidationError } from './errors/index.js';
 import type { AuthAdmin, ClusterAdmin, EndpointStatus, Health, Maintenance, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
@@ -142,7 +142,10 @@ export class Client implements AsyncDisposable {
     try {
       return JSON.parse(text) as T;
     } catch (cause) {
-      throw new ValidationError(`value of '${key}' is not valid JSON: ${(cause as Error).message}`, { cause });
+      throw namingKeys(
+        new ValidationError(`value of '${key}' is not valid JSON: ${(cause as Error).message}`, { cause }),
+        key,
+      );
     }
   }
 

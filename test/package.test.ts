@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints } from './helpers.js';
 
 const run = promisify(execFile);
 let out: string;
@@ -46,10 +48,117 @@ describe('package build', () => {
     for (const file of files) expect(await readFile(join(out, file), 'utf8'), file).not.toContain('@opentelemetry/api');
   });
 
+  it('keeps every exported class its own name, in the ESM and the CommonJS build', async () => {
+    // Lists [export, fn.name] for every exported class (and the constructor name of a thrown error).
+    const names = (file: string, load: string) =>
+      run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module';
+         const m = ${load}(${JSON.stringify(file)});
+         const out = Object.entries(await m).filter(([k, v]) => typeof v === 'function' && /^[A-Z]/.test(k))
+           .map(([k, v]) => [k, v.name]);
+         if (m.KeyNotFoundError) out.push(['KeyNotFoundError', new m.KeyNotFoundError('/k').constructor.name]);
+         console.log(JSON.stringify(out));`,
+      ]).then(({ stdout }) => JSON.parse(stdout) as [string, string][]);
+    for (const entry of ['index', join('testing', 'index'), join('opentelemetry', 'index')]) {
+      const esm = await names(join(out, `${entry}.js`), 'await import');
+      const cjs = await names(join(out, `${entry}.cjs`), 'createRequire(import.meta.url)');
+      for (const [exported, name] of [...esm, ...cjs]) expect(name, entry).toBe(exported);
+      if (entry === 'index') expect(esm.length).toBeGreaterThan(30);
+    }
+  });
+
+  it('ships no source maps and no CommonJS copy of the CLI', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = await readdir(out, { recursive: true });
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files).toContain(join('cli', 'main.js'));
+    expect(files).not.toContain(join('cli', 'main.cjs'));
+  });
+
+  it('names its repository, and ships every file its README and guides link to', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\//);
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs.url).toMatch(/^https:\/\//);
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { timeout: 60_000 });
+    const shipped = new Set<string>(JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path));
+    const pages = [...shipped].filter((f) => f.endsWith('.md'));
+    expect(pages).toContain('docs/getting-started.md');
+    for (const page of pages) {
+      const text = await readFile(page, 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (target === undefined || /^[a-z]+:/.test(target)) continue;
+        expect(shipped.has(posix.join(posix.dirname(page), target)), `${page} -> ${target}`).toBe(true);
+      }
+    }
+  });
+
   it("declares its types without etcd3's or gRPC's", async () => {
     for (const file of ['index.d.ts', 'index.d.cts', join('testing', 'index.d.ts')]) {
       const dts = await readFile(join(out, file), 'utf8');
       expect(dts).not.toMatch(/from ['"](etcd3|@grpc\/grpc-js)['"]/);
     }
   });
+});
+
+// The recipes of docs/bundling.md, with esbuild (which tsup brings), run against real etcd.
+describe('bundled with esbuild', () => {
+  // No top-level await: esbuild's CommonJS output cannot hold one.
+  const program = `
+    import { Client, Config, KeyNotFoundError } from 'etcdkit';
+    const key = '/test/bundle-' + process.pid;
+    (async () => {
+      const client = await Client.connect(Config.defaults().withEndpoints(process.argv[2]));
+      await client.put(key, 'bundled');
+      console.log(await client.getString(key), new KeyNotFoundError(key).name);
+      await client.delete(key);
+      await client.close();
+    })();
+  `;
+  const esbuild = async (dir: string, args: string[]) => {
+    await writeFile(join(dir, 'app.mjs'), program);
+    // The alias stands for the installed package: this build of it.
+    const alias = `--alias:etcdkit=${join(out, 'index.js')}`;
+    await run('npx', ['--no-install', 'esbuild', join(dir, 'app.mjs'), '--bundle', '--platform=node', alias, ...args], {
+      timeout: 60_000,
+    });
+  };
+  const runs = async (file: string) => {
+    const { stdout } = await run(process.execPath, [file, endpoints()[0]!], { cwd: tmpdir(), timeout: 60_000 });
+    expect(stdout.trim()).toBe('bundled KeyNotFoundError');
+  };
+
+  it('with etcd3 and @grpc/grpc-js external (ESM and CommonJS output), beside node_modules', async () => {
+    const dir = await mkdtemp(join(process.cwd(), '.tmp', 'bundle-'));
+    try {
+      const external = ['--external:etcd3', '--external:@grpc/grpc-js'];
+      await esbuild(dir, [...external, '--format=esm', `--outfile=${join(dir, 'app.bundle.mjs')}`]);
+      await runs(join(dir, 'app.bundle.mjs'));
+      await esbuild(dir, [...external, '--format=cjs', '--target=node20', `--outfile=${join(dir, 'app.bundle.cjs')}`]);
+      await runs(join(dir, 'app.bundle.cjs'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('as one self-contained ESM file, with etcd3’s .proto files copied beside it, far from node_modules', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'etcdkit-bundle-'));
+    try {
+      const banner =
+        "import { createRequire } from 'node:module'; import { fileURLToPath } from 'node:url'; " +
+        "import { dirname } from 'node:path'; const require = createRequire(import.meta.url); " +
+        'const __filename = fileURLToPath(import.meta.url); const __dirname = dirname(__filename);';
+      await mkdir(join(dir, 'dist'));
+      // Without the banner, the CommonJS modules inside (etcd3, grpc-js) cannot require Node's built-ins.
+      await esbuild(dir, ['--format=esm', `--outfile=${join(dir, 'plain.mjs')}`]);
+      await expect(runs(join(dir, 'plain.mjs'))).rejects.toThrow(/Dynamic require of "\w+" is not supported/);
+      await esbuild(dir, ['--format=esm', `--banner:js=${banner}`, `--outfile=${join(dir, 'dist', 'app.mjs')}`]);
+      await cp(join('node_modules', 'etcd3', 'proto'), join(dir, 'proto'), { recursive: true });
+      await runs(join(dir, 'dist', 'app.mjs'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,7 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Etcd3 } from 'etcd3';
 import { AuthError, Client, Config, ConnectionError, PermissionDeniedError } from '../src/index.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
+import { runTs } from './process.js';
 
 describe('authentication', () => {
   let etcd: EtcdHandle;
@@ -86,6 +89,81 @@ describe('TLS and mutual TLS', () => {
     await expect(Client.connect(config().withTLS({ cert, key }))).rejects.toBeInstanceOf(ConnectionError);
     await using client = await Client.connect(config().withTLS({ cert, key, insecureSkipVerify: true }));
     expect(await client.exists('/tls/x')).toBe(true);
+  });
+});
+
+describe('TLS endpoints as reported and dialled', () => {
+  let etcd: EtcdHandle;
+  beforeAll(async () => {
+    etcd = await startEtcd({ tls: true, clientCertAuth: true });
+  });
+  afterAll(() => etcd.stop());
+  const hostPort = () => etcd.endpoints[0]!.replace(/^https:\/\//, '');
+
+  it('reports host:port endpoints as https:// in config, toJSON and status()', async () => {
+    const { ca, cert, key } = etcd.tls!;
+    const config = Config.defaults().withEndpoints(hostPort()).withTLS({ ca, cert, key });
+    expect(config.endpoints).toEqual([`https://${hostPort()}`]);
+    expect(config.toJSON().endpoints).toEqual([`https://${hostPort()}`]);
+    await using client = await Client.connect(config);
+    expect((await client.status())[0]!.endpoint).toBe(`https://${hostPort()}`);
+    expect(() => config.withEndpoints(`http://${hostPort()}`)).toThrow(/TLS is configured/);
+  });
+
+  it('the CLI shows https:// and Node prints no DEP0123 (server name set to an IP) on stderr', async () => {
+    const { ca, cert, key } = etcd.tls!;
+    const res = await runTs('src/cli/main.ts', [
+      'status',
+      '--endpoints',
+      hostPort(),
+      '--cacert',
+      ca,
+      '--cert',
+      cert,
+      '--key',
+      key,
+    ]);
+    expect(res.stderr).not.toContain('DEP0123');
+    expect(res.stderr).not.toContain('DeprecationWarning');
+    expect(res.stdout).toContain(`https://${hostPort()}`);
+    expect(res.stdout).not.toContain('http://');
+    expect(res.code).toBe(0);
+  });
+
+  it('a key that is not the certificate’s is a ConfigError naming the fields, not an OpenSSL error', () => {
+    const { ca, cert } = etcd.tls!;
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    const err = (() => {
+      try {
+        return Config.defaults().withTLS({ ca, cert, key: other });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toMatchObject({ code: 'CONFIG_INVALID', field: 'tls.key' });
+    expect((err as Error).message).toContain("does not match 'tls.cert'");
+  });
+
+  it('the CLI never prints a private key given to --key or ETCD_KEY that is not PEM, even with --verbose', async () => {
+    const { cert } = etcd.tls!;
+    const secret = readFileSync(etcd.tls!.key).toString('base64');
+    for (const [args, env] of [
+      [['--key', secret], {}],
+      [[], { ETCD_KEY: secret }],
+    ] as const) {
+      const res = await runTs(
+        'src/cli/main.ts',
+        ['status', '--verbose', '--endpoints', hostPort(), '--cert', cert, ...args],
+        { ...env, ETCD_CERT: cert },
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain("'tls.key'");
+      expect(res.stderr + res.stdout).not.toContain(secret.slice(40, 80));
+      expect(res.stderr.length).toBeLessThan(400);
+    }
   });
 });
 

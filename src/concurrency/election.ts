@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { headerRevision, revision } from '../core/ids.js';
 import type { Value } from '../codec/index.js';
-import { ClosedError, LockLostError } from '../errors/index.js';
+import { ClosedError, LockLostError, namingKeys } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { encodePut } from '../kv/write.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
@@ -62,7 +62,7 @@ export class Election extends LockHandle {
    */
   async proclaim(value: Value, options: CallOptions = {}): Promise<void> {
     const hold = this.holding;
-    if (!hold) throw new LockLostError(`election '${this.name}': not the leader`);
+    if (!hold) throw namingKeys(new LockLostError(`election '${this.name}': not the leader`), this.name);
     const put = encodePut(this.core, hold.key, value);
     const res = await writeTxn(
       this.core,
@@ -74,7 +74,8 @@ export class Election extends LockHandle {
       },
       options,
     );
-    if (!res.succeeded) throw new LockLostError(`election '${this.name}': leadership lost (its key is gone)`);
+    if (!res.succeeded)
+      throw namingKeys(new LockLostError(`election '${this.name}': leadership lost (its key is gone)`), this.name);
   }
 
   /** Gives up leadership (or the candidacy) so another candidate can lead; same as {@link LockHandle.unlock}. */

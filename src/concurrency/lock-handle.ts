@@ -1,6 +1,6 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { ClosedError, LockLostError, type EtcdKitError } from '../errors/index.js';
+import { ClosedError, LockLostError, namingKeys, type EtcdKitError } from '../errors/index.js';
 import { Emitter } from '../events/index.js';
 import { LossSignal, type LossListener } from '../lease/index.js';
 import type { Comparison } from '../txn/compare.js';
@@ -75,7 +75,12 @@ export abstract class LockHandle implements AsyncDisposable {
    */
   isOwner(): Comparison {
     const last = this.#last;
-    if (!last) throw new LockLostError(`'${this.name}' was never locked through this handle: no fencing token yet`);
+    if (!last) {
+      throw namingKeys(
+        new LockLostError(`'${this.name}' was never locked through this handle: no fencing token yet`),
+        this.name,
+      );
+    }
     return { key: last.key, target: 'createRevision', op: '==', operand: last.rev };
   }
 
@@ -130,7 +135,7 @@ export abstract class LockHandle implements AsyncDisposable {
   /** Releases the lock if held, and revokes the handle's own session. Idempotent; never rejects. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#closed.abort(new ClosedError(`'${this.name}': closed`));
+      this.#closed.abort(namingKeys(new ClosedError(`'${this.name}': closed`), this.name));
       this.core.resources.delete(this);
       const hold = this.#hold;
       if (hold) {
@@ -229,7 +234,10 @@ export abstract class LockHandle implements AsyncDisposable {
 
   #lose(hold: Hold, reason: EtcdKitError): void {
     if (hold.lost) return;
-    hold.lost = new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason });
+    hold.lost = namingKeys(
+      new LockLostError(`'${this.name}' lost while held: ${reason.message}`, { cause: reason }),
+      this.name,
+    );
     this.core.caller.telemetry.lock({ type: 'lost', lock: this.#kind, name: this.name, error: hold.lost });
     hold.loss.fire(hold.lost);
     this.#lostEvents.emit(hold.lost);
@@ -247,5 +255,8 @@ export abstract class LockHandle implements AsyncDisposable {
 }
 
 function lostWhileWaiting(name: string, reason: EtcdKitError): LockLostError {
-  return new LockLostError(`'${name}': the session was lost while waiting for the lock`, { cause: reason });
+  return namingKeys(
+    new LockLostError(`'${name}': the session was lost while waiting for the lock`, { cause: reason }),
+    name,
+  );
 }

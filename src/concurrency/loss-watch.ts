@@ -1,6 +1,6 @@
 import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
-import { LockLostError } from '../errors/index.js';
+import { LockLostError, namingKeys } from '../errors/index.js';
 import { createRev } from './requests.js';
 import { nextEvent } from './wait.js';
 
@@ -23,7 +23,7 @@ export const GUARD_AFTER_MS = 500;
 
 /** The reason given when a held key is found deleted. */
 export function keyGone(held: Claimed): LockLostError {
-  return new LockLostError(`its key '${held.key}' was deleted (lease revoked or key removed)`);
+  return namingKeys(new LockLostError(`its key '${held.key}' was deleted (lease revoked or key removed)`), held.key);
 }
 
 /**

@@ -41,9 +41,9 @@ describe('Config', () => {
   });
 
   it('normalizes endpoints and refuses bad ones naming the field and value', () => {
-    const c = Config.defaults().withEndpoints('a:1', 'http://b:2', 'https://c:3', 'a:1');
-    expect(c.endpoints).toEqual(['http://a:1', 'http://b:2', 'https://c:3']);
-    expect(c.secure).toBe(true);
+    const c = Config.defaults().withEndpoints('a:1', 'http://b:2', 'a:1');
+    expect(c.endpoints).toEqual(['http://a:1', 'http://b:2']);
+    expect(c.secure).toBe(false);
     expect(configError(() => Config.defaults().withEndpoints()).field).toBe('endpoints');
     const bad = configError(() => Config.defaults().withEndpoints('no-port'));
     expect(bad.message).toContain('"no-port"');
@@ -83,9 +83,29 @@ describe('Config', () => {
     expect(configError(() => Config.defaults().withTLS({ cert: PEM })).field).toBe('tls.key');
   });
 
+  it('reports https:// endpoints when TLS is on, and refuses an http:// one with TLS', () => {
+    const https = Config.defaults().withEndpoints('a:1', 'https://c:3', 'a:1');
+    expect(https.endpoints).toEqual(['https://a:1', 'https://c:3']);
+    expect(https.secure).toBe(true);
+    const tls = Config.defaults().withTLS({ ca: PEM });
+    expect(tls.endpoints).toEqual(['https://localhost:2379']);
+    expect(tls.withEndpoints('10.0.0.1:2379').toJSON().endpoints).toEqual(['https://10.0.0.1:2379']);
+    expect(Config.defaults().withEndpoints('a:1').withTLS({ ca: PEM }).endpoints).toEqual(['https://a:1']);
+    const plain = configError(() => tls.withEndpoints('http://a:1'));
+    expect(plain.field).toBe('endpoints');
+    expect(plain.message).toContain('"http://a:1" but TLS is configured');
+    expect(configError(() => Config.defaults().withEndpoints('http://a:1').withTLS({ ca: PEM })).field).toBe(
+      'endpoints',
+    );
+    expect(configError(() => Config.defaults().withEndpoints('http://b:2', 'https://c:3')).message).toContain(
+      'mixes "http://b:2" and "https://c:3"',
+    );
+    expect(Config.fromEnv({ ETCD_ENDPOINTS: 'x:1', ETCD_CACERT: PEM }).endpoints).toEqual(['https://x:1']);
+  });
+
   it('fromEnv reads ETCD_* variables and ignores empty ones', () => {
     const c = Config.fromEnv({ ETCD_ENDPOINTS: 'x:1, y:2', ETCD_USERNAME: 'u', ETCD_PASSWORD: 'p', ETCD_CACERT: PEM });
-    expect(c.endpoints).toEqual(['http://x:1', 'http://y:2']);
+    expect(c.endpoints).toEqual(['https://x:1', 'https://y:2']);
     expect(c.auth).toEqual({ username: 'u', password: 'p' });
     expect(c.tls?.ca?.toString()).toBe(PEM);
     expect(Config.fromEnv({ ETCD_ENDPOINTS: '' }).endpoints).toEqual(['http://localhost:2379']);

@@ -13,7 +13,8 @@ import {
   type EncryptionOptions,
   type EncryptionSettings,
 } from './encryption.js';
-import { durationMs, endpoint, nonEmptyString, positiveInt, show } from './validate.js';
+import { durationMs, nonEmptyString, positiveInt, show } from './validate.js';
+import { anyHttps, checkSchemes, reportedEndpoints, storedEndpoint } from './endpoints.js';
 import { MAX_TIMER_MS } from './duration.js';
 import { resolveBreaker, resolveRetry, type CircuitBreakerOptions, type RetryOptions } from './resilience.js';
 import type { Logger, Telemetry } from '../telemetry/types.js';
@@ -87,16 +88,19 @@ export interface Partition {
  */
 export class Config {
   readonly #state: ConfigState;
+  readonly #endpoints: readonly string[];
 
   private constructor(state: ConfigState) {
     this.#state = Object.freeze(state);
+    this.#endpoints = reportedEndpoints(state.endpoints, this.secure);
     Object.freeze(this);
   }
 
   /** The defaults listed in {@link DEFAULTS}: `localhost:2379`, 5 s timeouts, etcd's default limits. */
   static defaults(): Config {
     return new Config({
-      endpoints: DEFAULTS.endpoints,
+      // The default names no scheme of its own: with TLS it is https://localhost:2379.
+      endpoints: Object.freeze(DEFAULTS.endpoints.map((e) => e.replace(/^http:/, ''))),
       timeoutMs: DEFAULTS.timeoutMs,
       dialTimeoutMs: DEFAULTS.dialTimeoutMs,
       auth: undefined,
@@ -151,9 +155,12 @@ export class Config {
     return config;
   }
 
-  /** Endpoint URLs (`http://host:port` or `https://host:port`). */
+  /**
+   * Endpoint URLs: `https://host:port` when the config uses TLS (see {@link Config.secure}),
+   * else `http://host:port`. An endpoint given as `host:port` takes the scheme TLS implies.
+   */
   get endpoints(): readonly string[] {
-    return this.#state.endpoints;
+    return this.#endpoints;
   }
   /** Per-request deadline in milliseconds. */
   get timeoutMs(): number {
@@ -173,7 +180,7 @@ export class Config {
   }
   /** True when connections use TLS (TLS configured, or an `https://` endpoint). */
   get secure(): boolean {
-    return this.#state.tls !== undefined || this.#state.endpoints.some((e) => e.startsWith('https:'));
+    return this.#state.tls !== undefined || anyHttps(this.#state.endpoints);
   }
   /** Prefix added to every key. */
   get namespace(): string {
@@ -197,12 +204,15 @@ export class Config {
   }
 
   /**
-   * The etcd endpoints to use, as `host:port` or `http(s)://host:port`.
+   * The etcd endpoints to use, as `host:port` or `http(s)://host:port`. With TLS
+   * (see {@link Config.withTLS}) give `host:port` or `https://host:port`.
    * @example `Config.defaults().withEndpoints('etcd1:2379', 'etcd2:2379', 'etcd3:2379')`
+   * @throws {@link ConfigError} for a malformed endpoint, an `http://` endpoint when TLS is
+   * configured, or `http://` and `https://` endpoints mixed.
    */
   withEndpoints(...urls: string[]): Config {
     if (urls.length === 0) throw new ConfigError('endpoints', 'must list at least one endpoint, got none');
-    return this.#with({ endpoints: Object.freeze([...new Set(urls.map(endpoint))]) });
+    return this.#with({ endpoints: Object.freeze([...new Set(urls.map(storedEndpoint))]) });
   }
 
   /**
@@ -253,8 +263,12 @@ export class Config {
 
   /**
    * Connect with TLS; give `cert` and `key` for mutual TLS. Files are read
-   * now, so a missing file fails here rather than at connect time.
+   * now, so a missing file fails here rather than at connect time. Endpoints
+   * given as `host:port` are then `https://` ones.
    * @example `config.withTLS({ ca: '/etc/etcd/ca.pem', cert: '/etc/etcd/client.pem', key: '/etc/etcd/client-key.pem' })`
+   * @throws {@link ConfigError} naming the field: material that is neither PEM nor a readable file
+   * (the private key itself is never shown), a certificate or key OpenSSL cannot load, a key that
+   * does not match `cert`, or an `http://` endpoint.
    */
   withTLS(options: TLSOptions): Config {
     return this.#with({ tls: resolveTLS(options) });
@@ -513,7 +527,7 @@ export class Config {
   toJSON(): Record<string, unknown> {
     const s = this.#state;
     return {
-      endpoints: s.endpoints,
+      endpoints: this.#endpoints,
       timeoutMs: s.timeoutMs,
       dialTimeoutMs: s.dialTimeoutMs,
       auth: s.auth && { username: s.auth.username, password: '<redacted>' },
@@ -551,6 +565,8 @@ export class Config {
   }
 
   #with(patch: Partial<ConfigState>): Config {
-    return new Config({ ...this.#state, ...patch });
+    const state = { ...this.#state, ...patch };
+    if (patch.endpoints || patch.tls) checkSchemes(state.endpoints, state.tls !== undefined);
+    return new Config(state);
   }
 }

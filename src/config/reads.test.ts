@@ -37,4 +37,15 @@ describe('read and write settings', () => {
       /writeBatching\.maxDelayMs/,
     );
   });
+
+  it('refuse a write batching delay one timer cannot hold (it would fire after 1 ms)', () => {
+    for (const maxDelayMs of [1e300, 2 ** 31]) {
+      expect(() => Config.defaults().withWriteBatching({ maxDelayMs })).toThrow(
+        /writeBatching\.maxDelayMs' must be a whole number of milliseconds from 0 to 2147483647/,
+      );
+    }
+    expect(Config.defaults().withWriteBatching({ maxDelayMs: 2 ** 31 - 1 }).writeBatching).toMatchObject({
+      maxDelayMs: 2 ** 31 - 1,
+    });
+  });
 });

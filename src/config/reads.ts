@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/index.js';
+import { MAX_TIMER_MS } from './duration.js';
 import { positiveInt, show } from './validate.js';
 
 /**
@@ -22,7 +23,7 @@ export interface WriteBatchingOptions {
   readonly maxBatch?: number;
   /**
    * Longest a write waits for the write in flight before its batch is sent
-   * anyway (when none of its keys is in flight). @default 5
+   * anyway (when none of its keys is in flight). At most 2^31 - 1 (one Node timer). @default 5
    */
   readonly maxDelayMs?: number;
 }
@@ -77,13 +78,15 @@ export function writeBatching(value: unknown): WriteBatching | false {
       : positiveInt('writeBatching.maxBatch', o.maxBatch, 'writes');
   let maxDelayMs = WRITE_BATCHING_DEFAULTS.maxDelayMs;
   if (o.maxDelayMs !== undefined) {
-    if (typeof o.maxDelayMs !== 'number' || !Number.isInteger(o.maxDelayMs) || o.maxDelayMs < 0) {
+    // One timer holds the wait: above MAX_TIMER_MS Node would fire it after 1 ms.
+    const d = o.maxDelayMs;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_TIMER_MS) {
       throw new ConfigError(
         'writeBatching.maxDelayMs',
-        `must be a whole number of milliseconds (0 or more), got ${show(o.maxDelayMs)}`,
+        `must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${show(d)}`,
       );
     }
-    maxDelayMs = o.maxDelayMs;
+    maxDelayMs = d;
   }
   return Object.freeze({ maxBatch, maxDelayMs });
 }

@@ -2,9 +2,9 @@ import { createSecureContext } from 'node:tls';
 import { ChannelCredentials, type CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
 import { Etcd3, type IOptions } from 'etcd3';
 import { noop, type IPolicy } from 'cockatiel';
-import type { Config } from '../config/index.js';
+import type { Config, ResolvedTLS } from '../config/index.js';
 import { requireLeader } from './call.js';
-import { omitIpServerName } from './server-name.js';
+import { withoutIpServerName } from './server-name.js';
 
 /** The fault-handling policy etcd3 runs each call to one endpoint through. */
 export type HostPolicy = (endpoint: string) => IPolicy;
@@ -45,13 +45,8 @@ export function createEtcd3(
       'grpc.max_reconnect_backoff_ms': 2_000,
     },
   };
-  if (tls && !tls.insecureSkipVerify) {
-    // grpc-js falls back to the system roots when no CA is given.
-    options.credentials = { rootCertificate: tls.ca as Buffer, privateKey: tls.cert && tls.key, certChain: tls.cert };
-  }
   const etcd = new Etcd3(options);
-  if (tls?.insecureSkipVerify) useCredentials(etcd, insecureCredentials(config));
-  if (tls) omitIpServerName(etcd);
+  if (config.secure) useCredentials(etcd, tlsCredentials(tls));
   if (config.auth) reauthenticateOnOldRevision(etcd);
   return etcd;
 }
@@ -105,13 +100,22 @@ function streamOptions(context: { isStream: boolean }): GrpcCallOptions {
   return context.isStream ? { interceptors: [requireLeader] } : {};
 }
 
-function insecureCredentials(config: Config): ChannelCredentials {
-  const tls = config.tls!;
+/**
+ * The credentials of every TLS connection: the configured CA (else the
+ * system's trusted CAs) and client certificate, or no verification at all
+ * when `insecureSkipVerify` is set.
+ */
+function tlsCredentials(tls: ResolvedTLS | undefined): ChannelCredentials {
+  if (!tls?.insecureSkipVerify) {
+    return withoutIpServerName(ChannelCredentials.createSsl(tls?.ca ?? null, tls?.key ?? null, tls?.cert ?? null));
+  }
   const context = createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
-  return ChannelCredentials.createFromSecureContext(context, {
-    rejectUnauthorized: false,
-    checkServerIdentity: () => undefined,
-  });
+  return withoutIpServerName(
+    ChannelCredentials.createFromSecureContext(context, {
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    }),
+  );
 }
 
 interface PoolHost {
@@ -130,9 +134,9 @@ interface PoolInternals {
   };
 }
 
-// etcd3 has no option for unverified TLS; its hosts create their gRPC
-// channels lazily from these fields, so setting them before the first call
-// is enough.
+// etcd3 takes no credentials object of its own (none for unverified TLS, none
+// without the IP server-name fix); its hosts create their gRPC channels lazily
+// from these fields, so setting them before the first call is enough.
 function useCredentials(etcd: Etcd3, credentials: ChannelCredentials): void {
   const { pool } = etcd as unknown as PoolInternals;
   for (const host of pool.hosts) host.channelCredentials = credentials;

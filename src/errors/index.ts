@@ -28,3 +28,4 @@ export {
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
 export { PartitionUnavailableError } from './features.js';
 export { mapError, type ErrorContext } from './map.js';
+export { namingKeys, redactKeys } from './redact.js';

@@ -1,7 +1,7 @@
 import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { ConfigError, ConflictError, LeaseNotFoundError } from '../errors/index.js';
+import { ConfigError, ConflictError, LeaseNotFoundError, namingKeys } from '../errors/index.js';
 import { checkPutSize } from './limits.js';
 import { scan } from './scan.js';
 import { runChunks } from './chunk.js';
@@ -76,7 +76,10 @@ async function rewrite(core: Core, codec: EnvelopeCodec, read: IKeyValue, option
     if (outcome === 'written') return true;
     kv = outcome;
   }
-  throw new ConflictError(`reencrypt: '${key}' kept changing during ${MAX_ATTEMPTS} attempts; run reencrypt again`);
+  throw namingKeys(
+    new ConflictError(`reencrypt: '${key}' kept changing during ${MAX_ATTEMPTS} attempts; run reencrypt again`),
+    key,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EtcdKitError } from '../errors/index.js';
+import { redactKeys } from '../errors/redact.js';
 import { CallTrace, safely } from './call.js';
 import { callSubscribed, eventChannels } from './channels.js';
 import { describe, guarded } from './log.js';
@@ -69,13 +70,14 @@ export class Instruments {
         hooks = undefined;
       }
     }
-    return new CallTrace(context, hooks, publish, this.#defaultEndpoint);
+    const hide = this.#recordKeys ? undefined : <E>(err: E): E => redactKeys(err, key === undefined ? [] : [key]);
+    return new CallTrace(context, hooks, publish, this.#defaultEndpoint, hide);
   }
 
   /** A call is retried. */
   retry(trace: CallTrace | undefined, make: () => Omit<RetryInfo, 'partition'>): void {
     if (!trace && !this.wants('retry')) return;
-    const made = make();
+    const made = this.#hidden(make());
     const info = this.#tag(made.endpoint === undefined ? { ...made, endpoint: this.#defaultEndpoint } : made);
     trace?.retried(info);
     this.#emit('retry', info);
@@ -85,7 +87,7 @@ export class Instruments {
   /** An endpoint's circuit opened or closed. */
   circuit(endpoint: string, state: 'open' | 'closed', error?: EtcdKitError): void {
     if (!this.wants('circuit')) return;
-    const info: CircuitInfo = this.#tag(error ? { endpoint, state, error } : { endpoint, state });
+    const info: CircuitInfo = this.#tag(error ? { endpoint, state, error: this.#hide(error) } : { endpoint, state });
     this.#emit('circuit', info);
     if (state === 'open')
       this.#logger?.warn(
@@ -99,7 +101,7 @@ export class Instruments {
   watch(event: WatchInfo): void {
     const log = this.#logger;
     if (!this.wants('watch')) return;
-    const info = this.#tag(event);
+    const info = this.#tag(this.#hidden(event));
     this.#emit('watch', info);
     if (!log || info.type === 'delivered') return;
     if (info.type === 'reconnect') log.warn(describe.watch(info), 'etcdkit: watch stream broke; reconnecting');
@@ -109,7 +111,7 @@ export class Instruments {
   /** A lease was renewed, missed a renewal, or was lost. */
   lease(event: LeaseInfo): void {
     if (!this.wants('lease')) return;
-    const info = this.#tag(event);
+    const info = this.#tag(this.#hidden(event));
     this.#emit('lease', info);
     const log = this.#logger;
     if (!log || info.type === 'renewed') return;
@@ -121,7 +123,7 @@ export class Instruments {
   /** A lock was acquired, released or lost. `name` is dropped unless keys are recorded. */
   lock(event: LockInfo): void {
     if (!this.wants('lock')) return;
-    const info = this.#tag(this.#recordKeys ? event : withoutName(event));
+    const info = this.#tag(this.#recordKeys ? event : this.#hidden(withoutName(event), event.name));
     this.#emit('lock', info);
     if (info.type === 'lost')
       this.#logger?.error(describe.lock(info), `etcdkit: ${info.lock} lost while held: ${info.error.message}`);
@@ -140,6 +142,22 @@ export class Instruments {
   /** True when someone listens to `channel`'s events: a subscriber, the plugin or the logger. */
   wants(channel: Channel): boolean {
     return this.#logger !== undefined || this.#plugin?.event !== undefined || eventChannels[channel].hasSubscribers;
+  }
+
+  /** `error` without the keys it names, unless keys are recorded. */
+  #hide<E>(error: E, ...known: (string | undefined)[]): E {
+    return this.#recordKeys
+      ? error
+      : redactKeys(
+          error,
+          known.filter((k) => k !== undefined),
+        );
+  }
+
+  /** `info` with its `error` (if any) passed through {@link Instruments.#hide}. */
+  #hidden<T extends object>(info: T, ...known: (string | undefined)[]): T {
+    if (this.#recordKeys || !('error' in info) || info.error === undefined) return info;
+    return { ...info, error: this.#hide(info.error, ...known) };
   }
 
   #tag<T extends object>(info: T): T {

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { generateCerts } from './certs.js';
+import { trackChild, trackDir, untrackChild, untrackDir } from './cleanup.js';
 import { etcdHttp, isHealthy, memberStatus, waitUntil } from './http.js';
 import { PeerNet } from './peers.js';
 import { freePort } from './ports.js';
@@ -14,18 +15,6 @@ export function findEtcdBinary(): string | undefined {
   if (process.env.ETCD_BIN) return process.env.ETCD_BIN;
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
   return dirs.map((d) => join(d, 'etcd')).find((p) => existsSync(p));
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// A test runner that dies must not leave etcd processes behind.
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
 }
 
 interface Member extends EtcdMember {
@@ -39,11 +28,11 @@ function launch(binary: string, member: Member): void {
   const fd = openSync(member.log, 'a');
   const child = spawn(binary, member.args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  running.add(child);
+  trackChild(child);
   member.process = child;
   member.exited = new Promise((resolve) =>
     child.once('exit', () => {
-      running.delete(child);
+      untrackChild(child);
       resolve();
     }),
   );
@@ -75,9 +64,9 @@ function tail(file: string): string {
 
 /** Starts a cluster of local etcd processes on free loopback ports with a temp data dir. */
 export async function startLocal(binary: string, options: StartEtcdOptions): Promise<EtcdHandle> {
-  installExitHook();
   const size = options.members ?? 1;
   const root = await mkdtemp(join(tmpdir(), 'etcdkit-'));
+  trackDir(root);
   const certs = options.tls ? await generateCerts(root) : undefined;
   const tls: EtcdTLSFiles | undefined = certs && { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
   const scheme = certs ? 'https' : 'http';
@@ -151,6 +140,7 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
         await Promise.all(members.map((m) => halt(m, 5000)));
         await net?.close();
         await rm(root, { recursive: true, force: true });
+        untrackDir(root);
       })()),
     kill: async (member) => {
       await Promise.all(pick(member).map((m) => halt(m, 0)));

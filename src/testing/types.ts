@@ -53,7 +53,11 @@ export interface EtcdMember {
 /** Where a started etcd comes from. */
 export type EtcdSource = 'env' | 'container' | 'binary';
 
-/** A running throwaway etcd. `stop()` it when done (or use `await using`). */
+/**
+ * A running throwaway etcd. `stop()` it when done (or use `await using`). A local etcd is also
+ * killed, and its data directory removed, when the process ends without `stop()` (uncaught
+ * throw, `process.exit()`, or SIGTERM/SIGINT when the program has no handler of its own).
+ */
 export interface EtcdHandle extends AsyncDisposable {
   /** Client URLs of every member. */
   readonly endpoints: string[];

@@ -2,7 +2,7 @@ import type { ICompare, IRequestOp, IResponseOp, ITxnRequest } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { leaseToWire, revision } from '../core/ids.js';
 import { toBuffer } from '../codec/index.js';
-import { ValidationError } from '../errors/index.js';
+import { namingKeys, ValidationError } from '../errors/index.js';
 import { encodePut, leaseOf, OP_OVERHEAD, toKeyValue } from '../kv/index.js';
 import type { Comparison, CompareOp, CompareTarget } from './compare.js';
 import type { Operation, OperationResult } from './ops.js';
@@ -44,7 +44,10 @@ function show(v: unknown): string {
 function revisionOperand(c: Comparison): number {
   const n = c.operand;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new ValidationError(`comparison of ${c.target} on '${c.key}' needs a whole number >= 0, got ${show(n)}`);
+    throw namingKeys(
+      new ValidationError(`comparison of ${c.target} on '${c.key}' needs a whole number >= 0, got ${show(n)}`),
+      c.key,
+    );
   }
   return n;
 }
@@ -52,13 +55,16 @@ function revisionOperand(c: Comparison): number {
 function valueOperand(core: Core, c: Comparison): Buffer {
   if (core.codec.transforms) {
     // Stored bytes are ciphertext or compressed: a byte comparison on the server would never mean what it says.
-    throw new ValidationError(
-      `value comparison on '${c.key}' refused: values are encrypted or compressed on the client, so the server ` +
-        `cannot compare them; read the key and guard on compare.modRevision(key, '==', kv.modRevision), or use compareAndSwap`,
+    throw namingKeys(
+      new ValidationError(
+        `value comparison on '${c.key}' refused: values are encrypted or compressed on the client, so the server ` +
+          `cannot compare them; read the key and guard on compare.modRevision(key, '==', kv.modRevision), or use compareAndSwap`,
+      ),
+      c.key,
     );
   }
   if (typeof c.operand === 'number')
-    throw new ValidationError(`value comparison on '${c.key}' needs a string or bytes`);
+    throw namingKeys(new ValidationError(`value comparison on '${c.key}' needs a string or bytes`), c.key);
   return toBuffer(c.operand, c.key);
 }
 
