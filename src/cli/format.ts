@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { KeyValue } from '../index.js';
+import { bytesToText } from './escape.js';
 import { UsageError } from './types.js';
 
 /** `20480` → `20.0 KiB`. */
@@ -33,11 +35,13 @@ export function showValue(bytes: Buffer): ShownValue {
   return { encoding: 'base64', value: bytes.toString('base64') };
 }
 
-/** How a value reads on a terminal: text as is, binary as an escaped preview. */
+/**
+ * How a value reads on a terminal: UTF-8 text as is (the output escapes its
+ * control characters), anything else as an escaped preview.
+ */
 export function valueForHumans(bytes: Buffer): string {
-  const shown = showValue(bytes);
-  if (shown.encoding === 'utf8') return shown.value;
-  const preview = JSON.stringify(bytes.subarray(0, 200).toString('latin1')).slice(1, -1);
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const preview = bytesToText(bytes.subarray(0, 200));
   return `<${bytes.length} bytes of binary data; --json gives base64> ${preview}${bytes.length > 200 ? '…' : ''}`;
 }
 

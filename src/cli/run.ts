@@ -52,21 +52,21 @@ async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
   const { word } = commandWord(argv);
   if (word === undefined) {
     if (argv.includes('--help') || argv.includes('-h')) {
-      await s.out.line(overview(commands));
+      await s.out.lines(overview(commands));
       return 0;
     }
-    await s.err.line(overview(commands));
+    await s.err.lines(overview(commands));
     return 2;
   }
   if (word === 'help') {
     const target = parseLine(argv).args[0];
-    await s.out.line(target ? commandHelp(findOrFail(target)) : overview(commands));
+    await s.out.lines(target ? commandHelp(findOrFail(target)) : overview(commands));
     return 0;
   }
   const command = findOrFail(word);
   const line = parseLine(argv, command.options);
   if (line.flags.help) {
-    await s.out.line(commandHelp(command));
+    await s.out.lines(commandHelp(command));
     return 0;
   }
   const [min, max] = command.args;
