@@ -29,13 +29,17 @@ export async function printKeys(
   const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
   const array = ctx.out.json ? ctx.out.jsonArray() : undefined;
   let shown = 0;
-  for await (const kv of source) {
-    if (shown >= limit) break;
-    if (!keep(kv.key)) continue;
-    shown++;
-    if (array) await array.push(keyInfo(kv));
-    else await ctx.out.line(kv.key);
+  try {
+    for await (const kv of source) {
+      if (shown >= limit) break;
+      if (!keep(kv.key)) continue;
+      shown++;
+      if (array) await array.push(keyInfo(kv));
+      else await ctx.out.line(kv.key);
+    }
+  } finally {
+    // Closed after an error too: stdout stays valid JSON, the error goes to stderr.
+    await array?.end();
   }
-  await array?.end();
   return shown;
 }
