@@ -137,14 +137,15 @@ export const churn: Command = {
       .map((k) => keyJson(k, minutes));
     const span = from === undefined ? `in ${((minutes ?? 0) * 60).toFixed(0)}s` : `from revision ${from} to ${end}`;
     if (ctx.out.json) {
-      return ctx.out.data({
+      await ctx.out.data({
         prefix,
         fromRevision: from ?? null,
         toRevision: end ?? null,
         seconds: minutes === undefined ? null : minutes * 60,
         keys,
       });
-    }
-    await print(ctx, keys, span);
+    } else await print(ctx, keys, span);
+    // Ctrl-C ends a live watch early: the counts so far are printed, and the exit code says it was interrupted.
+    return ctx.signal.aborted ? 130 : 0;
   },
 };
