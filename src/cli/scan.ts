@@ -7,11 +7,13 @@ const PAGE_SIZE = 500;
 
 /**
  * Every key under `prefix` (all keys when it is empty), streamed page by
- * page at one revision, so the keyspace never sits in memory.
+ * page at one revision, so the keyspace never sits in memory. A key that is
+ * not UTF-8 (written by another tool) comes escaped (`/k\xfe`) rather than
+ * ending the listing: the CLI is an explorer.
  */
 export function keysUnder(ctx: Context, prefix: string | undefined): AsyncIterable<KeyValue> {
   const p = prefix ?? '';
-  return ctx.client.iterate(p, { all: p === '', pageSize: PAGE_SIZE, signal: ctx.signal });
+  return ctx.client.iterate(p, { all: p === '', pageSize: PAGE_SIZE, signal: ctx.signal, invalidKeys: 'escape' });
 }
 
 /** The `--limit` option of listings. */

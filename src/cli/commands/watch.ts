@@ -53,6 +53,7 @@ export const watch: Command = {
       fromRevision: wholeNumber('--rev', ctx.flags.rev),
       signal: ctx.signal,
       prevKV: ctx.flags.diff === true,
+      invalidKeys: 'escape' as const,
     };
     const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
     await using watch = ctx.flags.exact
