@@ -29,14 +29,6 @@ export function escapeControls(text: string): string {
   return text.replace(UNSAFE, escapeOne);
 }
 
-/** Whether `text` holds a character {@link escapeControls} would escape. */
-export function hasControls(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return found;
-}
-
 // Inside JSON the C0 controls are already `\u00XX` escapes; these may still
 // appear raw in a JSON string and act on a terminal that shows it.
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\p{Cs}]|(?!\u200c|\u200d|[\u{e0020}-\u{e007f}])\p{Cf}/gu;
