@@ -18,6 +18,7 @@ export type { CallOptions } from './core/call.js';
 export type { EndpointStatus, Health, Member } from './admin/index.js';
 export type { Comparison, CompareTarget, CompareOp } from './txn/compare.js';
 export type { Value } from './codec/index.js';
+export type { InvalidKeyPolicy } from './keys/index.js';
 export type {
   KeyValue,
   LeaseRef,

@@ -321,7 +321,7 @@ describe('the bin', () => {
     expect(res.stdout).toMatch(/^Value: +Kubernetes protobuf: v1 Pod default\/bin /m);
     expect(res.stdout).toMatch(/^ {2}uid: uid-bin$/m);
     const help = await cli(['--help']);
-    expect(help.stdout).toMatch(/^ {2}custom \[type\] /m);
+    expect(help.stdout).toMatch(/^ {2}custom \[type\]$/m);
     expect(help.stdout).toMatch(/^ {2}churn <prefix> /m);
     expect((await cli(['history', '--help'])).stdout).toContain('--diff');
   });

@@ -169,7 +169,7 @@ describe('key/value commands', () => {
     const byTwo = await json(['count', '/registry/', '--by', '2']);
     expect(byTwo.groups).toContainEqual({ group: '/registry/pods/default', count: 1 });
     const text = await cli(['count', '/registry/', '--by', '1']);
-    expect(text.stdout).toMatch(/^2 +\/registry\/pods$/m);
+    expect(text.stdout).toMatch(/^ {4}2 {2}\/registry\/pods$/m);
     expect(text.stdout).toContain('total 4 keys in 3 groups');
   });
 

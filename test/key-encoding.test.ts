@@ -102,6 +102,41 @@ describe('stored keys that are not UTF-8', () => {
   });
 });
 
+describe("stored keys that are not UTF-8, read with invalidKeys: 'escape'", () => {
+  it('are listed, iterated, ranged and watched with each invalid byte as \\xHH, and deleted with escapedKey', async () => {
+    const p = uniquePrefix('escape');
+    const scoped = await Client.connect(testConfig().withNamespace(p));
+    try {
+      const first = await raw.put(Buffer.concat([Buffer.from(`${p}k-`), Buffer.from([0xfe, 0x41])])).value('a');
+      await raw.put(Buffer.concat([Buffer.from(`${p}k-\u20ac`), Buffer.from([0xe2, 0x82])])).value('b');
+      await scoped.put('ok', 'c');
+      // In byte order: € is e2 82 ac, before fe.
+      const keys = ['k-\u20ac\\xe2\\x82', 'k-\\xfeA', 'ok'];
+      expect(await scoped.list('', { all: true, invalidKeys: 'escape' })).toEqual(keys);
+      const iterated: string[] = [];
+      for await (const kv of scoped.iterate('k-', { invalidKeys: 'escape', pageSize: 1 })) iterated.push(kv.key);
+      expect(iterated).toEqual(keys.slice(0, 2));
+      expect((await scoped.getRange('k', 'l', { invalidKeys: 'escape' })).map((kv) => kv.key)).toEqual(
+        keys.slice(0, 2),
+      );
+      const w = await scoped.watchPrefix('k-', { fromRevision: Number(first.header.revision), invalidKeys: 'escape' });
+      const seen: string[] = [];
+      for await (const ev of w) if (seen.push(ev.key) === 2) break;
+      expect(seen).toEqual([keys[1], keys[0]]);
+      await expect(scoped.list('', { all: true, invalidKeys: 'skip' as never })).rejects.toThrow(ValidationError);
+      expect(await scoped.delete(keys[1]!, { escapedKey: true })).toBe(1);
+      expect(await scoped.delete(keys[0]!, { escapedKey: true, prevKV: true })).toMatchObject({
+        deleted: 1,
+        previous: { key: keys[0], value: Buffer.from('b') },
+      });
+      expect(await scoped.list('', { all: true })).toEqual(['ok']);
+    } finally {
+      await scoped.close();
+      await raw.delete().prefix(p);
+    }
+  });
+});
+
 describe('a raw key equal to the namespace itself', () => {
   it('is left out of listings, counts and prefix deletes (it would be the key "", which no call accepts)', async () => {
     const ns = uniquePrefix('nskey');

@@ -3,7 +3,14 @@ import { createCodec, type Value } from '../codec/index.js';
 import { abortable, Caller, type CallOptions } from '../core/call.js';
 import { createEtcd3 } from '../core/connection.js';
 import type { Core } from '../core/core.js';
-import { AuthError, ConnectionError, PermissionDeniedError, ValidationError, mapError } from '../errors/index.js';
+import {
+  AuthError,
+  ConnectionError,
+  PermissionDeniedError,
+  ValidationError,
+  mapError,
+  messageOf,
+} from '../errors/index.js';
 import { Keyspace } from '../keys/index.js';
 import * as admin from '../admin/index.js';
 import { AuthAdmin, ClusterAdmin, Maintenance, startAutoSync } from '../admin/index.js';
@@ -289,6 +296,6 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
       last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;
     }
   }
-  const reason = last instanceof Error ? last.message : `no answer within ${dialTimeoutMs} ms`;
+  const reason = last instanceof Error ? messageOf(last) : `no answer within ${dialTimeoutMs} ms`;
   throw new ConnectionError(`cannot connect to ${endpoints.join(', ')}: ${reason}`, endpoints, { cause: last });
 }

@@ -1,4 +1,5 @@
 import { Config } from '../index.js';
+import { wholeNumber } from './format.js';
 import type { Env, OptionSpec } from './types.js';
 
 /** Options every command accepts. */
@@ -53,8 +54,9 @@ export function configFrom(flags: Flags, env: Env): Config {
   }
   const namespace = str(flags.namespace);
   if (namespace) config = config.withNamespace(namespace);
-  const timeout = str(flags.timeout);
-  if (timeout) config = config.withTimeout(Number(timeout));
+  // Plain decimal digits only: Number() would take '0x10' as 16 and 'abc' as NaN.
+  const timeout = wholeNumber('--timeout', flags.timeout);
+  if (timeout !== undefined) config = config.withTimeout(timeout);
   return withEncryptionFromEnv(config, env);
 }
 

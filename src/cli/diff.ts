@@ -1,4 +1,4 @@
-import { decodeKubernetesValue } from '../index.js';
+import { decodeValue } from './decode.js';
 import { orderedEntries, readableTree } from './values.js';
 
 /** One field (or line) that differs between two versions of a value. `before`/`after` absent: added/removed. */
@@ -32,7 +32,7 @@ export function flatten(value: unknown, prefix = '', out = new Map<string, unkno
 
 /** The fields of a value for comparing: a decoded tree, or the whole value under `(value)` when it has none. */
 export function fieldsOf(bytes: Buffer): Map<string, unknown> {
-  const tree = readableTree(decodeKubernetesValue(bytes));
+  const tree = readableTree(decodeValue(bytes));
   if (tree !== undefined) return flatten(tree);
   return new Map([['(value)', bytes.toString('utf8')]]);
 }
@@ -80,7 +80,7 @@ export function lineChanges(a: readonly string[], b: readonly string[]): Change[
  */
 export function diffValues(before: Buffer, after: Buffer): Change[] {
   if (before.equals(after)) return [];
-  const [a, b] = [decodeKubernetesValue(before), decodeKubernetesValue(after)];
+  const [a, b] = [decodeValue(before), decodeValue(after)];
   if (readableTree(a) !== undefined && readableTree(b) !== undefined)
     return fieldChanges(fieldsOf(before), fieldsOf(after));
   if (a.format === 'text' && b.format === 'text') return lineChanges(a.text.split('\n'), b.text.split('\n'));

@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { KeyValue } from '../index.js';
+import { bytesToText } from './escape.js';
 import { UsageError } from './types.js';
 
 /** `20480` → `20.0 KiB`. */
@@ -33,11 +35,13 @@ export function showValue(bytes: Buffer): ShownValue {
   return { encoding: 'base64', value: bytes.toString('base64') };
 }
 
-/** How a value reads on a terminal: text as is, binary as an escaped preview. */
+/**
+ * How a value reads on a terminal: UTF-8 text as is (the output escapes its
+ * control characters), anything else as an escaped preview.
+ */
 export function valueForHumans(bytes: Buffer): string {
-  const shown = showValue(bytes);
-  if (shown.encoding === 'utf8') return shown.value;
-  const preview = JSON.stringify(bytes.subarray(0, 200).toString('latin1')).slice(1, -1);
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const preview = bytesToText(bytes.subarray(0, 200));
   return `<${bytes.length} bytes of binary data; --json gives base64> ${preview}${bytes.length > 200 ? '…' : ''}`;
 }
 
@@ -70,4 +74,24 @@ export function durationMs(what: string, text: string | boolean | undefined): nu
   if (!Number.isFinite(ms) || ms <= 0)
     throw new UsageError(`${what} must be a duration such as 60s, 2m or 500ms, got '${text}'`);
   return ms;
+}
+
+/**
+ * Parses a member or lease id given on the command line: hex, with or
+ * without leading zeros (etcdctl prints `694d77aa9e38260f`; some tools pad to
+ * 16 digits). Returns it as etcdkit prints ids everywhere: lowercase hex
+ * without leading zeros.
+ */
+export function hexId(what: string, text: string | undefined): string {
+  if (text === undefined || !/^[0-9a-f]{1,16}$/i.test(text))
+    throw new UsageError(`${what} must be a hex id of 1 to 16 digits (as etcdctl prints it), got '${text ?? ''}'`);
+  return BigInt(`0x${text}`).toString(16);
+}
+
+/** Parses a ratio between 0 and 1 given on the command line, such as `0.2`. */
+export function ratio(what: string, text: string | boolean | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = typeof text === 'string' && /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${what} must be a number from 0 to 1, such as 0.2, got '${text}'`);
+  return n;
 }

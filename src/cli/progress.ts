@@ -29,13 +29,13 @@ export class ProgressBar {
     const filled = Math.round(ratio * width);
     const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
     const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
-    void this.#out.write(`\r${this.label} [${bar}] ${pct} ${formatBytes(done)} / ${formatBytes(total)}\u001b[K`);
+    void this.#out.redraw(`${this.label} [${bar}] ${pct} ${formatBytes(done)} / ${formatBytes(total)}`);
     this.#drawn = true;
   }
 
   /** Erases the bar so the next line starts clean. */
   clear(): void {
-    if (this.#drawn) void this.#out.write('\r\u001b[K');
+    if (this.#drawn) void this.#out.redraw('');
     this.#drawn = false;
   }
 }

@@ -52,21 +52,21 @@ async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
   const { word } = commandWord(argv);
   if (word === undefined) {
     if (argv.includes('--help') || argv.includes('-h')) {
-      await s.out.line(overview(commands));
+      await s.out.lines(overview(commands));
       return 0;
     }
-    await s.err.line(overview(commands));
+    await s.err.lines(overview(commands));
     return 2;
   }
   if (word === 'help') {
     const target = parseLine(argv).args[0];
-    await s.out.line(target ? commandHelp(findOrFail(target)) : overview(commands));
+    await s.out.lines(target ? commandHelp(findOrFail(target)) : overview(commands));
     return 0;
   }
   const command = findOrFail(word);
   const line = parseLine(argv, command.options);
   if (line.flags.help) {
-    await s.out.line(commandHelp(command));
+    await s.out.lines(commandHelp(command));
     return 0;
   }
   const [min, max] = command.args;
@@ -75,12 +75,17 @@ async function dispatch(argv: readonly string[], s: Streams): Promise<number> {
     throw new UsageError(`${command.name} takes ${count} argument(s): etcdkit ${command.name} ${command.usage}`);
   }
   const config = withVerbose(configFrom(line.flags, s.env), line.flags.verbose === true, s.stderr, s.err.json);
-  const client = await Client.connect(config, { signal: s.signal });
   try {
-    const code = await command.run({ ...s, args: line.args, rest: line.rest, flags: line.flags, client });
-    return code ?? 0;
-  } finally {
-    await client.close();
+    const client = await Client.connect(config, { signal: s.signal });
+    try {
+      const code = await command.run({ ...s, args: line.args, rest: line.rest, flags: line.flags, client });
+      return code ?? 0;
+    } finally {
+      await client.close();
+    }
+  } catch (error) {
+    if (command.errorExitCode === undefined) throw error;
+    return report(s.err, error, command.errorExitCode);
   }
 }
 
@@ -90,8 +95,8 @@ function findOrFail(name: string): Command {
   return command;
 }
 
-/** One line on stderr: the error code and message (JSON with --json). */
-async function report(err: Output, error: unknown): Promise<number> {
+/** One line on stderr: the error code and message (JSON with --json); resolves to the exit code. */
+async function report(err: Output, error: unknown, errorExitCode = 1): Promise<number> {
   const usage = error instanceof UsageError;
   const code = usage ? 'USAGE' : error instanceof EtcdKitError ? error.code : 'ERROR';
   // One line, whatever the underlying library put in the message.
@@ -103,5 +108,5 @@ async function report(err: Output, error: unknown): Promise<number> {
     await err.line(`etcdkit: ${err.paint('red', code)}: ${message}${hint}`);
   }
   if (usage) return 2;
-  return error instanceof EtcdKitError && error.code === 'CANCELLED' ? 130 : 1;
+  return error instanceof EtcdKitError && error.code === 'CANCELLED' ? 130 : errorExitCode;
 }

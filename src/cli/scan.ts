@@ -7,11 +7,13 @@ const PAGE_SIZE = 500;
 
 /**
  * Every key under `prefix` (all keys when it is empty), streamed page by
- * page at one revision, so the keyspace never sits in memory.
+ * page at one revision, so the keyspace never sits in memory. A key that is
+ * not UTF-8 (written by another tool) comes escaped (`/k\xfe`) rather than
+ * ending the listing: the CLI is an explorer.
  */
 export function keysUnder(ctx: Context, prefix: string | undefined): AsyncIterable<KeyValue> {
   const p = prefix ?? '';
-  return ctx.client.iterate(p, { all: p === '', pageSize: PAGE_SIZE, signal: ctx.signal });
+  return ctx.client.iterate(p, { all: p === '', pageSize: PAGE_SIZE, signal: ctx.signal, invalidKeys: 'escape' });
 }
 
 /** The `--limit` option of listings. */
@@ -29,13 +31,17 @@ export async function printKeys(
   const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
   const array = ctx.out.json ? ctx.out.jsonArray() : undefined;
   let shown = 0;
-  for await (const kv of source) {
-    if (shown >= limit) break;
-    if (!keep(kv.key)) continue;
-    shown++;
-    if (array) await array.push(keyInfo(kv));
-    else await ctx.out.line(kv.key);
+  try {
+    for await (const kv of source) {
+      if (shown >= limit) break;
+      if (!keep(kv.key)) continue;
+      shown++;
+      if (array) await array.push(keyInfo(kv));
+      else await ctx.out.line(kv.key);
+    }
+  } finally {
+    // Closed after an error too: stdout stays valid JSON, the error goes to stderr.
+    await array?.end();
   }
-  await array?.end();
   return shown;
 }

@@ -49,6 +49,11 @@ export interface Command {
   /** How many positional arguments it takes: [min, max]. */
   readonly args: readonly [number, number];
   readonly options?: Readonly<Record<string, OptionSpec>>;
+  /**
+   * The exit code of an error (default 1), for a command whose exit code 1
+   * is a result: `search` exits 1 when no key matches, 3 when it failed.
+   */
+  readonly errorExitCode?: number;
   /** Does the work; resolves to the exit code (default 0). */
   // biome-ignore lint/suspicious/noConfusingVoidType: a command that returns nothing exits 0
   run(ctx: Context): Promise<number | void>;

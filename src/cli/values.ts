@@ -1,4 +1,5 @@
-import { decodeKubernetesValue, type KubernetesObjectMeta, type KubernetesValue, type ProtoField } from '../index.js';
+import type { KubernetesObjectMeta, KubernetesValue, ProtoField } from '../index.js';
+import { decodeValue, depthCut, MAX_DEPTH } from './decode.js';
 import { formatBytes, showValue, valueForHumans } from './format.js';
 import type { OptionSpec } from './types.js';
 
@@ -10,7 +11,7 @@ export const rawOption: OptionSpec = {
 
 /** A decoded value that reads better than its bytes: protobuf, JSON or encrypted. */
 export function structured(bytes: Buffer): KubernetesValue | undefined {
-  const decoded = decodeKubernetesValue(bytes);
+  const decoded = decodeValue(bytes);
   return decoded.format === 'protobuf' || decoded.format === 'json' || decoded.format === 'encrypted'
     ? decoded
     : undefined;
@@ -19,7 +20,8 @@ export function structured(bytes: Buffer): KubernetesValue | undefined {
 /** A value for `--json`: as stored (`encoding`, `value`), plus `decoded` when it is a Kubernetes value or JSON. */
 export function valueJson(bytes: Buffer, raw: boolean): Record<string, unknown> {
   const decoded = raw ? undefined : structured(bytes);
-  return { ...showValue(bytes), ...(decoded ? { decoded } : {}) };
+  const cut = decoded && depthCut(decoded) ? { decodedDepthLimit: MAX_DEPTH } : {};
+  return { ...showValue(bytes), ...(decoded ? { decoded, ...cut } : {}) };
 }
 
 function fieldValue(f: ProtoField): unknown {
@@ -75,7 +77,8 @@ export function summary(decoded: KubernetesValue, bytes: Buffer): string {
     }
     case 'json': {
       const type = [decoded.apiVersion, decoded.kind].filter(Boolean).join(' ');
-      return `JSON${type ? `: ${type}` : ''}${objectName(decoded.metadata)} (${formatBytes(bytes.length)})`;
+      const deep = depthCut(decoded) ? `; nested deeper than ${MAX_DEPTH} levels: deeper parts not shown (--raw)` : '';
+      return `JSON${type ? `: ${type}` : ''}${objectName(decoded.metadata)} (${formatBytes(bytes.length)})${deep}`;
     }
     case 'encrypted':
       return `encrypted by Kubernetes: provider ${decoded.provider} ${decoded.providerVersion}, key ${decoded.keyName} (${decoded.ciphertextBytes} bytes of ciphertext)`;
@@ -132,7 +135,7 @@ export interface Rendered {
 /** Renders a value for a terminal; with `raw`, as stored (the behaviour before decoding). */
 export function render(bytes: Buffer, raw: boolean): Rendered {
   if (raw) return { summary: valueForHumans(bytes), body: [] };
-  const decoded = decodeKubernetesValue(bytes);
+  const decoded = decodeValue(bytes);
   if (decoded.format === 'json')
     return { summary: summary(decoded, bytes), body: JSON.stringify(decoded.value, null, 2).split('\n') };
   if (decoded.format === 'protobuf')

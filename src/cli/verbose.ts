@@ -1,4 +1,5 @@
 import type { Config, Logger } from '../index.js';
+import { escapeControls, safeJson } from './escape.js';
 import type { OutStream } from './output.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -17,11 +18,12 @@ export function stderrLogger(stream: OutStream, json: boolean): Logger {
   const write = (level: Level) => (fields: Record<string, unknown>, message: string) => {
     const shown = Object.entries(fields).filter(([, v]) => v !== undefined);
     if (json) {
-      stream.write(`${JSON.stringify({ log: { level, message, ...Object.fromEntries(shown) } })}\n`);
+      stream.write(`${safeJson({ log: { level, message, ...Object.fromEntries(shown) } })}\n`);
       return;
     }
     const detail = shown.length > 0 ? ` (${shown.map(([k, v]) => `${k}=${String(v)}`).join(' ')})` : '';
-    stream.write(`etcdkit: ${level}: ${message.replace(/^etcdkit: /, '')}${detail}\n`);
+    // Messages and fields may quote keys or server text: escaped like all human output.
+    stream.write(`${escapeControls(`etcdkit: ${level}: ${message.replace(/^etcdkit: /, '')}${detail}`)}\n`);
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -78,13 +78,22 @@ const byClass: ReadonlyArray<readonly [new (...args: never[]) => Error, Ctor]> =
 ];
 
 /**
+ * The message of what a call threw, without the empty ". Resolution note: "
+ * grpc-js appends when name resolution had nothing to say.
+ */
+export function messageOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\.? Resolution note: ?$/, '');
+}
+
+/**
  * Turns anything a call to etcd threw into an {@link EtcdKitError}, keeping
  * the original as `cause`. The single place where etcd3 and gRPC errors are
  * interpreted.
  */
 export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   if (err instanceof EtcdKitError) return err;
-  const text = err instanceof Error ? err.message : String(err);
+  const text = messageOf(err);
   const where = ctx.key === undefined ? ctx.op : `${ctx.op} '${ctx.key}'`;
   const message = `${where}: ${text}`;
   const cause = err;

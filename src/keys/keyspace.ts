@@ -1,6 +1,16 @@
 import { isUtf8 } from 'node:buffer';
 import { KeyEncodingError, ValidationError } from '../errors/index.js';
+import { escapeInvalidUtf8, unescapeInvalidUtf8 } from './escaped.js';
 import { keyAfter, prefixEnd } from './range.js';
+
+/**
+ * What a read does with a stored key that is not valid UTF-8 (written by
+ * another tool): `'fail'` throws {@link KeyEncodingError}; `'escape'` returns
+ * it with each byte that is not part of a valid sequence written as `\xHH`
+ * (e.g. `/k\xfe`), for explorers. An escaped key names the stored key only
+ * for `delete(key, { escapedKey: true })`.
+ */
+export type InvalidKeyPolicy = 'fail' | 'escape';
 
 /** A `[start, end)` range of raw etcd keys. */
 export interface RawRange {
@@ -51,15 +61,23 @@ export class Keyspace {
 
   /**
    * The caller's key for an etcd key read back from the server.
-   * @throws {@link KeyEncodingError} when the key is not valid UTF-8 (written by another tool).
+   * @throws {@link KeyEncodingError} when the key is not valid UTF-8 (written by another tool), unless `invalid` is `'escape'`.
    */
-  decode(raw: Uint8Array): string {
+  decode(raw: Uint8Array, invalid: InvalidKeyPolicy = 'fail'): string {
     const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const key = buf.toString('utf8', this.#prefix.length);
     // Invalid bytes decode to U+FFFD; only then is the (rarer) strict check needed.
-    if (key.includes('\uFFFD') && !isUtf8(buf.subarray(this.#prefix.length)))
+    if (key.includes('\uFFFD') && !isUtf8(buf.subarray(this.#prefix.length))) {
+      if (invalid === 'escape') return escapeInvalidUtf8(buf.subarray(this.#prefix.length));
       throw new KeyEncodingError(Buffer.from(buf));
+    }
     return key;
+  }
+
+  /** The etcd key for a key in the escaped form of {@link InvalidKeyPolicy} `'escape'`. */
+  encodeEscaped(key: string): Buffer {
+    this.encode(key);
+    return Buffer.concat([this.#prefix, unescapeInvalidUtf8(key)]);
   }
 
   /**

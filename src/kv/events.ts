@@ -1,6 +1,7 @@
 import type { IEvent, IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { revision } from '../core/ids.js';
+import type { InvalidKeyPolicy } from '../keys/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
 
 /** What every watch event carries. */
@@ -43,19 +44,23 @@ export type WatchEventType = WatchEvent['type'];
 
 const EMPTY = Buffer.alloc(0);
 
-function previousOf(core: Core, prev: IKeyValue | null | undefined): KeyValue | undefined {
+function previousOf(
+  core: Core,
+  prev: IKeyValue | null | undefined,
+  invalidKeys?: InvalidKeyPolicy,
+): KeyValue | undefined {
   // etcd3 decodes an absent message as null or as a key-value with an empty key.
-  return prev?.key && prev.key.length > 0 ? toKeyValue(core, prev) : undefined;
+  return prev?.key && prev.key.length > 0 ? toKeyValue(core, prev, invalidKeys) : undefined;
 }
 
 /** Builds a {@link WatchEvent} from a raw event; put values go through the codec, deletes carry no value. */
-export function toWatchEvent(core: Core, ev: IEvent): WatchEvent {
-  const previous = previousOf(core, ev.prev_kv);
+export function toWatchEvent(core: Core, ev: IEvent, invalidKeys?: InvalidKeyPolicy): WatchEvent {
+  const previous = previousOf(core, ev.prev_kv, invalidKeys);
   const kv = ev.kv;
   if (ev.type === 'Delete') {
     const base = {
       type: 'delete' as const,
-      key: core.keys.decode(kv.key),
+      key: core.keys.decode(kv.key, invalidKeys),
       value: EMPTY,
       createRevision: 0,
       modRevision: revision(kv.mod_revision),
@@ -63,7 +68,7 @@ export function toWatchEvent(core: Core, ev: IEvent): WatchEvent {
     };
     return previous ? { ...base, previous } : base;
   }
-  const { key, value, createRevision, modRevision, version, lease } = toKeyValue(core, kv);
+  const { key, value, createRevision, modRevision, version, lease } = toKeyValue(core, kv, invalidKeys);
   const base = { type: 'put' as const, key, value, createRevision, modRevision, version, lease };
   return previous ? { ...base, previous } : base;
 }

@@ -100,7 +100,9 @@ function ordered<E extends { kv: Raw }>(perRange: E[][], options: RangeOptions):
 }
 
 export async function listSegments(segments: Segments, options: ListOptions = {}): Promise<string[]> {
-  return collect(segments, 'list', { ...options, keysOnly: true }, (core, kv) => core.keys.decode(kv.key));
+  return collect(segments, 'list', { ...options, keysOnly: true }, (core, kv) =>
+    core.keys.decode(kv.key, options.invalidKeys),
+  );
 }
 
 export async function listWithValuesSegments(
@@ -120,7 +122,7 @@ export async function listWithValuesSegments(
  */
 export async function* iterateSegments(segments: Segments, options: ListOptions = {}): AsyncGenerator<KeyValue> {
   if (segments.ranges.length > 1 && (sortsByContent(options) || descendingKeys(options))) {
-    yield* await collect(segments, 'iterate', options, toKeyValue);
+    yield* await collect(segments, 'iterate', options, (core, kv) => toKeyValue(core, kv, options.invalidKeys));
     return;
   }
   const pinned = new Map<string, number>();
@@ -142,7 +144,7 @@ export async function* iterateSegments(segments: Segments, options: ListOptions 
         const kvs = next.value.kvs;
         left -= kvs.length;
         for (let i = 0; i < kvs.length; i++) {
-          const kv = toKeyValue(core, kvs[i]!);
+          const kv = toKeyValue(core, kvs[i]!, options.invalidKeys);
           // Drop each decoded entry once converted: otherwise the whole page (thousands of
           // objects) outlives the young generation's collections while it is consumed, gets
           // promoted, and waits for a full collection. 100,000 keys: ~73 → ~53 MiB growth.
@@ -158,7 +160,7 @@ export async function* iterateSegments(segments: Segments, options: ListOptions 
 }
 
 export async function getRangeSegments(segments: Segments, options: ScanOptions = {}): Promise<KeyValue[]> {
-  return collect(segments, 'getRange', options, toKeyValue);
+  return collect(segments, 'getRange', options, (core, kv) => toKeyValue(core, kv, options.invalidKeys));
 }
 
 export async function countSegments(

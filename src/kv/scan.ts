@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
-import { keyAfter, type RawRange } from '../keys/index.js';
+import { keyAfter, type InvalidKeyPolicy, type RawRange } from '../keys/index.js';
 import { enrichCompacted } from '../core/stream.js';
 import { explainFuture } from './future.js';
 import {
@@ -30,6 +30,19 @@ export interface ScanOptions extends CallOptions, ConsistencyOptions, RangeOptio
   pageSize?: number;
   /** Read the range as it was at this revision. Default: the revision of the first page. */
   revision?: number;
+  /**
+   * What to do with a stored key that is not valid UTF-8 (written by another
+   * tool): `'fail'` throws {@link KeyEncodingError}; `'escape'` returns it with
+   * each invalid byte as `\xHH` (`/k\xfe`), so an explorer can list past it.
+   * @default 'fail'
+   */
+  invalidKeys?: InvalidKeyPolicy;
+}
+
+/** Refuses anything but `'fail'`, `'escape'` or `undefined`. */
+export function checkInvalidKeys(policy: unknown): void {
+  if (policy !== undefined && policy !== 'fail' && policy !== 'escape')
+    throw new ValidationError(`invalidKeys must be 'fail' or 'escape', got ${String(policy)}`);
 }
 
 /** One page of a scan, with the revision every page of the scan is pinned to. */
@@ -90,6 +103,7 @@ export async function* scan(
     throw new ValidationError(`pageSize must be a positive whole number, got ${pageSize}`);
   }
   checkRevision(options.revision);
+  checkInvalidKeys(options.invalidKeys);
   checkRangeOptions(core, options);
   // A sort by content is one request (etcd sorts the whole range); otherwise pages.
   const single = sortsByContent(options);

@@ -1,6 +1,7 @@
 import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { leaseFromWire, revision } from '../core/ids.js';
+import type { InvalidKeyPolicy } from '../keys/index.js';
 
 /** A key with its value and metadata, as stored at some revision. */
 export interface KeyValue {
@@ -27,8 +28,8 @@ export type LeaseRef =
     };
 
 /** Builds a {@link KeyValue} from a raw etcd3 key-value, decoding key and value. */
-export function toKeyValue(core: Core, kv: IKeyValue): KeyValue {
-  const key = core.keys.decode(kv.key);
+export function toKeyValue(core: Core, kv: IKeyValue, invalidKeys?: InvalidKeyPolicy): KeyValue {
+  const key = core.keys.decode(kv.key, invalidKeys);
   return {
     key,
     value: core.codec.decode(kv.key, kv.value, key),

@@ -73,6 +73,13 @@ export async function put(core: Core, key: string, value: Value, options: PutOpt
 export interface DeleteOptions extends CallOptions {
   /** Return the removed key-value (decoded through the value pipeline) as `previous`. */
   prevKV?: boolean;
+  /**
+   * `key` is in the escaped form `invalidKeys: 'escape'` returns: each `\xHH`
+   * (80-ff) stands for that byte. The way to delete a key that is not valid
+   * UTF-8 (written by another tool), which no plain string names.
+   * @default false
+   */
+  escapedKey?: boolean;
 }
 
 /** What {@link Client.delete} returns with `prevKV: true`. */
@@ -84,7 +91,7 @@ export interface DeleteResult {
 }
 
 export async function del(core: Core, key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
-  const etcdKey = core.keys.encode(key);
+  const etcdKey = options.escapedKey === true ? core.keys.encodeEscaped(key) : core.keys.encode(key);
   const prev_kv = options.prevKV === true;
   const request = prev_kv ? { key: etcdKey, prev_kv } : { key: etcdKey };
   const batcher = writeBatcher(core);
@@ -93,5 +100,6 @@ export async function del(core: Core, key: string, options: DeleteOptions = {}):
         .response_delete_range!
     : await core.caller.run('write', { op: 'delete', key }, (grpc) => core.etcd.kv.deleteRange(request, grpc), options);
   const raw = res.prev_kvs?.[0];
-  return { deleted: Number(res.deleted), previous: raw ? toKeyValue(core, raw) : undefined };
+  const invalidKeys = options.escapedKey === true ? 'escape' : undefined;
+  return { deleted: Number(res.deleted), previous: raw ? toKeyValue(core, raw, invalidKeys) : undefined };
 }

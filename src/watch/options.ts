@@ -1,7 +1,9 @@
 import type { IWatchCreateRequest } from 'etcd3';
 import { checkSignal } from '../core/options.js';
 import { ValidationError } from '../errors/index.js';
+import type { InvalidKeyPolicy } from '../keys/index.js';
 import type { WatchEvent, WatchEventType } from '../kv/events.js';
+import { checkInvalidKeys } from '../kv/scan.js';
 
 /** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
 export interface WatchOptions {
@@ -48,6 +50,13 @@ export interface WatchOptions {
    * @default false
    */
   ownStream?: boolean;
+  /**
+   * What to do with an event whose key is not valid UTF-8 (written by another
+   * tool): `'fail'` ends the watch with {@link KeyEncodingError}; `'escape'`
+   * delivers it with each invalid byte of the key as `\xHH` (`/k\xfe`).
+   * @default 'fail'
+   */
+  invalidKeys?: InvalidKeyPolicy;
 }
 
 /** What a watch or a mirror does with a value it cannot decode: end with the error, or skip it and count it. */
@@ -71,6 +80,7 @@ export const DEFAULT_BUFFER = 1000;
 export function validate(options: WatchOptions): void {
   const { fromRevision, bufferSize, types, callback } = options;
   checkSignal(options.signal);
+  checkInvalidKeys(options.invalidKeys);
   if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision <= 0)) {
     throw new ValidationError(`fromRevision must be a positive whole number, got ${fromRevision}`);
   }

@@ -15,6 +15,7 @@ import {
 import { Settlement } from '../events/index.js';
 import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
+import type { InvalidKeyPolicy } from '../keys/index.js';
 import { WatchPool } from './pool.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 import { ProgressRequests } from './progress.js';
@@ -65,6 +66,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #own: boolean;
   readonly #signal: AbortSignal | undefined;
   readonly #skip: boolean;
+  readonly #invalidKeys: InvalidKeyPolicy | undefined;
   readonly #standIn: Undecodable | undefined;
   #skipped = 0;
   readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
@@ -93,6 +95,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, standIn?: Undecodable) {
     this.#core = core;
     this.#skip = options.onDecryptionError === 'skip';
+    this.#invalidKeys = options.invalidKeys;
     this.#standIn = standIn;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
@@ -369,7 +372,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   /** The event, or what stands in for it when it cannot be decoded and the watch skips such events. */
   #decode(raw: IEvent): WatchEvent | undefined {
     try {
-      return toWatchEvent(this.#core, raw);
+      return toWatchEvent(this.#core, raw, this.#invalidKeys);
     } catch (err) {
       if (!this.#skip || !(err instanceof DecryptionError)) throw err;
       this.#skipped++;

@@ -21,7 +21,12 @@ async function live(ctx: Context, prefix: string, ms: number, table: ChurnTable)
   if (!ctx.out.json && ctx.err.tty)
     await ctx.err.line(ctx.err.paint('dim', `watching ${prefix} for ${ms / 1000}s (Ctrl-C to stop early)`));
   try {
-    await using watch = await ctx.client.watchPrefix(prefix, { prevKV: true, signal: stop.signal, all: prefix === '' });
+    await using watch = await ctx.client.watchPrefix(prefix, {
+      prevKV: true,
+      signal: stop.signal,
+      all: prefix === '',
+      invalidKeys: 'escape',
+    });
     for await (const ev of watch) record(table, ev);
   } catch (err) {
     if (!stop.signal.aborted) throw err;
@@ -54,6 +59,7 @@ async function replay(ctx: Context, prefix: string, from: number, table: ChurnTa
       prevKV: true,
       signal: stop.signal,
       all: prefix === '',
+      invalidKeys: 'escape',
     });
     if (last < from) idle();
     for await (const ev of watch) {
@@ -137,14 +143,15 @@ export const churn: Command = {
       .map((k) => keyJson(k, minutes));
     const span = from === undefined ? `in ${((minutes ?? 0) * 60).toFixed(0)}s` : `from revision ${from} to ${end}`;
     if (ctx.out.json) {
-      return ctx.out.data({
+      await ctx.out.data({
         prefix,
         fromRevision: from ?? null,
         toRevision: end ?? null,
         seconds: minutes === undefined ? null : minutes * 60,
         keys,
       });
-    }
-    await print(ctx, keys, span);
+    } else await print(ctx, keys, span);
+    // Ctrl-C ends a live watch early: the counts so far are printed, and the exit code says it was interrupted.
+    return ctx.signal.aborted ? 130 : 0;
   },
 };

@@ -28,7 +28,8 @@ async function countGroups(ctx: Context, prefix: string, depth: number): Promise
   if (ctx.out.json) return ctx.out.data({ prefix, depth, total, groups: sorted });
   await ctx.out.table(
     ['COUNT', 'GROUP'],
-    sorted.map((g) => [String(g.count).padStart(String(total).length), g.group]),
+    sorted.map((g) => [String(g.count), g.group]),
+    [0],
   );
   await ctx.out.line(`total ${total} keys in ${sorted.length} groups`);
 }

@@ -32,7 +32,7 @@ export function typeMatches(k: Pick<CustomKey, 'group' | 'plural'>, wanted: stri
 /** Every custom resource type with its object count, from the keys alone (values are not read). */
 async function typesUnder(ctx: Context): Promise<{ group: string; plural: string; count: number }[]> {
   const types = new Map<string, { group: string; plural: string; count: number }>();
-  for (const key of await ctx.client.list(REGISTRY, { signal: ctx.signal })) {
+  for (const key of await ctx.client.list(REGISTRY, { signal: ctx.signal, invalidKeys: 'escape' })) {
     const k = customKey(key);
     if (!k) continue;
     const id = `${k.plural}.${k.group}`;

@@ -1,5 +1,5 @@
 import type { DefragmentResult, RollingDefragmentResult } from '../../index.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, ratio as parseRatio } from '../format.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 async function report(
@@ -36,11 +36,11 @@ export const defrag: Command = {
   async run({ client, out, err, flags, signal }) {
     if (flags.all && typeof flags.endpoint === 'string')
       throw new UsageError('defrag: --endpoint and --all exclude each other');
+    const ratio = parseRatio('--min-free-ratio', flags['min-free-ratio']);
     if (!flags.all) {
       const endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
       return report(out, await client.maintenance.defragment({ signal, ...(endpoint ? { endpoint } : {}) }));
     }
-    const ratio = typeof flags['min-free-ratio'] === 'string' ? Number(flags['min-free-ratio']) : undefined;
     const results = await client.maintenance.defragmentAll({
       signal,
       ...(ratio === undefined ? {} : { minFreeRatio: ratio }),

@@ -1,3 +1,4 @@
+import { hexId } from '../format.js';
 import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command } from '../types.js';
 
@@ -15,8 +16,10 @@ const subs: Record<string, Subcommand> = {
   timetolive: {
     usage: '<id> [--keys]',
     args: [1, 1],
-    async run({ client, out, flags, signal }, [id]) {
-      const info = await client.maintenance.leaseTimeToLive(id!, { keys: flags.keys === true, signal });
+    async run({ client, out, flags, signal }, [text]) {
+      // Printed as lease list prints it, whether given with leading zeros or not.
+      const id = hexId('lease id', text);
+      const info = { ...(await client.maintenance.leaseTimeToLive(id, { keys: flags.keys === true, signal })), id };
       if (out.json) return out.data(info);
       const keys = flags.keys ? `, attached keys [${info.keys.join(' ')}]` : '';
       await out.line(`lease ${info.id} granted with TTL(${info.grantedTtl}s), remaining(${info.ttl}s)${keys}`);

@@ -8,17 +8,21 @@ async function printWithValues(ctx: Context, raw: boolean): Promise<void> {
   const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
   const array = ctx.out.json ? ctx.out.jsonArray() : undefined;
   let shown = 0;
-  for await (const kv of keysUnder(ctx, ctx.args[0])) {
-    if (shown++ >= limit) break;
-    if (array) {
-      await array.push({ ...keyInfo(kv), ...valueJson(kv.value, raw) });
-      continue;
+  try {
+    for await (const kv of keysUnder(ctx, ctx.args[0])) {
+      if (shown++ >= limit) break;
+      if (array) {
+        await array.push({ ...keyInfo(kv), ...valueJson(kv.value, raw) });
+        continue;
+      }
+      const r = render(kv.value, raw);
+      await ctx.out.line(`${kv.key} = ${r.summary}`);
+      for (const line of r.body) await ctx.out.line(`    ${line}`);
     }
-    const r = render(kv.value, raw);
-    await ctx.out.line(`${kv.key} = ${r.summary}`);
-    for (const line of r.body) await ctx.out.line(`    ${line}`);
+  } finally {
+    // Closed after an error too: stdout stays valid JSON, the error goes to stderr.
+    await array?.end();
   }
-  await array?.end();
 }
 
 /** `list [prefix]`: keys under a prefix, streamed; `--values` with their values. */

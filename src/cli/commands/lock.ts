@@ -1,10 +1,25 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { EtcdKitError } from '../../index.js';
 import { wholeNumber } from '../format.js';
+import type { Output } from '../output.js';
 import { UsageError, type Command, type Context } from '../types.js';
 
 /** Exit code of a child that died of a signal, as shells report it. */
 const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGKILL: 137, SIGTERM: 143 };
+
+/**
+ * Copies a child's output byte for byte (never decoded: a character split
+ * between two chunks must not become U+FFFD), pausing the child while our
+ * stream is full so a fast writer cannot fill memory.
+ */
+function relay(from: Readable, to: Output): void {
+  from.on('data', (chunk: Buffer) => {
+    from.pause();
+    const resume = () => from.resume();
+    void to.passThrough(chunk).then(resume, resume);
+  });
+}
 
 /**
  * Runs `command` with its output relayed to ours, until it exits or the lock
@@ -29,8 +44,8 @@ function runHolding(
       loss = err;
       stop();
     });
-    child.stdout.on('data', (d: Buffer) => void ctx.out.write(d.toString()));
-    child.stderr.on('data', (d: Buffer) => void ctx.err.write(d.toString()));
+    relay(child.stdout, ctx.out);
+    relay(child.stderr, ctx.err);
     child.on('error', (err) => reject(new Error(`cannot run ${command[0]}: ${err.message}`)));
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', stop);

@@ -1,4 +1,5 @@
 import type { Member } from '../../index.js';
+import { hexId } from '../format.js';
 import { dispatch, subDetails, subUsage, type Subcommand } from '../sub.js';
 import type { Command, Context } from '../types.js';
 import { memberTable } from './members.js';
@@ -40,20 +41,26 @@ const subs: Record<string, Subcommand> = {
   promote: {
     usage: '<id>',
     args: [1, 1],
-    run: async ({ client, out, signal }, [id]) =>
-      showMembers(out, await client.cluster.promoteMember(id!, { signal }), `promoted ${id}`),
+    run: async ({ client, out, signal }, [text]) => {
+      const id = hexId('member id', text);
+      await showMembers(out, await client.cluster.promoteMember(id, { signal }), `promoted ${id}`);
+    },
   },
   remove: {
     usage: '<id>',
     args: [1, 1],
-    run: async ({ client, out, signal }, [id]) =>
-      showMembers(out, await client.cluster.removeMember(id!, { signal }), `removed ${id}`),
+    run: async ({ client, out, signal }, [text]) => {
+      const id = hexId('member id', text);
+      await showMembers(out, await client.cluster.removeMember(id, { signal }), `removed ${id}`);
+    },
   },
   update: {
     usage: '<id> <peer-urls>',
     args: [2, 2],
-    run: async ({ client, out, signal }, [id, peers]) =>
-      showMembers(out, await client.cluster.updateMember(id!, urls(peers!), { signal }), `updated ${id}`),
+    run: async ({ client, out, signal }, [text, peers]) => {
+      const id = hexId('member id', text);
+      await showMembers(out, await client.cluster.updateMember(id, urls(peers!), { signal }), `updated ${id}`);
+    },
   },
 };
 

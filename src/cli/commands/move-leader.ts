@@ -1,3 +1,4 @@
+import { hexId } from '../format.js';
 import type { Command } from '../types.js';
 
 /** `move-leader <id>`: hands leadership to another member. */
@@ -7,8 +8,9 @@ export const moveLeader: Command = {
   summary: 'hand leadership to the member with this id (hex, as `members` shows it)',
   args: [1, 1],
   async run({ client, out, args, signal }) {
-    await client.maintenance.moveLeader(args[0]!, { signal });
-    if (out.json) return out.data({ leader: args[0] });
-    await out.line(`leadership moved to ${args[0]}`);
+    const id = hexId('member id', args[0]);
+    await client.maintenance.moveLeader(id, { signal });
+    if (out.json) return out.data({ leader: id });
+    await out.line(`leadership moved to ${id}`);
   },
 };

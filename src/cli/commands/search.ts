@@ -1,5 +1,5 @@
 import { keysUnder, limitOption, printKeys } from '../scan.js';
-import type { Command } from '../types.js';
+import { UsageError, type Command } from '../types.js';
 
 /** A glob (`*`, `?`, `[...]`, matching the whole key) as a regular expression. */
 export function globToRegExp(glob: string): RegExp {
@@ -18,7 +18,14 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else source += c.replace(/[.+^${}()|\\\]/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, 's');
+  try {
+    return new RegExp(`^${source}$`, 's');
+  } catch (err) {
+    // A class such as [z-a] is not a valid range.
+    throw new UsageError(
+      `invalid pattern '${glob}': ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /s, '')}`,
+    );
+  }
 }
 
 /** How a pattern matches: a glob when it has `*`, `?` or `[`, else a substring. */
@@ -34,13 +41,15 @@ export const search: Command = {
   usage: '<pattern> [--prefix P]',
   summary: 'keys containing pattern, or matching it as a glob (*, ?, [abc]); streams, never loads all keys',
   args: [1, 1],
+  errorExitCode: 3,
   options: {
     prefix: { type: 'string', value: 'P', description: 'search only under this prefix' },
     limit: limitOption,
   },
   async run(ctx) {
     const prefix = typeof ctx.flags.prefix === 'string' ? ctx.flags.prefix : undefined;
-    const found = await printKeys(ctx, keysUnder(ctx, prefix), matcher(ctx.args[0]!));
+    const keep = matcher(ctx.args[0]!);
+    const found = await printKeys(ctx, keysUnder(ctx, prefix), keep);
     return found > 0 ? 0 : 1;
   },
 };

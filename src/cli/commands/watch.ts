@@ -53,11 +53,12 @@ export const watch: Command = {
       fromRevision: wholeNumber('--rev', ctx.flags.rev),
       signal: ctx.signal,
       prevKV: ctx.flags.diff === true,
+      invalidKeys: 'escape' as const,
     };
     const limit = wholeNumber('--limit', ctx.flags.limit) ?? Infinity;
     await using watch = ctx.flags.exact
       ? await ctx.client.watch(target, options)
-      : await ctx.client.watchPrefix(target, options);
+      : await ctx.client.watchPrefix(target, { ...options, all: target === '' });
     // A prefix spanning partitions has no single revision (see docs/partitions.md).
     const from = watch instanceof PartitionedWatch ? 'now, in every partition' : `revision ${watch.revision + 1}`;
     if (!ctx.out.json && ctx.err.tty)
