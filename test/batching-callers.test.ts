@@ -78,6 +78,30 @@ describe("a caller's bad options fail that caller only", () => {
       expect(await writer.list(p)).toEqual([`${p}a`, `${p}b`, `${p}busy`]);
     });
   }
+  it('options that are not an object, or a prevKV that is not a boolean, fail their caller only', async () => {
+    const p = uniquePrefix('bad-shape');
+    await reader.put(`${p}k`, 'v');
+    const busyRead = reader.getString(`${p}k`);
+    const busyWrite = writer.put(`${p}busy`, 'x');
+    const outcomes = await Promise.allSettled([
+      reader.getString(`${p}k`, null as never),
+      reader.exists(`${p}k`, 'fast' as never),
+      writer.put(`${p}a`, 'a', null as never),
+      writer.put(`${p}b`, 'b', { prevKV: 'yes' as never }),
+      writer.delete(`${p}k`, null as never),
+      writer.deletePrefix(p, { prevKV: 1 as never }),
+      reader.getString(`${p}k`),
+      writer.put(`${p}c`, 'c'),
+    ]);
+    expect(await busyRead).toBe('v');
+    await busyWrite;
+    for (const o of outcomes.slice(0, 6)) {
+      expect(o).toMatchObject({ status: 'rejected', reason: expect.any(ValidationError) });
+    }
+    expect(outcomes[6]).toEqual({ status: 'fulfilled', value: 'v' });
+    expect(outcomes[7]).toMatchObject({ status: 'fulfilled' });
+    expect(await writer.list(p)).toEqual([`${p}busy`, `${p}c`, `${p}k`]);
+  });
 });
 
 describe("a queued caller's deadline counts from its call", () => {

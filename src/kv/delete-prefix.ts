@@ -8,6 +8,7 @@ import { TXN_OVERHEAD } from './chunk.js';
 import { RECEIVE_LIMIT } from './limits.js';
 import { byCluster, oneCluster, type PrefixOptions, type Segments } from './prefix.js';
 import { decodePrevious } from './previous.js';
+import { checkWriteOptions } from './write.js';
 import { scan } from './scan.js';
 import type { KeyValue } from './types.js';
 
@@ -48,6 +49,7 @@ export async function deleteSegments(
   prefix: string,
   options: DeletePrefixOptions = {},
 ): Promise<DeletePrefixResult> {
+  checkWriteOptions(options);
   let deleted = 0;
   let undecodable = 0;
   const previous: KeyValue[] = [];
@@ -145,5 +147,6 @@ export async function deletePrefix(
   prefix: string,
   options: DeletePrefixOptions = {},
 ): Promise<DeletePrefixResult> {
+  checkWriteOptions(options);
   return deleteSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), prefix, options);
 }

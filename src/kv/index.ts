@@ -4,6 +4,7 @@ export {
   del,
   encodePut,
   leaseOf,
+  checkWriteOptions,
   type PutOptions,
   type PutResult,
   type DeleteOptions,

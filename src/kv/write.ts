@@ -3,6 +3,9 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { headerRevision, leaseToWire } from '../core/ids.js';
 import { toBuffer, type Value } from '../codec/index.js';
+import { checkCallOptions } from '../core/options.js';
+import { ValidationError } from '../errors/index.js';
+import { show } from '../config/show.js';
 import { checkPutSize } from './limits.js';
 import type { KeyValue, LeaseRef } from './types.js';
 import { decodePrevious } from './previous.js';
@@ -45,6 +48,17 @@ export function encodePut(core: Core, key: string, value: Value): EncodedPut {
   return { key, etcdKey, value: stored };
 }
 
+/**
+ * Checks a write's options before anything is encoded or sent (a batched
+ * write must fail alone on its own bad input).
+ * @throws {@link ValidationError} for options that are not an object, a bad `timeoutMs` or `signal`, a `prevKV` that is not a boolean.
+ */
+export function checkWriteOptions(options: { readonly prevKV?: unknown } & CallOptions): void {
+  checkCallOptions(options);
+  if (options.prevKV !== undefined && typeof options.prevKV !== 'boolean')
+    throw new ValidationError(`prevKV must be true or false, got ${show(options.prevKV)}`);
+}
+
 export function leaseOf(ref: LeaseRef | undefined): string | undefined {
   if (ref === undefined) return undefined;
   // Anything but a handle is passed on as is, so the error names what was given.
@@ -53,6 +67,7 @@ export function leaseOf(ref: LeaseRef | undefined): string | undefined {
 }
 
 export async function put(core: Core, key: string, value: Value, options: PutOptions = {}): Promise<PutResult> {
+  checkWriteOptions(options);
   const op = encodePut(core, key, value);
   const lease = leaseOf(options.lease);
   const batcher = writeBatcher(core);
@@ -108,6 +123,7 @@ export interface DeleteResult {
 }
 
 export async function del(core: Core, key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
+  checkWriteOptions(options);
   const etcdKey = core.keys.encode(key);
   const prev_kv = options.prevKV === true;
   const request = prev_kv ? { key: etcdKey, prev_kv } : { key: etcdKey };
