@@ -165,6 +165,18 @@ describe('errors of a batched call name its own operation and key', () => {
     expect(reasons[2]!.message).toMatch(new RegExp(`^put '${p}c' `));
     expect(reasons[2]!.stack).toContain(`put '${p}c'`);
   });
+  it('a read batch that fails as a whole (the client closed under it)', async () => {
+    const own = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
+    const p = uniquePrefix('own-read-error');
+    const first = own.get(`${p}k`).catch(() => undefined); // in flight: the ones below queue behind it
+    const queued = Promise.allSettled([own.get(`${p}a`), own.exists(`${p}b`)]);
+    await own.close();
+    await first;
+    const reasons = (await queued).map((o) => (o as PromiseRejectedResult).reason as Error);
+    for (const r of reasons) expect(r).toMatchObject({ code: 'CLOSED' });
+    expect(reasons[0]!.message).toMatch(new RegExp(`^get '${p}a' \\(in a batch of 2\\): `));
+    expect(reasons[1]!.message).toMatch(new RegExp(`^exists '${p}b' \\(in a batch of 2\\): `));
+  });
 });
 
 describe('under access control, one denied caller fails alone', () => {
