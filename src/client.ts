@@ -187,14 +187,16 @@ export class Client implements AsyncDisposable {
 
   /**
    * Deletes `key`; resolves to the number of keys deleted (0 or 1), or with
-   * `{ prevKV: true }` to `{ deleted, previous }`, `previous` being the key
-   * as it was (decoded through the value pipeline; `undefined` when absent).
+   * `{ prevKV: true }` to `{ deleted, previous, undecodable }`, `previous`
+   * being the key as it was (decoded through the value pipeline; `undefined`
+   * when absent). A previous value that cannot be decoded (written in
+   * plaintext by another tool under encryption) does not fail the delete,
+   * which etcd applied: `previous` is then `undefined` and `undecodable` 1.
    * @example
    * ```ts
    * await client.delete('/app/mode');
    * const { previous } = await client.delete('/app/mode', { prevKV: true });
    * ```
-   * @throws {@link DecryptionError} with `prevKV` when the removed value cannot be decrypted (the key is deleted all the same).
    */
   delete(key: string, options: DeleteOptions & { prevKV: true }): Promise<DeleteResult>;
   delete(key: string, options?: DeleteOptions): Promise<number>;
@@ -271,15 +273,19 @@ export class Client implements AsyncDisposable {
 
   /**
    * Deletes every key under `prefix` in one request; resolves to the number
-   * deleted, or with `{ prevKV: true }` to `{ deleted, previous }`, the
-   * removed key-values decoded through the value pipeline.
+   * deleted, or with `{ prevKV: true }` to `{ deleted, previous, undecodable }`,
+   * the removed key-values decoded through the value pipeline, in key order
+   * (read in pages as they were just before the delete, so their size is not
+   * bounded by the receive limit). Those that cannot be decoded are left out
+   * of `previous` and counted in `undecodable`; they are deleted all the same.
    * The empty prefix is refused unless `{ all: true }` is passed.
    * @example
    * ```ts
    * await client.deletePrefix('/tmp/');
    * const { previous } = await client.deletePrefix('/jobs/', { prevKV: true });
    * ```
-   * @throws {@link ResponseTooLargeError} with `prevKV` when the removed pairs exceed the receive limit (the keys are deleted all the same).
+   * @throws {@link PartialWriteError} with `prevKV`, in the rare case that the keys were deleted but
+   * their previous values could not be read back (compacted at once, or etcd unreachable meanwhile).
    */
   deletePrefix(prefix: string, options: DeletePrefixOptions & { prevKV: true }): Promise<DeletePrefixResult>;
   deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number>;

@@ -145,7 +145,11 @@ describe('deletes with prevKV', () => {
       const one = await enc.delete(`${p}one`, { prevKV: true });
       expect(one.deleted).toBe(1);
       expect(one.previous?.value.toString()).toBe('secret-1');
-      expect(await enc.delete(`${p}one`, { prevKV: true })).toEqual({ deleted: 0, previous: undefined });
+      expect(await enc.delete(`${p}one`, { prevKV: true })).toEqual({
+        deleted: 0,
+        previous: undefined,
+        undecodable: 0,
+      });
       expect(await enc.delete(`${p}none`)).toBe(0);
       const rest = await enc.deletePrefix(p, { prevKV: true });
       expect(rest.deleted).toBe(2);

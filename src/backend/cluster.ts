@@ -292,6 +292,9 @@ async function probe(core: Core, signal: AbortSignal | undefined): Promise<void>
     } catch (err) {
       if (trace.endpoint) failed.add(trace.endpoint);
       const mapped = mapError(err, { op: 'connect' });
+      // etcd 3.5.28+ refuses Status to users without the root role (CVE-2026-33413): the refusal
+      // still proves that the endpoint answered and took the credentials (a bad one is AuthError).
+      if (mapped instanceof PermissionDeniedError && core.config.auth !== undefined) return;
       if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
       last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;
     }

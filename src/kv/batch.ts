@@ -1,21 +1,17 @@
 import type { IRangeRequest, IRangeResponse } from 'etcd3';
 import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
-import { CancelledError, TimeoutError, type ErrorContext } from '../errors/index.js';
+import { PermissionDeniedError, TimeoutError, type ErrorContext } from '../errors/index.js';
 import { smallerPage } from './scan.js';
+import { arm, asOwn, callerDeadline, cancelled, disarm, where, type BatchCaller } from './batch-caller.js';
 
 /** One read waiting for (or riding in) a batch. */
-interface Pending {
+interface Pending extends BatchCaller {
   readonly request: IRangeRequest;
-  readonly ctx: ErrorContext;
-  /** When the caller's own timeout runs out (counted from the call, queueing included). */
-  readonly deadline: number;
   readonly resolve: (res: IRangeResponse) => void;
   readonly reject: (err: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  timer: NodeJS.Timeout | undefined;
-  done: boolean;
+  /** Aborts the batch's request once every caller in it has settled (no retries for nobody). */
+  batch: { live: number; readonly stop: AbortController } | undefined;
 }
 
 /**
@@ -25,10 +21,13 @@ interface Pending {
  * revision, with one read-index round for the whole batch). An idle client
  * sends a read at once as a plain range request, so batching adds no delay.
  *
- * Each caller keeps its own signal (aborting leaves the batch, which goes on
- * for the others), its own timeout (shorter than the batch's: a timer of its
- * own) and its own errors. Reads queue only after they started, and are sent
- * later still, so each is linearizable from its own start.
+ * Each caller keeps its own options, checked before it joins (bad input fails
+ * it alone), its own signal (aborting leaves the batch, which goes on for the
+ * others), its own deadline (counted from its call, queueing and retries
+ * included: a timer of its own) and its own errors, naming its own key. A
+ * batch etcd refuses for permission is split until each read gets its own
+ * answer. Reads queue only after they started, and are sent later still, so
+ * each is linearizable from its own start.
  */
 export class ReadBatcher {
   readonly #core: Core;
@@ -47,7 +46,7 @@ export class ReadBatcher {
   range(request: IRangeRequest, ctx: ErrorContext, options: CallOptions): Promise<IRangeResponse> {
     if (this.#inflight === 0) return this.#alone(request, ctx, options);
     return new Promise<IRangeResponse>((resolve, reject) => {
-      const deadline = Date.now() + (options.timeoutMs ?? this.#core.config.timeoutMs);
+      const deadline = callerDeadline(options, this.#core.config.timeoutMs);
       const p: Pending = {
         request,
         ctx,
@@ -58,12 +57,9 @@ export class ReadBatcher {
         onAbort: undefined,
         timer: undefined,
         done: false,
+        batch: undefined,
       };
-      if (p.signal) {
-        if (p.signal.aborted) return reject(cancelled(p));
-        p.onAbort = () => this.#settle(p, undefined, cancelled(p));
-        p.signal.addEventListener('abort', p.onAbort, { once: true });
-      }
+      if (!arm(p, (err) => this.#settle(p, undefined, err), timedOut)) return reject(cancelled(p));
       this.#queue.push(p);
       if (this.#queue.length >= this.#maxBatch) this.#flush();
     });
@@ -98,72 +94,62 @@ export class ReadBatcher {
   async #send(batch: Pending[]): Promise<void> {
     this.#inflight++;
     try {
-      const timeoutMs = this.#arm(batch);
-      if (timeoutMs > 0)
-        await this.#run(
-          batch.filter((p) => !p.done),
-          timeoutMs,
-        );
+      // Per attempt, the longest time any caller has left; each caller's own timer ends it sooner.
+      const now = Date.now();
+      const timeoutMs = Math.max(...batch.map((p) => p.deadline - now));
+      const stop = new AbortController();
+      const group = { live: batch.length, stop };
+      for (const p of batch) p.batch = group;
+      if (timeoutMs > 0) await this.#run(batch, timeoutMs, stop.signal);
     } finally {
       this.#completed();
     }
   }
 
-  /** Sends `batch` as one request; a reply over the receive limit splits it in halves, each sent again. */
-  async #run(batch: Pending[], timeoutMs: number): Promise<void> {
+  /**
+   * Sends `batch` as one request. A reply over the receive limit, or a refusal
+   * for permission (etcd refuses a transaction holding one read the user may
+   * not make), splits it in halves, each sent again.
+   */
+  async #run(all: Pending[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const batch = all.filter((p) => !p.done);
+    if (batch.length === 0) return;
     const core = this.#core;
-    const ctx: ErrorContext = { op: batch[0]!.ctx.op };
-    const run = { timeoutMs, requireLeader: !this.#serializable };
+    const op = batch[0]!.ctx.op;
+    const ctx: ErrorContext = batch.length === 1 ? batch[0]!.ctx : { op: `${op} (batch of ${batch.length})` };
+    const run = { timeoutMs, signal, requireLeader: !this.#serializable, operation: op };
     try {
       if (batch.length === 1) {
         const p = batch[0]!;
-        const res = await core.caller.run('read', p.ctx, (grpc) => core.etcd.kv.range(p.request, grpc), run);
+        const res = await core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(p.request, grpc), run);
         return this.#settle(p, res);
       }
       const success = batch.map((p) => ({ request_range: { ...p.request, serializable: this.#serializable } }));
       const res = await core.caller.run('read', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), run);
       for (const [i, r] of res.responses.entries()) this.#settle(batch[i]!, r.response_range as IRangeResponse);
     } catch (err) {
-      if (batch.length > 1 && smallerPage(err, batch.length) !== undefined) {
+      if (batch.length > 1 && (err instanceof PermissionDeniedError || smallerPage(err, batch.length) !== undefined)) {
         const half = Math.ceil(batch.length / 2);
-        await Promise.all([this.#run(batch.slice(0, half), timeoutMs), this.#run(batch.slice(half), timeoutMs)]);
+        await Promise.all([
+          this.#run(batch.slice(0, half), timeoutMs, signal),
+          this.#run(batch.slice(half), timeoutMs, signal),
+        ]);
         return;
       }
-      for (const p of batch) this.#settle(p, undefined, err);
+      for (const p of batch) this.#settle(p, undefined, asOwn(err, ctx, p, batch.length));
     }
-  }
-
-  /**
-   * The batch's timeout: the longest time left to any of its callers. A caller
-   * whose time ran out while queued fails now; one with less time left than
-   * the batch gets a timer of its own. 0 when no caller has time left.
-   */
-  #arm(batch: Pending[]): number {
-    const now = Date.now();
-    const timeout = (p: Pending) =>
-      new TimeoutError(`${p.ctx.op}: no answer within the timeout (waited in a read batch)`);
-    let longest = 0;
-    for (const p of batch) longest = Math.max(longest, p.deadline - now);
-    for (const p of batch) {
-      const left = p.deadline - now;
-      if (left <= 0) this.#settle(p, undefined, timeout(p));
-      else if (left < longest) p.timer = setTimeout(() => this.#settle(p, undefined, timeout(p)), left);
-    }
-    return longest;
   }
 
   #settle(p: Pending, res: IRangeResponse | undefined, err?: unknown): void {
-    if (p.done) return;
-    p.done = true;
-    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
-    if (p.timer) clearTimeout(p.timer);
+    if (!disarm(p)) return;
+    if (p.batch && --p.batch.live === 0) p.batch.stop.abort();
     if (res) p.resolve(res);
     else p.reject(err);
   }
 }
 
-function cancelled(p: Pending): CancelledError {
-  return new CancelledError(`${p.ctx.op}: aborted`, { cause: p.signal?.reason });
+function timedOut(p: BatchCaller): TimeoutError {
+  return new TimeoutError(`${where(p.ctx)}: no answer within the timeout (waited in a read batch)`);
 }
 
 const batchers = new WeakMap<Core, { linearizable?: ReadBatcher; serializable?: ReadBatcher }>();

@@ -4,6 +4,7 @@ export {
   del,
   encodePut,
   leaseOf,
+  checkWriteOptions,
   type PutOptions,
   type PutResult,
   type DeleteOptions,
@@ -24,12 +25,15 @@ export {
   iterate,
   getRange,
   count,
-  deletePrefix,
   type ListOptions,
   type PrefixOptions,
+} from './prefix.js';
+export {
+  deletePrefix,
+  deleteSegments,
   type DeletePrefixOptions,
   type DeletePrefixResult,
-} from './prefix.js';
+} from './delete-prefix.js';
 export { getMany, manyResult, distinctKeys, type GetManyOptions, type GetManyResult } from './many.js';
 export type { ConsistencyOptions, RangeOptions, SortOptions, SortTarget } from './range-options.js';
 export {
@@ -38,7 +42,6 @@ export {
   iterateSegments,
   getRangeSegments,
   countSegments,
-  deleteSegments,
   type Segments,
 } from './prefix.js';
 export type { ScanOptions } from './scan.js';

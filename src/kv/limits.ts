@@ -9,3 +9,6 @@ export function checkPutSize(config: Config, key: string, etcdKey: Buffer, store
   const size = etcdKey.length + stored.length + OP_OVERHEAD;
   if (size > config.maxRequestBytes) throw new ValueTooLargeError(key, size, config.maxRequestBytes);
 }
+
+/** The largest message the client accepts (grpc-js' default receive limit, which etcd3 keeps). */
+export const RECEIVE_LIMIT = 4 * 1024 * 1024;

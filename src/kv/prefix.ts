@@ -1,6 +1,5 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { PartialWriteError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { countRange, scan, type ScanOptions } from './scan.js';
 import { toKeyValue, type KeyValue } from './types.js';
@@ -47,7 +46,7 @@ export function oneCluster(core: Core, range: RawRange): Segments {
 }
 
 /** The indexes of `ranges` grouped by cluster, in order of first appearance. */
-function byCluster(ranges: readonly ClusterRange[]): Map<string, number[]> {
+export function byCluster(ranges: readonly ClusterRange[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
   for (const [i, r] of ranges.entries()) groups.set(r.cluster, [...(groups.get(r.cluster) ?? []), i]);
   return groups;
@@ -173,88 +172,6 @@ export async function countSegments(
   return counts.reduce((a, b) => a + b, 0);
 }
 
-/** Options of {@link Client.deletePrefix}. */
-export interface DeletePrefixOptions extends PrefixOptions, CallOptions {
-  /**
-   * Return the removed key-values (decoded through the value pipeline) as
-   * `previous`. They come back in the delete's one reply: a prefix whose
-   * pairs exceed the 4 MiB receive limit is deleted all the same, but the
-   * call then fails with {@link ResponseTooLargeError}.
-   */
-  prevKV?: boolean;
-}
-
-/** What {@link Client.deletePrefix} returns with `prevKV: true`. */
-export interface DeletePrefixResult {
-  /** How many keys were deleted. */
-  readonly deleted: number;
-  /** The removed key-values as they were just before the deletion, in key order. */
-  readonly previous: KeyValue[];
-}
-
-/**
- * Deletes the ranges cluster by cluster, in key order; within one cluster in
- * one request. Not atomic across clusters: a failure after some clusters were
- * cleared is a {@link PartialWriteError} (its `total` is NaN: how many keys the
- * failed cluster held is unknown).
- */
-export async function deleteSegments(
-  segments: Segments,
-  prefix: string,
-  options: DeletePrefixOptions = {},
-): Promise<DeletePrefixResult> {
-  let deleted = 0;
-  const previous: KeyValue[] = [];
-  const done: string[] = [];
-  for (const [cluster, indexes] of byCluster(segments.ranges)) {
-    const ranges = indexes.map((i) => segments.ranges[i]!);
-    try {
-      const res = await segments.inCluster(cluster, () =>
-        deleteRanges(
-          ranges[0]!.core,
-          prefix,
-          ranges.map((r) => r.range),
-          options,
-        ),
-      );
-      deleted += res.deleted;
-      previous.push(...res.previous);
-      done.push(segments.name(cluster));
-    } catch (err) {
-      if (deleted === 0) throw err; // nothing changed yet: the failure says it all
-      const message = `deletePrefix '${prefix}': ${deleted} keys deleted in ${done.join(', ')}, then: ${(err as Error).message}`;
-      throw new PartialWriteError(message, deleted, Number.NaN, { cause: err });
-    }
-  }
-  return { deleted, previous };
-}
-
-/** One range: a delete-range request; several: one transaction deleting them all. */
-async function deleteRanges(
-  core: Core,
-  prefix: string,
-  ranges: readonly RawRange[],
-  options: DeletePrefixOptions,
-): Promise<DeletePrefixResult> {
-  const context = { op: 'deletePrefix', key: prefix };
-  const prev_kv = options.prevKV === true;
-  const decode = (kvs: Raw[] | undefined) => (kvs ?? []).map((kv) => toKeyValue(core, kv));
-  if (ranges.length === 1) {
-    const { key, rangeEnd } = ranges[0]!;
-    const res = await core.caller.run(
-      'write',
-      context,
-      (grpc) => core.etcd.kv.deleteRange({ key, range_end: rangeEnd, prev_kv }, grpc),
-      options,
-    );
-    return { deleted: Number(res.deleted), previous: decode(res.prev_kvs) };
-  }
-  const success = ranges.map((r) => ({ request_delete_range: { key: r.key, range_end: r.rangeEnd, prev_kv } }));
-  const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.txn({ success }, grpc), options);
-  const deleted = res.responses.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
-  return { deleted, previous: res.responses.flatMap((r) => decode(r.response_delete_range?.prev_kvs)) };
-}
-
 export async function list(core: Core, prefix: string, options: ListOptions = {}): Promise<string[]> {
   return listSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
 }
@@ -281,12 +198,4 @@ export async function count(
   options: PrefixOptions & CallOptions & ConsistencyOptions = {},
 ): Promise<number> {
   return countSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
-}
-
-export async function deletePrefix(
-  core: Core,
-  prefix: string,
-  options: DeletePrefixOptions = {},
-): Promise<DeletePrefixResult> {
-  return deleteSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), prefix, options);
 }

@@ -7,6 +7,7 @@ import { enrichCompacted } from '../core/stream.js';
 import { explainFuture } from './future.js';
 import { checkRevision, isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 import { readBatcher } from './batch.js';
+import { checkCallOptions } from '../core/options.js';
 
 /** Options of point reads. */
 export interface ReadOptions extends CallOptions, ConsistencyOptions {
@@ -35,6 +36,7 @@ function rangeOne(
 
 /** The stored key-value of `key`, as etcd3 returns it (value still encoded). */
 async function readOne(core: Core, key: string, options: ReadOptions): Promise<IKeyValue | undefined> {
+  checkCallOptions(options);
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
   const request: IRangeRequest =
@@ -60,6 +62,7 @@ export async function get(core: Core, key: string, options: ReadOptions = {}): P
 }
 
 export async function exists(core: Core, key: string, options: ReadOptions = {}): Promise<boolean> {
+  checkCallOptions(options);
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
   const request: IRangeRequest =

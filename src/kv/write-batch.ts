@@ -2,10 +2,11 @@ import type { IRequestOp, IResponseOp } from 'etcd3';
 import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
-import { CancelledError, type ErrorContext } from '../errors/index.js';
+import { AmbiguousWriteError, PermissionDeniedError, TimeoutError, type ErrorContext } from '../errors/index.js';
 import type { WriteBatching } from '../config/index.js';
 import { TXN_OVERHEAD } from './chunk.js';
-import { OP_OVERHEAD } from './limits.js';
+import { OP_OVERHEAD, RECEIVE_LIMIT } from './limits.js';
+import { arm, asOwn, callerDeadline, cancelled, disarm, where, type BatchCaller } from './batch-caller.js';
 
 /** What one write of a batch gets back: its own response and the batch's revision. */
 export interface WriteOutcome {
@@ -14,24 +15,25 @@ export interface WriteOutcome {
 }
 
 /** One write waiting for (or riding in) a batch. */
-interface PendingWrite {
+interface PendingWrite extends BatchCaller {
   readonly op: IRequestOp;
   /** The etcd key, as a string, to keep two writes of one key apart. */
   readonly id: string;
+  /** What it adds to the batch's request. */
   readonly bytes: number;
-  readonly ctx: ErrorContext;
-  readonly signal: AbortSignal | undefined;
-  readonly timeoutMs: number | undefined;
+  /** What its answer may add to the batch's reply: a previous key-value can be as large as a request. */
+  readonly answer: number;
   readonly resolve: (outcome: WriteOutcome) => void;
   readonly reject: (err: unknown) => void;
-  onAbort: (() => void) | undefined;
-  done: boolean;
+  /** Its batch was sent: from now on it may be applied. */
+  sent: boolean;
 }
 
 interface Batch {
   readonly writes: PendingWrite[];
   readonly ids: Set<string>;
   bytes: number;
+  answer: number;
   expired: boolean;
   timer: NodeJS.Timeout | undefined;
 }
@@ -43,12 +45,17 @@ interface Batch {
  * A batch has one revision and commits or fails as a whole. Two writes of
  * one key never share a batch, and a batch holding a key is not sent while
  * an earlier write of that key is in flight, so per-key order is kept.
+ *
+ * A batch fits both the request limit and, with `prevKV`, the reply's: etcd
+ * applies a transaction whose answer the client then refuses to receive, so
+ * an answer that might not fit is never asked for.
  */
 export class WriteBatcher {
   readonly #core: Core;
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
   readonly #budget: number;
+  readonly #answerBudget: number;
   readonly #inflightIds = new Map<string, number>();
   #inflight = 0;
   readonly #pending: Batch[] = [];
@@ -58,6 +65,7 @@ export class WriteBatcher {
     this.#maxBatch = Math.max(1, Math.min(settings.maxBatch, core.config.maxTxnOps));
     this.#maxDelayMs = settings.maxDelayMs;
     this.#budget = core.config.maxRequestBytes - TXN_OVERHEAD;
+    this.#answerBudget = RECEIVE_LIMIT - TXN_OVERHEAD;
   }
 
   /** Runs one write (already validated and encoded), alone when idle, else in a batch. */
@@ -65,24 +73,26 @@ export class WriteBatcher {
     const id = etcdKey.toString('latin1');
     const bytes = etcdKey.length + (op.request_put?.value?.length ?? 0) + OP_OVERHEAD;
     if (this.#inflight === 0 && this.#pending.length === 0) return this.#alone(op, id, ctx, options);
+    const prevKV = op.request_put?.prev_kv === true || op.request_delete_range?.prev_kv === true;
+    const answer = prevKV ? this.#core.config.maxRequestBytes : 0;
     return new Promise<WriteOutcome>((resolve, reject) => {
+      const deadline = callerDeadline(options, this.#core.config.timeoutMs);
       const p: PendingWrite = {
         op,
         id,
         bytes,
+        answer,
         ctx,
+        deadline,
         signal: options.signal,
-        timeoutMs: options.timeoutMs,
         resolve,
         reject,
         onAbort: undefined,
+        timer: undefined,
         done: false,
+        sent: false,
       };
-      if (p.signal) {
-        if (p.signal.aborted) return reject(cancelled(p));
-        p.onAbort = () => this.#settle(p, undefined, cancelled(p));
-        p.signal.addEventListener('abort', p.onAbort, { once: true });
-      }
+      if (!arm(p, (err) => this.#settle(p, undefined, err), timedOut)) return reject(cancelled(p));
       this.#enqueue(p);
     });
   }
@@ -109,9 +119,13 @@ export class WriteBatcher {
 
   #enqueue(p: PendingWrite): void {
     let last = this.#pending[this.#pending.length - 1];
-    const full = last && (last.writes.length >= this.#maxBatch || last.bytes + p.bytes > this.#budget);
+    const full =
+      last &&
+      (last.writes.length >= this.#maxBatch ||
+        last.bytes + p.bytes > this.#budget ||
+        last.answer + p.answer > this.#answerBudget);
     if (!last || full || last.ids.has(p.id)) {
-      last = { writes: [], ids: new Set(), bytes: 0, expired: false, timer: undefined };
+      last = { writes: [], ids: new Set(), bytes: 0, answer: 0, expired: false, timer: undefined };
       this.#pending.push(last);
       const batch = last;
       batch.timer = setTimeout(() => {
@@ -122,6 +136,7 @@ export class WriteBatcher {
     last.writes.push(p);
     last.ids.add(p.id);
     last.bytes += p.bytes;
+    last.answer += p.answer;
   }
 
   #begin(ids: Iterable<string>): void {
@@ -156,36 +171,65 @@ export class WriteBatcher {
   }
 
   async #send(batch: PendingWrite[]): Promise<void> {
-    const core = this.#core;
     const ids = batch.map((w) => w.id);
     this.#begin(ids);
     try {
-      const ctx: ErrorContext =
-        batch.length === 1 ? batch[0]!.ctx : { op: `${batch[0]!.ctx.op} (batch of ${batch.length})` };
-      const success = batch.map((w) => w.op);
-      // One outcome for all: the batch runs under the longest timeout its writes asked for.
-      const timeoutMs = Math.max(...batch.map((w) => w.timeoutMs ?? core.config.timeoutMs));
-      const res = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), { timeoutMs });
-      const revision = headerRevision(res);
-      for (const [i, r] of res.responses.entries()) this.#settle(batch[i]!, { revision, response: r });
-    } catch (err) {
-      for (const w of batch) this.#settle(w, undefined, err);
+      await this.#run(batch);
     } finally {
       this.#end(ids);
     }
   }
 
+  /**
+   * Sends `batch` as one transaction. etcd refuses a whole transaction for one
+   * write the user may not make, before applying any of it: the batch is then
+   * sent again in halves, so the others go through and only the refused writes
+   * fail, each naming its own key.
+   */
+  async #run(all: PendingWrite[]): Promise<void> {
+    const batch = all.filter((w) => !w.done);
+    if (batch.length === 0) return;
+    const core = this.#core;
+    const op = batch[0]!.ctx.op;
+    const ctx: ErrorContext = batch.length === 1 ? batch[0]!.ctx : { op: `${op} (batch of ${batch.length})` };
+    const success = batch.map((w) => w.op);
+    // Per attempt, the longest time any write has left; each write's own timer ends it sooner.
+    const now = Date.now();
+    const timeoutMs = Math.max(1, ...batch.map((w) => w.deadline - now));
+    for (const w of batch) w.sent = true;
+    try {
+      const res = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), {
+        timeoutMs,
+        operation: op,
+      });
+      const revision = headerRevision(res);
+      for (const [i, r] of res.responses.entries()) this.#settle(batch[i]!, { revision, response: r });
+    } catch (err) {
+      if (batch.length > 1 && err instanceof PermissionDeniedError) {
+        const half = Math.ceil(batch.length / 2);
+        await Promise.all([this.#run(batch.slice(0, half)), this.#run(batch.slice(half))]);
+        return;
+      }
+      for (const w of batch) this.#settle(w, undefined, asOwn(err, ctx, w, batch.length));
+    }
+  }
+
   #settle(p: PendingWrite, outcome: WriteOutcome | undefined, err?: unknown): void {
-    if (p.done) return;
-    p.done = true;
-    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+    if (!disarm(p)) return;
     if (outcome) p.resolve(outcome);
     else p.reject(err);
   }
 }
 
-function cancelled(p: PendingWrite): CancelledError {
-  return new CancelledError(`${p.ctx.op}: aborted`, { cause: p.signal?.reason });
+/** A write whose deadline passed: definitely not applied while queued; once sent, perhaps applied. */
+function timedOut(b: BatchCaller): TimeoutError | AmbiguousWriteError {
+  const p = b as PendingWrite;
+  const timeout = new TimeoutError(`${where(p.ctx)}: no answer within the timeout (waited in a write batch)`);
+  if (!p.sent) return timeout;
+  return new AmbiguousWriteError(
+    `${where(p.ctx)}: the request may have been applied (no answer within the timeout; its write batch is still in flight); read the key to find out`,
+    { cause: timeout },
+  );
 }
 
 const batchers = new WeakMap<Core, WriteBatcher>();

@@ -115,6 +115,7 @@ export async function deletePrefix(
   prefix: string,
   options: kv.DeletePrefixOptions = {},
 ): Promise<kv.DeletePrefixResult> {
+  kv.checkWriteOptions(options);
   return kv.deleteSegments(prefixSegments(parts, prefix, options), prefix, options);
 }
 
