@@ -33,13 +33,26 @@ function byNumber(fields: readonly WireField[]): Map<number, WireField> {
   return new Map(fields.map((f) => [f.field, f]));
 }
 
-/** A `Time` {1 seconds, 2 nanos} as RFC 3339 text, the way Kubernetes prints it. */
+// google.protobuf.Timestamp's range, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z:
+// RFC 3339 has no years outside it, and a Date throws on far larger ones.
+const MIN_SECONDS = -62_135_596_800n;
+const MAX_SECONDS = 253_402_300_799n;
+const MAX_NANOS = 999_999_999n;
+
+/**
+ * A `Time` {1 seconds, 2 nanos} as RFC 3339 text, the way Kubernetes prints it;
+ * a time outside the range a Timestamp allows as `invalid time (seconds S, nanos N)`,
+ * since the decoder reports what it finds and never throws.
+ */
 export function timeText(f: WireField): string {
   const parts = byNumber(inner(f));
-  const seconds = Number(BigInt.asIntN(64, parts.get(1)?.number ?? 0n));
-  const nanos = Number(parts.get(2)?.number ?? 0n);
-  const iso = new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
-  if (nanos === 0) return iso;
+  const seconds = BigInt.asIntN(64, parts.get(1)?.number ?? 0n);
+  const nanos = BigInt.asIntN(32, parts.get(2)?.number ?? 0n);
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS || nanos < 0n || nanos > MAX_NANOS) {
+    return `invalid time (seconds ${seconds}, nanos ${nanos})`;
+  }
+  const iso = new Date(Number(seconds) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  if (nanos === 0n) return iso;
   return iso.replace(/Z$/, `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}Z`);
 }
 

@@ -58,7 +58,9 @@ export interface KubernetesOwnerReference {
 
 /**
  * The standard metadata every Kubernetes object carries (`ObjectMeta`). Fields
- * absent from the stored value are absent here. Times are RFC 3339 text.
+ * absent from the stored value are absent here. Times are RFC 3339 text; a stored time outside
+ * 0001-01-01 to 9999-12-31 (or with nanoseconds outside 0 to 999,999,999) is given as
+ * `invalid time (seconds S, nanos N)` rather than thrown.
  */
 export interface KubernetesObjectMeta {
   /** The object's name. */
