@@ -113,6 +113,12 @@ export interface KubernetesProtobufValue {
   readonly contentType?: string;
   /** Set when the value could not be decoded to its end: everything before it is decoded. */
   readonly error?: KubernetesDecodeStop;
+  /**
+   * Set when decoding stopped at the decoder's bound on work per value (100,000 protobuf
+   * fields; real objects read far fewer), not at a fault in the value: `error` says where,
+   * and bytes inside fields not read further are shown in base64.
+   */
+  readonly truncated?: true;
 }
 
 /** A value stored as JSON (custom resources, CRDs, some built-in types). */
