@@ -73,6 +73,8 @@ export {
   ServerError,
   FutureRevisionError,
   RequestRefusedError,
+  RoleNotFoundError,
+  UserNotFoundError,
   DecryptionError,
   ConflictError,
   CrossPartitionError,
