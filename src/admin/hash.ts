@@ -111,10 +111,13 @@ async function round(core: Core, list: readonly Voter[], revision: number, optio
   let compacted = false;
   settled.forEach((s, i) => {
     const m = list[i]!;
-    if (s.status === 'fulfilled') return void hashes.push(s.value);
-    const error = mapError(s.reason, { op: 'hashkv' });
-    compacted ||= error instanceof CompactedError;
-    unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: error.message });
+    if (s.status === 'fulfilled') {
+      hashes.push(s.value);
+    } else {
+      const error = mapError(s.reason, { op: 'hashkv' });
+      compacted ||= error instanceof CompactedError;
+      unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: error.message });
+    }
   });
   return { hashes, unreachable, compacted };
 }
