@@ -74,6 +74,8 @@ export {
   ServerError,
   FutureRevisionError,
   RequestRefusedError,
+  RoleNotFoundError,
+  UserNotFoundError,
   DecryptionError,
   ConflictError,
   CrossPartitionError,

@@ -119,6 +119,24 @@ describe('Kubernetes protobuf values', () => {
     expect(text.stdout).toContain(`decoding stopped at byte ${at - 2} in raw.metadata.uid`);
   });
 
+  it('values that once crashed the decoder: a time past what a Date holds, 700,000 empty fields', async () => {
+    // 18 bytes whose creationTimestamp is past year 275760: `get` and `list --values` threw RangeError.
+    await client.put('/registry/pods/default/far', Buffer.from('6b387300120c0a0a42080880c0caf384a302', 'hex'));
+    const far = await json(['get', '/registry/pods/default/far']);
+    expect(far.decoded.metadata.creationTimestamp).toMatch(/^invalid time \(seconds \d+, nanos 0\)$/);
+    // 1.4 MB of empty fields in the object: decoded up to the bound, marked truncated.
+    const empties = Buffer.alloc(700_000 * 2);
+    for (let i = 0; i < empties.length; i += 2) empties[i] = (5 << 3) | 2;
+    const length = [0x80 | (empties.length & 0x7f), 0x80 | ((empties.length >> 7) & 0x7f), empties.length >> 14];
+    const hostile = Buffer.concat([Buffer.from('k8s\u0000', 'latin1'), Buffer.from([0x12, ...length]), empties]);
+    await client.put('/registry/pods/default/huge', hostile);
+    const res = await cli(['list', '/registry/pods/default/', '--values', '--json']);
+    expect(res.code).toBe(0);
+    expect(res.stdout.length).toBeLessThan(10 * hostile.length);
+    const huge = (JSON.parse(res.stdout) as Json[]).find((e) => e.key === '/registry/pods/default/huge');
+    expect(huge.decoded).toMatchObject({ truncated: true, error: { reason: expect.stringMatching(/at most/) } });
+  });
+
   it('list --values decodes every value; values encrypted at rest are labelled', async () => {
     await client.put(
       '/registry/secrets/default/db',

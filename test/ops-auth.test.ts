@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, Client, Config, PermissionDeniedError, ServerError, ValidationError } from '../src/index.js';
+import {
+  AuthError,
+  Client,
+  Config,
+  PermissionDeniedError,
+  RoleNotFoundError,
+  ServerError,
+  UserNotFoundError,
+  ValidationError,
+} from '../src/index.js';
 import { run } from '../src/cli/run.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
 import { Capture } from './process.js';
@@ -67,6 +76,22 @@ describe('access control', () => {
     await expect(alice.put('/app/color', 'green')).rejects.toBeInstanceOf(PermissionDeniedError);
     await root.auth.revokeRole('alice', 'app');
     await expect(alice.get('/app/color')).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+
+  it('a role or user that does not exist is refused with a typed error naming it', async () => {
+    const missingRole = await root.auth
+      .grantPermission('no-such-role', { prefix: '/app/' }, 'read')
+      .catch((e: unknown) => e);
+    expect(missingRole).toBeInstanceOf(RoleNotFoundError);
+    expect(missingRole).toBeInstanceOf(ServerError); // as before, with the same code
+    expect(missingRole).toMatchObject({ name: 'RoleNotFoundError', code: 'SERVER_ERROR', role: 'no-such-role' });
+    expect((missingRole as Error).message).toContain('role "no-such-role" does not exist');
+    await expect(root.auth.role('no-such-role')).rejects.toBeInstanceOf(RoleNotFoundError);
+    await expect(root.auth.deleteRole('no-such-role')).rejects.toBeInstanceOf(RoleNotFoundError);
+    const missingUser = await root.auth.user('no-such-user').catch((e: unknown) => e);
+    expect(missingUser).toBeInstanceOf(UserNotFoundError);
+    expect(missingUser).toMatchObject({ name: 'UserNotFoundError', code: 'SERVER_ERROR', user: 'no-such-user' });
+    await expect(root.auth.grantRole('no-such-user', 'root')).rejects.toMatchObject({ user: 'no-such-user' });
   });
 
   it('refuses bad input before sending, keeps passwords out of errors, and changes passwords', async () => {

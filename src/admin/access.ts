@@ -132,13 +132,14 @@ export class AuthAdmin {
     return (await this.#run('read', 'user list', (g) => this.#core.etcd.auth.userList(g), options)).users ?? [];
   }
 
-  /** The roles granted to user `name`. @throws {@link ServerError} when the user does not exist. */
+  /** The roles granted to user `name`. @throws {@link UserNotFoundError} when the user does not exist. */
   async user(name: string, options?: CallOptions): Promise<UserInfo> {
     const res = await this.#run(
       'read',
       'user get',
       (g) => this.#core.etcd.auth.userGet({ name: check(name, 'user') }, g),
       options,
+      { user: name },
     );
     return { name, roles: res.roles ?? [] };
   }
@@ -154,20 +155,23 @@ export class AuthAdmin {
     await this.#run('write', 'user add', (g) => this.#core.etcd.auth.userAdd(req, g), options);
   }
 
-  /** Deletes a user. @throws {@link ServerError} when the user does not exist. */
+  /** Deletes a user. @throws {@link UserNotFoundError} when the user does not exist. */
   async deleteUser(name: string, options?: CallOptions): Promise<void> {
     await this.#run(
       'write',
       'user delete',
       (g) => this.#core.etcd.auth.userDelete({ name: check(name, 'user') }, g),
       options,
+      { user: name },
     );
   }
 
   /** Sets a user's password. @throws {@link ValidationError} for an empty password. */
   async changePassword(name: string, password: string, options?: CallOptions): Promise<void> {
     const req = { name: check(name, 'user'), password: checkPassword(password) };
-    await this.#run('write', 'user passwd', (g) => this.#core.etcd.auth.userChangePassword(req, g), options);
+    await this.#run('write', 'user passwd', (g) => this.#core.etcd.auth.userChangePassword(req, g), options, {
+      user: name,
+    });
   }
 
   /** The role names. */
@@ -182,6 +186,7 @@ export class AuthAdmin {
       'role get',
       (g) => this.#core.etcd.auth.roleGet({ role: check(name, 'role') }, g),
       options,
+      { role: name },
     );
     return { name, permissions: (res.perm ?? []).map((p) => this.#permission(p)) };
   }
@@ -196,32 +201,40 @@ export class AuthAdmin {
     );
   }
 
-  /** Deletes a role. */
+  /** Deletes a role. @throws {@link RoleNotFoundError} when the role does not exist. */
   async deleteRole(name: string, options?: CallOptions): Promise<void> {
     await this.#run(
       'write',
       'role delete',
       (g) => this.#core.etcd.auth.roleDelete({ role: check(name, 'role') }, g),
       options,
+      { role: name },
     );
   }
 
-  /** Grants `role` to `user`. */
+  /** Grants `role` to `user`. @throws {@link RoleNotFoundError} or {@link UserNotFoundError} when one does not exist. */
   async grantRole(user: string, role: string, options?: CallOptions): Promise<void> {
     const req = { user: check(user, 'user'), role: check(role, 'role') };
-    await this.#run('write', 'user grant-role', (g) => this.#core.etcd.auth.userGrantRole(req, g), options);
+    await this.#run('write', 'user grant-role', (g) => this.#core.etcd.auth.userGrantRole(req, g), options, {
+      user,
+      role,
+    });
   }
 
   /** Takes `role` away from `user`. */
   async revokeRole(user: string, role: string, options?: CallOptions): Promise<void> {
     const req = { name: check(user, 'user'), role: check(role, 'role') };
-    await this.#run('write', 'user revoke-role', (g) => this.#core.etcd.auth.userRevokeRole(req, g), options);
+    await this.#run('write', 'user revoke-role', (g) => this.#core.etcd.auth.userRevokeRole(req, g), options, {
+      user,
+      role,
+    });
   }
 
   /**
    * Lets `role` read, write or both on one key or every key under a prefix.
    * @example `await client.auth.grantPermission('app', { prefix: '/app/' }, 'readwrite');`
    * @throws {@link ValidationError} for an empty key, or a type other than `read`, `write`, `readwrite`.
+   * @throws {@link RoleNotFoundError} when the role does not exist (add it with {@link AuthAdmin.addRole} first).
    */
   async grantPermission(
     role: string,
@@ -238,6 +251,7 @@ export class AuthAdmin {
       'role grant-permission',
       (g) => this.#core.etcd.auth.roleGrantPermission(req as never, g),
       options,
+      { role },
     );
   }
 
@@ -250,6 +264,7 @@ export class AuthAdmin {
       'role revoke-permission',
       (g) => this.#core.etcd.auth.roleRevokePermission(req, g),
       options,
+      { role },
     );
   }
 
@@ -271,8 +286,15 @@ export class AuthAdmin {
   }
 
   // Auth changes are writes: not repeated once sent; etcd's refusals are definite errors.
-  #run<T>(kind: CallKind, op: string, attempt: (g: GrpcCallOptions) => Promise<T>, options?: CallOptions): Promise<T> {
-    return this.#core.caller.run(kind, { op }, attempt, options);
+  // `names` are the role and user the call names, for RoleNotFoundError and UserNotFoundError.
+  #run<T>(
+    kind: CallKind,
+    op: string,
+    attempt: (g: GrpcCallOptions) => Promise<T>,
+    options?: CallOptions,
+    names: { role?: string; user?: string } = {},
+  ): Promise<T> {
+    return this.#core.caller.run(kind, { op, ...names }, attempt, options);
   }
 }
 

@@ -3,8 +3,8 @@ import type { Etcd3, IHashKVResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { memberFromWire, revision as toRevision } from '../core/ids.js';
-import { mapError } from '../errors/index.js';
-import { currentRevision } from './cluster.js';
+import { CompactedError, mapError } from '../errors/index.js';
+import { currentRevision, type Member } from './cluster.js';
 import { atEndpoint, memberEndpoints, sleep } from './probe.js';
 
 /** One member's hash of its keyspace ({@link Maintenance.hashKV}). */
@@ -94,21 +94,61 @@ export async function hashAll(core: Core, revision: number, options: CallOptions
   return Promise.all(list.map((m) => hashWhenApplied(core, m.endpoint, revision, options)));
 }
 
-/** {@link Maintenance.checkConsistency}. */
-export async function checkConsistency(core: Core, options: CallOptions = {}): Promise<ConsistencyReport> {
-  const revision = await currentRevision(core, options);
-  const list = (await memberEndpoints(core, options)).filter((m) => !m.isLearner);
+/** One round of a consistency check: each member's hash at one revision, or why it did not answer. */
+interface Round {
+  readonly hashes: HashKVResult[];
+  readonly unreachable: UnreachableMember[];
+  /** Some member refused the revision as compacted. */
+  readonly compacted: boolean;
+}
+
+type Voter = Member & { endpoint: string };
+
+async function round(core: Core, list: readonly Voter[], revision: number, options: CallOptions): Promise<Round> {
   const settled = await Promise.allSettled(list.map((m) => hashWhenApplied(core, m.endpoint, revision, options)));
   const hashes: HashKVResult[] = [];
   const unreachable: UnreachableMember[] = [];
+  let compacted = false;
   settled.forEach((s, i) => {
     const m = list[i]!;
-    if (s.status === 'fulfilled') hashes.push(s.value);
-    else
-      unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: mapError(s.reason, { op: 'hashkv' }).message });
+    if (s.status === 'fulfilled') {
+      hashes.push(s.value);
+    } else {
+      const error = mapError(s.reason, { op: 'hashkv' });
+      compacted ||= error instanceof CompactedError;
+      unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: error.message });
+    }
   });
+  return { hashes, unreachable, compacted };
+}
+
+function report(revision: number, { hashes, unreachable }: Round): ConsistencyReport {
   const mismatched = outliers(hashes);
   return { consistent: unreachable.length === 0 && mismatched.length === 0, revision, hashes, mismatched, unreachable };
+}
+
+/**
+ * {@link Maintenance.checkConsistency}. A member refuses to hash at its
+ * compact revision, and right after a compaction to the current revision
+ * (nothing written since) that is the revision to check: then each member
+ * hashes at its own current revision (revision 0), which is the same one
+ * unless a write has just arrived, and then the check starts again at the
+ * new current revision, which is past the compaction.
+ */
+export async function checkConsistency(core: Core, options: CallOptions = {}): Promise<ConsistencyReport> {
+  const deadline = Date.now() + (options.timeoutMs ?? core.config.timeoutMs);
+  const list = (await memberEndpoints(core, options)).filter((m) => !m.isLearner);
+  for (;;) {
+    const revision = await currentRevision(core, options);
+    const atRevision = await round(core, list, revision, options);
+    if (!atRevision.compacted) return report(revision, atRevision);
+    const atCurrent = await round(core, list, 0, options);
+    const revisions = new Set(atCurrent.hashes.map((h) => h.revision));
+    // Past the deadline, members still moving show as mismatched: the report does not claim agreement it did not see.
+    if (revisions.size <= 1 || Date.now() > deadline) {
+      return report(atCurrent.hashes[0]?.revision ?? revision, atCurrent);
+    }
+  }
 }
 
 /** Members whose (hash, compact revision) differs from the most common one. */

@@ -162,7 +162,9 @@ export class Maintenance {
    * Checks that every voting member holds the same data: takes the current
    * revision, asks each member for its hash at that revision, and compares.
    * Members that do not answer are listed apart and make the result
-   * inconsistent (agreement cannot be shown).
+   * inconsistent (agreement cannot be shown). Right after a compaction to the
+   * current revision, which etcd 3.4 will not hash at, each member hashes at
+   * its own current revision instead (the same one while nothing is written).
    * @example `const r = await client.maintenance.checkConsistency(); if (!r.consistent) alert(r.mismatched);`
    */
   checkConsistency(options?: CallOptions): Promise<ConsistencyReport> {

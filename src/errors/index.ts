@@ -24,6 +24,8 @@ export {
   ServerError,
   FutureRevisionError,
   RequestRefusedError,
+  RoleNotFoundError,
+  UserNotFoundError,
 } from './server.js';
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
 export { PartitionUnavailableError } from './features.js';

@@ -11,6 +11,8 @@ import {
   QuotaExceededError,
   RequestRefusedError,
   ResponseTooLargeError,
+  RoleNotFoundError,
+  UserNotFoundError,
   ServerError,
   TimeoutError,
   UnavailableError,
@@ -24,6 +26,10 @@ export interface ErrorContext {
   key?: string;
   /** The revision the call asked for, when it asked for one. */
   revision?: number;
+  /** The role the call named, when it named one (auth administration). */
+  role?: string;
+  /** The user the call named, when it named one (auth administration). */
+  user?: string;
 }
 
 type Ctor = new (message: string, options: { cause: unknown }) => EtcdKitError;
@@ -118,6 +124,8 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
     return new UnavailableError(`${where}: no endpoint could take the call (${text})`, { cause });
   }
   if (isTaskCancelledError(err)) return new TimeoutError(message, { cause });
+  const missing = notFound(err, text, ctx, where);
+  if (missing) return missing;
   for (const [needle, ctor] of byMessage) {
     if (text.includes(needle)) return new ctor(message, { cause });
   }
@@ -128,4 +136,22 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   if (code === 14) return new UnavailableError(message, { cause });
   if (code === 4) return new TimeoutError(message, { cause });
   return new ServerError(message, { cause });
+}
+
+// etcd refuses a role or user that does not exist with FAILED_PRECONDITION and
+// these messages (rpctypes/error.go); etcd3 raises its own classes for them.
+function notFound(err: unknown, text: string, ctx: ErrorContext, where: string): EtcdKitError | undefined {
+  if (err instanceof etcd3.EtcdRoleNotFoundError || text.includes('role name not found')) {
+    const role = ctx.role ?? '';
+    return new RoleNotFoundError(`${where}: role ${JSON.stringify(role)} does not exist (${text})`, role, {
+      cause: err,
+    });
+  }
+  if (err instanceof etcd3.EtcdUserNotFoundError || text.includes('user name not found')) {
+    const user = ctx.user ?? '';
+    return new UserNotFoundError(`${where}: user ${JSON.stringify(user)} does not exist (${text})`, user, {
+      cause: err,
+    });
+  }
+  return undefined;
 }

@@ -152,3 +152,36 @@ export class RequestRefusedError extends ServerError {
   override readonly name: string = 'RequestRefusedError';
   override readonly code = 'REQUEST_REFUSED' as const;
 }
+
+/**
+ * The role a call named does not exist (etcd: `role name not found`), e.g.
+ * {@link AuthAdmin.grantPermission} before {@link AuthAdmin.addRole}. Nothing was applied.
+ * A {@link ServerError} (its code stays `SERVER_ERROR`, as before it had a class) that names the role.
+ */
+export class RoleNotFoundError extends ServerError {
+  override readonly name: string = 'RoleNotFoundError';
+  constructor(
+    message: string,
+    /** The role the call named ('' when the call named none). */
+    readonly role: string,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The user a call named does not exist (etcd: `user name not found`). Nothing
+ * was applied. A {@link ServerError} (its code stays `SERVER_ERROR`, as before it had a class) that names the user.
+ */
+export class UserNotFoundError extends ServerError {
+  override readonly name: string = 'UserNotFoundError';
+  constructor(
+    message: string,
+    /** The user the call named ('' when the call named none). */
+    readonly user: string,
+    options?: EtcdKitErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

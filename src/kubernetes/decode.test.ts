@@ -8,8 +8,9 @@ import {
   pod,
   varint,
 } from '../../test/support/k8s-protobuf.js';
+import { FIELD_LIMIT, LIMIT_REASON } from './budget.js';
 import { decodeKubernetesValue } from './decode.js';
-import type { KubernetesProtobufValue } from './types.js';
+import type { KubernetesProtobufValue, ProtoField } from './types.js';
 
 const meta = {
   name: 'web',
@@ -193,6 +194,49 @@ describe('decodeKubernetesValue: protobuf', () => {
     for (let i = 0; i < 5000; i++) nested = Buffer.concat([Buffer.from([0x12]), varint(nested.length), nested]);
     const deep = asProtobuf(decodeKubernetesValue(kubernetesValue('v1', 'X', [[2, nested]])));
     expect(deep.error).toBeUndefined();
+  });
+});
+
+/** Every node of a field tree, nested ones too. */
+const nodes = (fields: readonly ProtoField[]): number =>
+  fields.reduce((n, f) => n + 1 + (f.wireType === 'bytes' && f.message ? nodes(f.message) : 0), 0);
+
+describe('decodeKubernetesValue: bounded work on hostile values', () => {
+  const MAGIC = Buffer.from('k8s\u0000', 'latin1');
+  // 786,000 empty length-delimited fields: 1.5 MB that once became a gigabyte of objects.
+  const empties = Buffer.alloc(786_000 * 2);
+  for (let i = 0; i < empties.length; i += 2) empties[i] = (5 << 3) | 2;
+
+  it('stops an envelope of a million empty fields at the bound and says where', () => {
+    const v = asProtobuf(decodeKubernetesValue(Buffer.concat([MAGIC, empties])));
+    expect(v.truncated).toBe(true);
+    expect(v.error).toEqual({ offset: MAGIC.length + 2 * FIELD_LIMIT, path: 'envelope', reason: LIMIT_REASON });
+    expect(JSON.stringify(v).length).toBeLessThan(1000);
+  });
+
+  it('stops an object of a million empty fields at the bound, its output a few bytes per byte read', () => {
+    const value = kubernetesValue('v1', 'Pod', [
+      [1, objectMeta(meta)],
+      [2, empties],
+    ]);
+    for (const hostile of [value, Buffer.concat([MAGIC, message([[2, empties]])])]) {
+      const v = asProtobuf(decodeKubernetesValue(hostile));
+      expect(v.truncated).toBe(true);
+      expect(v.error?.reason).toBe(LIMIT_REASON);
+      expect(nodes(v.fields)).toBeLessThanOrEqual(FIELD_LIMIT);
+      expect(JSON.stringify(v).length).toBeLessThan(60 * FIELD_LIMIT);
+    }
+    const spec = asProtobuf(decodeKubernetesValue(value));
+    expect(spec).toMatchObject({ kind: 'Pod', metadata: meta, error: { path: 'raw.2' } });
+  });
+
+  it('decodes a large real object whole: a ConfigMap of 10,000 keys', () => {
+    const data = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`key-${i}`, `value ${i}`]));
+    const v = asProtobuf(decodeKubernetesValue(configMap(meta, data)));
+    expect(v.truncated).toBeUndefined();
+    expect(v.error).toBeUndefined();
+    expect(v.fields).toHaveLength(10_000);
+    expect(v.fields[9_999]).toMatchObject({ message: [{ text: 'key-9999' }, { text: 'value 9999' }] });
   });
 });
 

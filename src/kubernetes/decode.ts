@@ -1,5 +1,6 @@
 import { jsonObjectMeta, OBJECT_META_NAMES, objectMeta } from './meta.js';
-import { asText, locateStop, printableText, toTree, type FieldNames } from './tree.js';
+import { Budget, LIMIT_REASON } from './budget.js';
+import { asText, locateStop, printableText, toField, type FieldNames } from './tree.js';
 import type {
   KubernetesDecodeStop,
   KubernetesEncryptedValue,
@@ -7,8 +8,9 @@ import type {
   KubernetesJsonValue,
   KubernetesProtobufValue,
   KubernetesValue,
+  ProtoField,
 } from './types.js';
-import { readMessage, type WireField } from './wire.js';
+import { readMessage, type WireField, type WireMessage } from './wire.js';
 
 /** The 4 bytes before every protobuf value the API server stores. */
 const MAGIC = Buffer.from('k8s\u0000', 'latin1');
@@ -74,53 +76,82 @@ function optionalText(fields: readonly WireField[], n: number): string | undefin
   return f ? asText(f.bytes) : undefined;
 }
 
-/** Decodes the object inside `raw`: ObjectMeta from field 1, the rest as a schema-less tree. */
-function object(raw: WireField | undefined): Pick<KubernetesProtobufValue, 'metadata' | 'fields'> {
-  if (!raw?.bytes) return { metadata: {}, fields: [] };
-  const fields = readMessage(raw.bytes, raw.dataOffset).fields;
-  const meta = only(fields, 1);
-  const metadata = meta?.bytes ? objectMeta(readMessage(meta.bytes, meta.dataOffset).fields) : {};
-  return { metadata, fields: toTree(fields.filter((f) => f !== meta)) };
+/** The messages of a protobuf value, each read once. */
+interface Read {
+  readonly envelope: WireMessage;
+  readonly raw?: WireField;
+  readonly object?: WireMessage;
+  readonly meta?: WireField;
+  readonly metaMessage?: WireMessage;
+}
+
+function read(bytes: Buffer, budget: Budget): Read {
+  const envelope = readMessage(bytes.subarray(MAGIC.length), MAGIC.length, budget);
+  const raw = only(envelope.fields, 2);
+  if (!raw?.bytes) return { envelope };
+  const object = budget.within('raw', () => readMessage(raw.bytes!, raw.dataOffset, budget));
+  const meta = only(object.fields, 1);
+  if (!meta?.bytes) return { envelope, raw, object };
+  const metaMessage = budget.within('raw.metadata', () => readMessage(meta.bytes!, meta.dataOffset, budget));
+  return { envelope, raw, object, meta, metaMessage };
+}
+
+/** The object's other fields as a tree, each labelled `raw.<field>` should the budget run out in it. */
+function otherFields({ object, meta }: Read, budget: Budget): ProtoField[] {
+  const fields = object?.fields.filter((f) => f !== meta) ?? [];
+  return fields
+    .map((f) => budget.within(`raw.${f.field}`, () => toField(f, 0, budget)))
+    .filter((f): f is ProtoField => f !== undefined);
 }
 
 function protobuf(bytes: Buffer): KubernetesProtobufValue {
-  const envelope = readMessage(bytes.subarray(MAGIC.length), MAGIC.length);
-  const typeMeta = only(envelope.fields, 1);
-  const type = typeMeta?.bytes ? readMessage(typeMeta.bytes, typeMeta.dataOffset).fields : [];
+  const budget = new Budget();
+  const message = read(bytes, budget);
+  const typeMeta = only(message.envelope.fields, 1);
+  const type = typeMeta?.bytes ? readMessage(typeMeta.bytes, typeMeta.dataOffset, budget).fields : [];
   const apiVersion = optionalText(type, 1);
   const kind = optionalText(type, 2);
-  const contentEncoding = optionalText(envelope.fields, 3);
-  const contentType = optionalText(envelope.fields, 4);
-  const error = firstStop(bytes);
+  const contentEncoding = optionalText(message.envelope.fields, 3);
+  const contentType = optionalText(message.envelope.fields, 4);
+  const metadata = message.metaMessage
+    ? budget.within('raw.metadata', () => objectMeta(message.metaMessage!.fields, budget))
+    : {};
+  const fields = otherFields(message, budget);
+  const error = firstStop(bytes.length, message) ?? budgetStop(budget);
   return {
     format: 'protobuf',
     ...(apiVersion !== undefined ? { apiVersion } : {}),
     ...(kind !== undefined ? { kind } : {}),
-    ...object(only(envelope.fields, 2)),
+    metadata,
+    fields,
     ...(contentEncoding ? { contentEncoding } : {}),
     ...(contentType ? { contentType } : {}),
     ...(error ? { error } : {}),
+    ...(budget.exhausted ? { truncated: true as const } : {}),
   };
+}
+
+/** Where the budget ran out in a nested field, when no message read before it stopped. */
+function budgetStop(budget: Budget): KubernetesDecodeStop | undefined {
+  if (budget.stoppedAt === undefined) return undefined;
+  return { offset: budget.stoppedAt, path: budget.path ?? 'raw', reason: LIMIT_REASON };
 }
 
 /**
  * Where the value stops being readable: in the envelope, then in `raw` (the
  * object), then in the object's metadata, each read to its end or to the
- * innermost field cut short.
+ * innermost field cut short (re-reading with a budget of its own).
  */
-function firstStop(bytes: Buffer): KubernetesDecodeStop | undefined {
-  const envelope = readMessage(bytes.subarray(MAGIC.length), MAGIC.length);
-  const atEnvelope = locateStop(envelope, 'envelope', ENVELOPE_NAMES);
+function firstStop(length: number, { envelope, raw, object, metaMessage }: Read): KubernetesDecodeStop | undefined {
+  const budget = new Budget();
+  const atEnvelope = locateStop(envelope, 'envelope', ENVELOPE_NAMES, budget);
   if (atEnvelope) return { ...atEnvelope, path: atEnvelope.path.replace(/^envelope\.raw/, 'raw') };
-  const raw = only(envelope.fields, 2);
-  if (!raw?.bytes) return { offset: bytes.length, path: 'raw', reason: 'the envelope has no raw field (the object)' };
-  const object = readMessage(raw.bytes, raw.dataOffset);
-  const atObject = locateStop(object, 'raw', OBJECT_NAMES);
-  if (atObject) return atObject;
-  const meta = only(object.fields, 1);
-  return meta?.bytes
-    ? locateStop(readMessage(meta.bytes, meta.dataOffset), 'raw.metadata', OBJECT_META_NAMES)
-    : undefined;
+  if (!raw?.bytes || !object)
+    return { offset: length, path: 'raw', reason: 'the envelope has no raw field (the object)' };
+  return (
+    locateStop(object, 'raw', OBJECT_NAMES, budget) ??
+    (metaMessage ? locateStop(metaMessage, 'raw.metadata', OBJECT_META_NAMES, budget) : undefined)
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type Budget, UNLIMITED } from './budget.js';
 import type { ProtoField } from './types.js';
 import { plainNumber, readMessage, type WireField, type WireMessage } from './wire.js';
 
@@ -26,22 +27,22 @@ export function asText(bytes: Uint8Array | undefined): string {
 const MAX_DEPTH = 64;
 
 /** A field cut short: the fields it holds before the cut, or nothing (a partial string would mislead). */
-function partialField(f: WireField, depth: number): ProtoField | undefined {
+function partialField(f: WireField, depth: number, budget: Budget): ProtoField | undefined {
   const bytes = f.bytes ?? new Uint8Array(0);
   if (depth >= MAX_DEPTH || printableText(bytes) !== undefined) return undefined;
-  const fields = toTree(readMessage(bytes, f.dataOffset).fields, depth + 1);
+  const fields = toTree(readMessage(bytes, f.dataOffset, budget).fields, depth + 1, budget);
   return fields.length > 0 ? { field: f.field, wireType: 'bytes', length: bytes.length, message: fields } : undefined;
 }
 
-function bytesField(f: WireField, depth: number): ProtoField | undefined {
-  if (f.truncated) return partialField(f, depth);
+function bytesField(f: WireField, depth: number, budget: Budget): ProtoField | undefined {
+  if (f.truncated) return partialField(f, depth, budget);
   const bytes = f.bytes ?? new Uint8Array(0);
   const base = { field: f.field, wireType: 'bytes' as const, length: bytes.length };
   const text = printableText(bytes);
   if (text !== undefined) return { ...base, text };
   if (depth < MAX_DEPTH) {
-    const inner = readMessage(bytes, f.dataOffset);
-    if (!inner.stop && inner.fields.length > 0) return { ...base, message: toTree(inner.fields, depth + 1) };
+    const inner = readMessage(bytes, f.dataOffset, budget);
+    if (!inner.stop && inner.fields.length > 0) return { ...base, message: toTree(inner.fields, depth + 1, budget) };
   }
   return { ...base, base64: Buffer.from(bytes).toString('base64') };
 }
@@ -49,17 +50,17 @@ function bytesField(f: WireField, depth: number): ProtoField | undefined {
 /**
  * One wire field as a schema-less field: numbers as numbers, bytes as text, a
  * nested message or base64; a field cut short as the fields before the cut, or
- * `undefined`.
+ * `undefined`. Nested reads take from `budget`: once it is spent, bytes are shown as base64.
  */
-export function toField(f: WireField, depth = 0): ProtoField | undefined {
-  if (f.wireType === 2) return bytesField(f, depth);
+export function toField(f: WireField, depth = 0, budget: Budget = UNLIMITED): ProtoField | undefined {
+  if (f.wireType === 2) return bytesField(f, depth, budget);
   const wireType = f.wireType === 0 ? 'varint' : f.wireType === 1 ? 'fixed64' : 'fixed32';
   return { field: f.field, wireType, value: plainNumber(f.number ?? 0n) };
 }
 
 /** Wire fields as schema-less fields, nested messages decoded where they read to their end. */
-export function toTree(fields: readonly WireField[], depth = 0): ProtoField[] {
-  return fields.map((f) => toField(f, depth)).filter((f): f is ProtoField => f !== undefined);
+export function toTree(fields: readonly WireField[], depth = 0, budget: Budget = UNLIMITED): ProtoField[] {
+  return fields.map((f) => toField(f, depth, budget)).filter((f): f is ProtoField => f !== undefined);
 }
 
 /** Names of known fields, and of their fields in turn, for paths a user can read. */
@@ -76,9 +77,16 @@ export interface Located {
 
 /**
  * The innermost place reading stopped: when the message stopped in a field
- * cut short, its partial bytes are read as a message in turn, and so on.
+ * cut short, its partial bytes are read as a message in turn, and so on, while
+ * `budget` lasts (a re-read that runs out of it says nothing more precise).
  */
-export function locateStop(message: WireMessage, path: string, names: FieldNames = {}, depth = 0): Located | undefined {
+export function locateStop(
+  message: WireMessage,
+  path: string,
+  names: FieldNames = {},
+  budget: Budget = UNLIMITED,
+  depth = 0,
+): Located | undefined {
   const stop = message.stop;
   if (!stop) return undefined;
   const named = stop.field === undefined ? undefined : names[stop.field];
@@ -91,7 +99,8 @@ export function locateStop(message: WireMessage, path: string, names: FieldNames
     depth < MAX_DEPTH &&
     printableText(last.bytes) === undefined
   ) {
-    const deeper = locateStop(readMessage(last.bytes, last.dataOffset), here, named?.[1], depth + 1);
+    const inner = readMessage(last.bytes, last.dataOffset, budget);
+    const deeper = budget.exhausted ? undefined : locateStop(inner, here, named?.[1], budget, depth + 1);
     if (deeper) return deeper;
   }
   return { offset: stop.offset, path: here, reason: stop.reason };

@@ -58,7 +58,9 @@ export interface KubernetesOwnerReference {
 
 /**
  * The standard metadata every Kubernetes object carries (`ObjectMeta`). Fields
- * absent from the stored value are absent here. Times are RFC 3339 text.
+ * absent from the stored value are absent here. Times are RFC 3339 text; a stored time outside
+ * 0001-01-01 to 9999-12-31 (or with nanoseconds outside 0 to 999,999,999) is given as
+ * `invalid time (seconds S, nanos N)` rather than thrown.
  */
 export interface KubernetesObjectMeta {
   /** The object's name. */
@@ -111,6 +113,12 @@ export interface KubernetesProtobufValue {
   readonly contentType?: string;
   /** Set when the value could not be decoded to its end: everything before it is decoded. */
   readonly error?: KubernetesDecodeStop;
+  /**
+   * Set when decoding stopped at the decoder's bound on work per value (100,000 protobuf
+   * fields; real objects read far fewer), not at a fault in the value: `error` says where,
+   * and bytes inside fields not read further are shown in base64.
+   */
+  readonly truncated?: true;
 }
 
 /** A value stored as JSON (custom resources, CRDs, some built-in types). */

@@ -4,6 +4,8 @@
  * where it stopped.
  */
 
+import { type Budget, LIMIT_REASON, UNLIMITED } from './budget.js';
+
 /** Wire types this reader understands (3 and 4, groups, are obsolete and refused). */
 export type WireType = 0 | 1 | 2 | 5;
 
@@ -103,12 +105,14 @@ function readBytes(buf: Uint8Array, pos: number, lengthAt: number, end: number, 
 
 /**
  * Splits `buf` into fields. `base` is the absolute offset of `buf[0]` in the
- * whole value, so stops and fields carry offsets a user can look up.
+ * whole value, so stops and fields carry offsets a user can look up. Each
+ * field read takes one from `budget`; when it is spent, reading stops there.
  */
-export function readMessage(buf: Uint8Array, base = 0): WireMessage {
+export function readMessage(buf: Uint8Array, base = 0, budget: Budget = UNLIMITED): WireMessage {
   const fields: WireField[] = [];
   let pos = 0;
   while (pos < buf.length) {
+    if (!budget.take(base + pos)) return { fields, stop: { offset: base + pos, reason: LIMIT_REASON } };
     const step = readField(buf, pos, buf.length, base);
     if (!('read' in step)) return { fields, stop: step };
     fields.push(step.read);

@@ -218,24 +218,54 @@ async function joining(root: string, members: Member[], ctx: JoinContext, add: A
   const peer = `http://127.0.0.1:${peerPort}`;
   const via = members.find((m) => alive(m))?.endpoint;
   if (!via) throw new Error('addMember: no running member to join');
-  if (add.register) await add.register([peer]);
-  else
-    await etcdHttp(
-      via,
-      '/v3/cluster/member/add',
-      ctx.tls,
-      JSON.stringify({ peerURLs: [peer], isLearner: add.learner === true }),
-      5000,
-    );
-  const list = (await etcdHttp(via, '/v3/cluster/member/list', ctx.tls, '{}', 5000)) as {
-    members?: Array<{ name?: string; peerURLs?: string[] }>;
-  };
-  const cluster = (list.members ?? []).map((m) => `${m.peerURLs?.includes(peer) ? name : m.name}=${m.peerURLs?.[0]}`);
+  const listed = await register(via, peer, ctx, add);
+  const cluster = listed.map((m) => `${m.peerURLs?.includes(peer) ? name : m.name}=${m.peerURLs?.[0]}`);
   const dataDir = join(root, name);
   await mkdir(dataDir, { recursive: true });
   const member = { name, dataDir, client, peer, advertisedPeer: peer, cluster, state: 'existing' as const };
   const args = memberArgs(member, ctx);
   return { name, endpoint: client, args, log: join(root, `${name}.log`) };
+}
+
+type Listed = Array<{ name?: string; peerURLs?: string[] }>;
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Asks `via` to add `peer`, returning the member list the answer holds. etcd
+ * refuses a membership change as "unhealthy cluster" until every member has
+ * been connected for 5 s, so right after a restart the add is asked again.
+ */
+async function memberAdd(via: string, peer: string, ctx: JoinContext, learner: boolean): Promise<Listed> {
+  const body = JSON.stringify({ peerURLs: [peer], isLearner: learner });
+  for (const deadline = Date.now() + 30_000; ; await pause(250)) {
+    // An error is { code, message } (3.5) or { code, message, error } (3.4).
+    const added = (await etcdHttp(via, '/v3/cluster/member/add', ctx.tls, body, 5000)) as {
+      members?: Listed;
+      code?: number;
+      message?: string;
+    };
+    if (!added.code) return added.members ?? [];
+    if (!added.message?.includes('unhealthy cluster') || Date.now() > deadline) {
+      throw new Error(`addMember: etcd refused to add ${peer}: ${added.message}`);
+    }
+  }
+}
+
+/**
+ * Adds `peer` to the cluster and returns the member list that holds it: the
+ * answer to the add holds that list, while `via` asked again may not have
+ * applied the add yet, and a new member started from a list without itself
+ * refuses to start.
+ */
+async function register(via: string, peer: string, ctx: JoinContext, add: AddMemberOptions): Promise<Listed> {
+  if (!add.register) return memberAdd(via, peer, ctx, add.learner === true);
+  await add.register([peer]);
+  for (const deadline = Date.now() + 10_000; ; await pause(100)) {
+    const list = (await etcdHttp(via, '/v3/cluster/member/list', ctx.tls, '{}', 5000)) as { members?: Listed };
+    const members = list.members ?? [];
+    if (members.some((m) => m.peerURLs?.includes(peer)) || Date.now() > deadline) return members;
+  }
 }
 
 /** Where one member listens and which cluster it starts or joins. */

@@ -127,3 +127,115 @@ export function deployment(m: Meta, replicas: number): Buffer {
     ],
   ]);
 }
+
+const t = (seconds: number): Field[] => [[1, seconds]];
+
+/**
+ * The object of a Pod as a controller-made Pod is stored (field numbers of
+ * k8s.io/api/core/v1/generated.proto): ObjectMeta with owner references,
+ * finalizers, a pending deletion and managedFields; a spec with a container,
+ * ports, resources and volumes; a status with conditions and container states.
+ */
+export function fullPodObject(): Field[] {
+  const managed: Field[] = [
+    [1, 'kube-controller-manager'],
+    [2, 'Update'],
+    [3, 'v1'],
+    [4, t(1_764_490_500)],
+    [6, 'FieldsV1'],
+    [7, [[1, '{"f:metadata":{"f:generateName":{},"f:labels":{".":{},"f:app":{}}}}']]],
+  ];
+  const meta: Field[] = [
+    [1, 'web-7d4b9c-x2kqp'],
+    [2, 'web-7d4b9c-'],
+    [3, 'default'],
+    [5, '5a1c2a9e-0000-4000-8000-000000000001'],
+    [7, 1],
+    [8, t(1_764_490_500)],
+    [9, t(1_764_494_100)],
+    [10, 30],
+    ...entries(11, { app: 'web', 'pod-template-hash': '7d4b9c' }),
+    ...entries(12, { 'kubectl.kubernetes.io/restartedAt': '2026-11-30T09:15:00Z' }),
+    [
+      13,
+      [
+        [1, 'ReplicaSet'],
+        [3, 'web-7d4b9c'],
+        [4, '5a1c2a9e-0000-4000-8000-000000000002'],
+        [5, 'apps/v1'],
+        [6, true],
+        [7, true],
+      ],
+    ],
+    [14, 'example.com/cleanup'],
+    [17, managed],
+  ];
+  const container: Field[] = [
+    [1, 'web'],
+    [2, 'nginx:1.27'],
+    [
+      6,
+      [
+        [1, 'http'],
+        [3, 8080],
+        [4, 'TCP'],
+      ],
+    ],
+    [8, [...entries(1, { cpu: '500m' }), ...entries(2, { cpu: '100m', memory: '64Mi' })]],
+    [
+      9,
+      [
+        [1, 'kube-api-access'],
+        [2, true],
+        [3, '/var/run/secrets/kubernetes.io/serviceaccount'],
+      ],
+    ],
+    [14, 'IfNotPresent'],
+  ];
+  const spec: Field[] = [
+    [
+      1,
+      [
+        [1, 'kube-api-access'],
+        [2, [[28, [[1, [[1, [[1, 'token']]]]]]]]],
+      ],
+    ],
+    [2, container],
+    [3, 'Always'],
+    [4, 30],
+    [6, 'ClusterFirst'],
+    [8, 'default'],
+    [10, 'node-1'],
+  ];
+  const condition = (type: string, at: number): Field[] => [
+    [1, type],
+    [2, 'True'],
+    [4, t(at)],
+  ];
+  const status: Field[] = [
+    [1, 'Running'],
+    [2, condition('Ready', 1_764_490_520)],
+    [2, condition('PodScheduled', 1_764_490_500)],
+    [5, '10.0.0.12'],
+    [6, '10.244.1.7'],
+    [7, t(1_764_490_501)],
+    [
+      8,
+      [
+        [1, 'web'],
+        [2, [[2, [[2, t(1_764_490_510)]]]]],
+        [4, true],
+        [5, 0],
+        [6, 'docker.io/library/nginx:1.27'],
+        [7, 'docker.io/library/nginx@sha256:0f0e'],
+        [8, 'containerd://4c1b'],
+      ],
+    ],
+    [9, 'Burstable'],
+  ];
+  return [
+    [1, meta],
+    [2, spec],
+    [3, status],
+  ];
+}
