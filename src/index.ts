@@ -230,5 +230,6 @@ export type {
   WatchInfo,
   LeaseInfo,
   LockInfo,
+  ListenerErrorInfo,
   Logger,
 } from './telemetry/index.js';

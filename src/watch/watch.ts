@@ -262,6 +262,9 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
           await new Promise<void>((resolve) => (this.#wake = resolve));
         }
       } catch (err) {
+        // A callback's error ends the watch (see Watch.done) and is reported as any listener's;
+        // the watch's own failure was recorded already.
+        if (err !== this.#failure) this.#core.caller.telemetry.listenerError('watch.callback', err);
         // Record the callback's error before the cleanup closes the watch.
         this.#fail(err);
       } finally {
