@@ -338,6 +338,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       if (id === this.#watchId || id === '-1') this.#progress.answered(headerRevision(res));
       return;
     }
+    // A shared watch whose buffer is still full when the next response comes
+    // (the consumer did not drain in between) leaves that response unread and
+    // detaches now: its events come again from the server once it resumes, so
+    // the buffer exceeds its bound by one response at most.
+    if (!this.#own && this.#buffer.length >= this.#bound) return this.#detach(stream);
     // A revision too large for one message comes in fragments: deliver it whole or not at all.
     this.#fragments.push(...res.events);
     if (res.fragment) return;
@@ -442,10 +447,18 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#detachCheck = setImmediate(() => {
       this.#detachCheck = undefined;
       if (this.#stopped || this.#stream !== stream || this.#buffer.length < this.#bound) return;
-      this.#paused = true;
-      dropStream(stream);
-      this.#stream = undefined;
+      this.#detach(stream);
     });
+  }
+
+  /** Cancels this shared watch's watcher until the consumer catches up (see {@link #maybeResume}). */
+  #detach(stream: RawStream): void {
+    if (this.#detachCheck) clearImmediate(this.#detachCheck);
+    this.#detachCheck = undefined;
+    this.#fragments = []; // a revision cut short comes again whole
+    this.#paused = true;
+    dropStream(stream);
+    this.#stream = undefined;
   }
 
   #maybeResume(): void {
