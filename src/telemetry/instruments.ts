@@ -135,11 +135,14 @@ export class Instruments {
    */
   listenerError(source: string, error: unknown): void {
     const info: ListenerErrorInfo = this.#tag({ source, error });
-    const text = `etcdkit: a ${source} listener threw: ${error instanceof Error ? error.message : String(error)}`;
     this.#emit('listener', info);
-    const log = this.#logger;
-    if (log) log.error({ event: 'listener-error', source, error: errorName(error), partition: info.partition }, text);
-    else if (!eventChannels.listener.hasSubscribers && !this.#plugin?.event) safely(() => warn(text));
+    // Whatever was thrown (even an object whose toString throws) must not escape from here.
+    safely(() => {
+      const text = `etcdkit: a ${source} listener threw: ${error instanceof Error ? error.message : String(error)}`;
+      const log = this.#logger;
+      if (log) log.error({ event: 'listener-error', source, error: errorName(error), partition: info.partition }, text);
+      else if (!eventChannels.listener.hasSubscribers && !this.#plugin?.event) warn(text);
+    });
   }
 
   /** Connection-state changes, for the log only (they have their own events on the client). */
