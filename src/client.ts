@@ -546,14 +546,16 @@ export class Client implements AsyncDisposable {
    * Calls `listener` on each change of connection state (`connected`,
    * `reconnecting`, `disconnected`, `closed`) and when an endpoint's circuit
    * opens (`endpoint-down`) or closes again (`endpoint-up`). Returns a
-   * function that unsubscribes. Listeners run synchronously; exceptions they
-   * throw are ignored.
+   * function that unsubscribes. Listeners run synchronously. A listener that
+   * throws does not crash the process nor keep the others from being called:
+   * its error is written to the configured logger and published on the
+   * `etcdkit:listener` diagnostics channel ({@link ListenerErrorInfo}).
    * @example
    * ```ts
    * const off = client.onStateChange((e) => console.log(e.type, 'endpoint' in e ? e.endpoint : ''));
    * // later: off();
    * ```
-   * @throws TypeError when `listener` is not a function.
+   * @throws {@link ValidationError} when `listener` is not a function.
    */
   onStateChange(listener: (event: ConnectionEvent) => void): () => void {
     return this.#backend.onStateChange(listener);

@@ -233,5 +233,6 @@ export type {
   WatchInfo,
   LeaseInfo,
   LockInfo,
+  ListenerErrorInfo,
   Logger,
 } from './telemetry/index.js';

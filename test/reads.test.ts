@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Config, EtcdKitError, ValidationError } from '../src/index.js';
 import { startEtcd } from '../src/testing/index.js';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
+import { eventually } from './waits.js';
 
 // Serializable reads, Go's OpGet range options, deletes with prevKV and
 // getMany, checked against etcd itself and against `etcdctl get`.
@@ -182,6 +183,10 @@ describe('serializable reads on a member that lost quorum', () => {
       expect(await lone.count('/q/', { consistency: 'serializable' })).toBe(1);
       expect(await lone.list('/q/', { consistency: 'serializable' })).toEqual(['/q/key']);
       expect((await lone.getMany(['/q/key'], { consistency: 'serializable' })).size).toBe(1);
+      // Once the member knows it has no leader, a stream carrying `hasleader` is refused: history's is not.
+      await eventually(30_000, async () => expect((await lone.status())[0]?.leader).toBe('0'));
+      const history = await lone.history('/q/key', { consistency: 'serializable' });
+      expect(history.map((v) => v.value.toString())).toEqual(['before']);
       const err = await lone.getString('/q/key').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EtcdKitError);
       expect((err as EtcdKitError).code).toMatch(/TIMEOUT|UNAVAILABLE|SERVER_ERROR/); // deadline, no leader, or etcd's own read-index timeout

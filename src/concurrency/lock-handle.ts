@@ -33,9 +33,9 @@ export abstract class LockHandle implements AsyncDisposable {
   /** @internal */
   protected readonly sessions: SessionHolder;
   readonly #turn = new LocalTurn();
-  readonly #lostEvents = new Emitter<EtcdKitError>();
+  readonly #lostEvents: Emitter<EtcdKitError>;
   readonly #closed = new AbortController();
-  #loss = new LossSignal();
+  #loss: LossSignal;
   #hold: Hold | undefined;
   #last: { key: string; rev: number } | undefined;
   #closing: Promise<void> | undefined;
@@ -45,6 +45,8 @@ export abstract class LockHandle implements AsyncDisposable {
   protected constructor(core: Core, kind: string, name: string, choice: SessionChoice = {}) {
     core.keys.encode(name, `${kind} name`);
     this.core = core;
+    this.#lostEvents = new Emitter((err) => this.#listenerError(err));
+    this.#loss = new LossSignal((err) => this.#listenerError(err));
     this.#kind = kind;
     this.name = name;
     this.sessions = new SessionHolder(core, `${kind} '${name}'`, choice);
@@ -101,10 +103,12 @@ export abstract class LockHandle implements AsyncDisposable {
 
   /**
    * Calls `listener` each time a held lock is lost (its session's lease
-   * expired or was revoked). A listener that throws is reported as an
-   * uncaught exception, without keeping the others from being called.
+   * expired or was revoked). A listener that throws does not crash the
+   * process nor keep the other listeners from being called: its error is
+   * written to the configured logger and published on the `etcdkit:listener`
+   * diagnostics channel ({@link ListenerErrorInfo}).
    * @returns a function that removes it.
-   * @throws TypeError when `listener` is not a function.
+   * @throws {@link ValidationError} when `listener` is not a function.
    */
   onLost(listener: LossListener): () => void {
     return this.#lostEvents.event(listener);
@@ -232,6 +236,10 @@ export abstract class LockHandle implements AsyncDisposable {
     this.#last = { key: claimed.key, rev: claimed.rev };
   }
 
+  #listenerError(err: unknown): void {
+    this.core.caller.telemetry.listenerError(`${this.#kind}.onLost`, err);
+  }
+
   #lose(hold: Hold, reason: EtcdKitError): void {
     if (hold.lost) return;
     hold.lost = namingKeys(
@@ -250,7 +258,7 @@ export abstract class LockHandle implements AsyncDisposable {
     if (!hold.lost && telemetry.wants('lock')) telemetry.lock({ type: 'released', lock: this.#kind, name: this.name });
     hold.unsubscribe();
     hold.unclaim();
-    if (hold.loss === this.#loss) this.#loss = new LossSignal();
+    if (hold.loss === this.#loss) this.#loss = new LossSignal((err) => this.#listenerError(err));
   }
 }
 

@@ -66,8 +66,10 @@ export class Session implements AsyncDisposable {
   }
 
   /**
-   * Calls `listener` once when the session's lease is lost.
+   * Calls `listener` once when the session's lease is lost. A listener that
+   * throws is contained and reported as {@link Lease.onLost} says.
    * @returns a function that removes the listener.
+   * @throws {@link ValidationError} when `listener` is not a function.
    */
   onLost(listener: LossListener): () => void {
     return this.lease.onLost(listener);

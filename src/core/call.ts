@@ -106,7 +106,7 @@ export class Caller {
   /** The raw error behind each mapped error of a failed attempt, for the retry decision. */
   readonly #raw = new WeakMap<EtcdKitError, unknown>();
   /** Connection state and its listeners. */
-  readonly events = new ConnectionEvents();
+  readonly events: ConnectionEvents;
   /** The per-endpoint circuit breakers of the main connection. */
   readonly guards: EndpointGuards;
   /** Telemetry: diagnostics_channel, the plugin, the logger. */
@@ -131,6 +131,7 @@ export class Caller {
       endpoints: config.endpoints,
     });
     this.telemetry = telemetry;
+    this.events = new ConnectionEvents((err) => telemetry.listenerError('client.onStateChange', err));
     if (config.logger) this.events.subscribe((e) => telemetry.connection(e.type, 'error' in e ? e.error : undefined));
     this.guards = new EndpointGuards(config.endpoints, config.circuitBreaker, {
       down: (endpoint, error) => {

@@ -34,11 +34,18 @@ export function createEtcd3(
     grpcOptions: {
       // A member that stops answering without closing its connection (hung,
       // partitioned) is found by these pings: no ack within the timeout closes
-      // the connection and fails its calls. etcd refuses pings more frequent
-      // than every 5 s (--grpc-keepalive-min-time) with GOAWAY "too_many_pings".
+      // the connection and fails its calls. etcd's server policy
+      // (embed/etcd.go: MinTime --grpc-keepalive-min-time, 5 s by default;
+      // PermitWithoutStream false) counts a ping more frequent than every 5 s,
+      // or any ping on a connection without an open call or stream, as a
+      // strike, and the third strike since its last response gets GOAWAY
+      // "too_many_pings". So pings go only while a call or stream is open
+      // (every 10 s); a connection idle for longer than that sends one with its
+      // next call (grpc-js does so when the timer ran out while idle), which
+      // finds a hung member within the 5 s timeout of that call's start.
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
-      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.keepalive_permit_without_calls': 0,
       // grpc-js backs off reconnection up to 120 s by default: a member that
       // comes back would be ignored that long. Cap it so it is found quickly.
       'grpc.initial_reconnect_backoff_ms': 250,

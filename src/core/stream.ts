@@ -28,18 +28,26 @@ export interface Attached {
   readonly created: IWatchResponse;
 }
 
+// Call options that replace the client's default stream options (which add
+// `hasleader` when the config requires a leader): no interceptor at all.
+const NO_LEADER_REQUIRED = { interceptors: [] };
+
 /**
  * Opens a stream and creates one watcher on it; resolves on the server's
  * `created` response. Each watch owns its stream, so pausing it (backpressure)
- * or losing it never affects another watch.
+ * or losing it never affects another watch. `requireLeader: false` opens the
+ * stream without `hasleader`, whatever the config says: a serializable read
+ * must work on a member without a leader.
  */
 export async function attach(
   core: Core,
   request: IWatchCreateRequest,
   handlers: StreamHandlers,
   timeoutMs: number,
+  options: { readonly requireLeader?: boolean } = {},
 ): Promise<Attached> {
-  const stream = (await core.etcd.watchClient.watch()) as unknown as RawStream;
+  const grpc = options.requireLeader === false ? NO_LEADER_REQUIRED : undefined;
+  const stream = (await core.etcd.watchClient.watch(grpc)) as unknown as RawStream;
   return new Promise<Attached>((resolve, reject) => {
     let created = false;
     const timer = setLongTimeout(() => {

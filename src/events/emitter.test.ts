@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors/index.js';
 import { Emitter } from './emitter.js';
 import { Settlement } from './settle.js';
 
 describe('Emitter', () => {
   it('calls listeners in order until they unsubscribe; each subscription is its own', () => {
-    const emitter = new Emitter<number>();
+    const emitter = new Emitter<number>(() => {});
     const heard: string[] = [];
     const a = (n: number) => heard.push(`a${n}`);
     const offA = emitter.event(a);
@@ -16,15 +17,19 @@ describe('Emitter', () => {
     offA2();
     emitter.emit(3);
     expect(heard).toEqual(['a1', 'a1', 'b1', 'a2', 'b2', 'b3']);
-    expect(() => emitter.event(42 as never)).toThrow(TypeError);
+    expect(() => emitter.event(42 as never)).toThrow(ValidationError);
   });
 
-  it('rethrows a throwing listener in a microtask, after calling the others', async () => {
-    const errors: unknown[] = [];
-    const onError = (err: unknown) => errors.push(err);
-    process.on('uncaughtException', onError);
+  it('hands a throwing listener to its handler, after calling the others; never rethrows', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
     try {
-      const emitter = new Emitter<string>();
+      const reported: unknown[] = [];
+      const emitter = new Emitter<string>((err) => {
+        reported.push(err);
+        throw new Error('a failing reporter changes nothing');
+      });
       const heard: string[] = [];
       const boom = new Error('listener bug');
       emitter.event(() => {
@@ -33,11 +38,11 @@ describe('Emitter', () => {
       emitter.event((v) => heard.push(v));
       emitter.emit('x');
       expect(heard).toEqual(['x']);
-      expect(errors).toEqual([]);
+      expect(reported).toEqual([boom]);
       await new Promise((r) => setTimeout(r, 10));
-      expect(errors).toEqual([boom]);
+      expect(uncaught).toEqual([]);
     } finally {
-      process.off('uncaughtException', onError);
+      process.off('uncaughtException', onUncaught);
     }
   });
 

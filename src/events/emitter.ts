@@ -1,46 +1,47 @@
+import { ValidationError } from '../errors/index.js';
+
 /**
  * A subscription point, modelled on cockatiel's `Event<T>`: a function that
  * takes a listener and returns the function that unsubscribes it.
  */
 export type Event<T> = (listener: (value: T) => void) => () => void;
 
-/** What happens to the error of a listener that throws. */
+/**
+ * Where the error of a listener that throws goes. The rule, everywhere in
+ * etcdkit: a throwing listener never crashes the process and never keeps the
+ * other listeners from being called; its error is reported, never rethrown:
+ * to the client's logger and on the `etcdkit:listener` diagnostics channel
+ * (`Instruments.listenerError`), which is what every emitter of a client is
+ * given.
+ */
 export type ListenerErrorHandler = (err: unknown) => void;
 
-/**
- * The rule for a listener that throws, everywhere in etcdkit: it never breaks
- * the emitter nor keeps the other listeners from being called, and its error
- * is never swallowed silently: it is rethrown asynchronously (in a microtask),
- * so it surfaces as an uncaught exception, as a throwing event handler would.
- * An emitter whose public contract says otherwise passes its own handler.
- */
-export const rethrowLater: ListenerErrorHandler = (err) => {
-  queueMicrotask(() => {
-    throw err;
-  });
-};
+/** Refuses a listener that is not a function, with a typed error. */
+export function checkListener(listener: unknown): void {
+  if (typeof listener !== 'function') throw new ValidationError(`listener must be a function, got ${typeof listener}`);
+}
 
 /**
  * Listeners of one kind of event. Listeners run synchronously, in the order
  * they subscribed; a listener added or removed while an event is delivered
- * takes effect from the next event. A listener that throws is handled by
- * `onListenerError` (default {@link rethrowLater}).
+ * takes effect from the next event. A listener that throws is handed to
+ * `onListenerError` and the next listener is called.
  */
 export class Emitter<T> {
   readonly #listeners = new Set<(value: T) => void>();
   readonly #onListenerError: ListenerErrorHandler;
 
-  constructor(onListenerError: ListenerErrorHandler = rethrowLater) {
+  constructor(onListenerError: ListenerErrorHandler) {
     this.#onListenerError = onListenerError;
   }
 
   /**
    * Subscribes `listener`; returns the function that unsubscribes it. The
    * same function subscribed twice is called twice.
-   * @throws TypeError when `listener` is not a function.
+   * @throws {@link ValidationError} when `listener` is not a function.
    */
   readonly event: Event<T> = (listener) => {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    checkListener(listener);
     const entry = (value: T) => listener(value);
     this.#listeners.add(entry);
     return () => {
@@ -59,8 +60,25 @@ export class Emitter<T> {
       try {
         listener(value);
       } catch (err) {
-        this.#onListenerError(err);
+        this.#report(err);
       }
+    }
+  }
+
+  /** Calls `listener` alone (a late subscriber), under the same rule. */
+  call(listener: (value: T) => void, value: T): void {
+    try {
+      listener(value);
+    } catch (err) {
+      this.#report(err);
+    }
+  }
+
+  #report(err: unknown): void {
+    try {
+      this.#onListenerError(err);
+    } catch {
+      // Reporting is best effort: it must not break delivery either.
     }
   }
 

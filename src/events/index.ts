@@ -1,2 +1,3 @@
-export { Emitter, rethrowLater } from './emitter.js';
+export { checkListener, Emitter } from './emitter.js';
 export { Settlement } from './settle.js';
+export type { ListenerErrorHandler } from './emitter.js';

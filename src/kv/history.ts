@@ -74,7 +74,7 @@ export async function history(core: Core, key: string, options: HistoryOptions =
   for (;;) {
     if (from > target.end) return [];
     try {
-      const work = collect(core, raw, from, target, Math.max(1, deadline - Date.now()));
+      const work = collect(core, raw, from, target, Math.max(1, deadline - Date.now()), serializable);
       return await abortable(work, options.signal, { op: 'history', key });
     } catch (err) {
       // Without an explicit start, "oldest still kept" is the compaction point: start there.
@@ -87,7 +87,14 @@ export async function history(core: Core, key: string, options: HistoryOptions =
   }
 }
 
-function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutMs: number): Promise<KeyVersion[]> {
+function collect(
+  core: Core,
+  raw: Buffer,
+  from: number,
+  target: Target,
+  timeoutMs: number,
+  serializable: boolean,
+): Promise<KeyVersion[]> {
   const out: KeyVersion[] = [];
   let createdAt = 0;
   // A response past etcd's request size limit comes in fragments (asked for
@@ -128,6 +135,8 @@ function collect(core: Core, raw: Buffer, from: number, target: Target, timeoutM
       { key: raw, start_revision: from, fragment: true },
       { onResponse, onBroken: (_s, err) => reject(err) },
       timeoutMs,
+      // Serializable: the member's own history, leader or not (as a serializable range).
+      { requireLeader: !serializable },
     ).then((a) => {
       stream = a.stream;
       // A key absent now may have no event in the window, and then nothing arrives: ask for

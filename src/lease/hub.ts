@@ -58,6 +58,8 @@ export class KeepAliveHub {
   #heardAt = 0;
   /** The shortest renewal interval of the leases kept so far (not raised when they go: a conservative bound). */
   #shortestMs = Infinity;
+  /** {@link KeepAliveHub.once} callers waiting for the stream to open. */
+  #onceOpening = 0;
 
   private constructor(core: Core) {
     this.#core = core;
@@ -92,7 +94,15 @@ export class KeepAliveHub {
 
   /** Renews lease `wireId` once; resolves to the TTL answered (0: the lease is gone). */
   async once(wireId: string, deadline: number): Promise<number> {
-    const stream = this.#stream ?? (await this.#open());
+    let stream = this.#stream;
+    if (!stream) {
+      this.#onceOpening++;
+      try {
+        stream = await this.#open();
+      } finally {
+        this.#onceOpening--;
+      }
+    }
     return new Promise<number>((resolve, reject) => {
       const waiter = {
         settled: false,
@@ -135,6 +145,10 @@ export class KeepAliveHub {
     stream.on('error', () => this.#broken(stream));
     stream.on('end', () => this.#broken(stream));
     for (const [id, kept] of this.#kept) this.#send(id, kept);
+    // Everything that asked for the stream went away while it was opening (a
+    // lease kept alive and closed at once): an open stream would keep the
+    // process alive with nothing to renew.
+    if (this.#kept.size === 0 && this.#onceOpening === 0) this.#idle();
     return stream;
   }
 

@@ -53,7 +53,7 @@ export class Lease implements AsyncDisposable {
   /** The TTL the server granted, in seconds. */
   readonly ttl: number;
   readonly #core: Core;
-  readonly #loss = new LossSignal();
+  readonly #loss: LossSignal;
   #keeper: KeepAliveLoop | undefined;
   #expiry: NodeJS.Timeout | undefined;
   #expiresAt = 0;
@@ -62,6 +62,7 @@ export class Lease implements AsyncDisposable {
   /** @internal Use {@link Client.lease}. */
   constructor(core: Core, id: string, ttl: number, grantedAt: number) {
     this.#core = core;
+    this.#loss = new LossSignal((err) => core.caller.telemetry.listenerError('lease.onLost', err));
     this.id = id;
     this.ttl = ttl;
     this.#renewed(ttl, grantedAt);
@@ -80,7 +81,12 @@ export class Lease implements AsyncDisposable {
 
   /**
    * Calls `listener` once when the lease is lost (at once if it already is).
+   * A listener that throws does not crash the process nor keep the other
+   * listeners from being called: its error is written to the configured
+   * logger and published on the `etcdkit:listener` diagnostics channel
+   * ({@link ListenerErrorInfo}).
    * @returns a function that removes the listener.
+   * @throws {@link ValidationError} when `listener` is not a function.
    */
   onLost(listener: LossListener): () => void {
     return this.#loss.on(listener);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LeaseNotFoundError } from '../errors/index.js';
+import { LeaseNotFoundError, ValidationError } from '../errors/index.js';
 import { LossSignal } from './loss.js';
 
 describe('LossSignal', () => {
   it('fires once: resolves its promise and calls listeners with the first reason', async () => {
-    const signal = new LossSignal();
+    const signal = new LossSignal(() => {});
     const heard: unknown[] = [];
     signal.on((r) => heard.push(r));
     const removed = signal.on(() => heard.push('removed'));
@@ -17,25 +17,31 @@ describe('LossSignal', () => {
     expect(signal.reason).toBe(first);
   });
 
-  it('calls a late listener asynchronously, and isolates a throwing listener', async () => {
-    const signal = new LossSignal();
+  it('calls a late listener asynchronously, and reports a throwing listener without rethrowing it', async () => {
+    const reported: unknown[] = [];
+    const signal = new LossSignal((err) => reported.push(err));
     const heard: string[] = [];
-    const errors: unknown[] = [];
-    const onError = (err: unknown) => errors.push(err);
-    process.on('uncaughtException', onError);
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
     try {
       signal.on(() => {
         throw new Error('listener bug');
       });
       signal.on(() => heard.push('second'));
       signal.fire(new LeaseNotFoundError('gone'));
+      signal.on(() => {
+        throw new Error('late bug');
+      });
       signal.on(() => heard.push('late'));
       expect(heard).toEqual(['second']);
       await new Promise((r) => setTimeout(r, 10));
       expect(heard).toEqual(['second', 'late']);
-      expect(errors).toHaveLength(1);
+      expect(reported.map((e) => (e as Error).message)).toEqual(['listener bug', 'late bug']);
+      expect(uncaught).toEqual([]);
+      expect(() => signal.on(42 as never)).toThrow(ValidationError);
     } finally {
-      process.off('uncaughtException', onError);
+      process.off('uncaughtException', onUncaught);
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { EtcdKitError } from '../errors/index.js';
-import { Emitter, rethrowLater } from '../events/index.js';
+import { checkListener, Emitter, type ListenerErrorHandler } from '../events/index.js';
 
 /** Called once with the reason when a lease, session or lock is lost. */
 export type LossListener = (reason: EtcdKitError) => void;
@@ -12,10 +12,12 @@ export type LossListener = (reason: EtcdKitError) => void;
 export class LossSignal {
   readonly promise: Promise<EtcdKitError>;
   #resolve!: (reason: EtcdKitError) => void;
-  readonly #listeners = new Emitter<EtcdKitError>();
+  readonly #listeners: Emitter<EtcdKitError>;
   #reason: EtcdKitError | undefined;
 
-  constructor() {
+  /** `onListenerError` gets what a listener throws (see {@link ListenerErrorHandler}). */
+  constructor(onListenerError: ListenerErrorHandler) {
+    this.#listeners = new Emitter(onListenerError);
     this.promise = new Promise((resolve) => (this.#resolve = resolve));
   }
 
@@ -26,20 +28,14 @@ export class LossSignal {
 
   /**
    * Adds a listener (called at once, asynchronously, if already fired); returns its remover.
-   * A listener that throws is reported as an uncaught exception ({@link rethrowLater}).
-   * @throws TypeError when `listener` is not a function.
+   * A listener that throws is contained and reported (see {@link ListenerErrorHandler}).
+   * @throws {@link ValidationError} when `listener` is not a function.
    */
   on(listener: LossListener): () => void {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    checkListener(listener);
     if (this.#reason) {
       const reason = this.#reason;
-      queueMicrotask(() => {
-        try {
-          listener(reason);
-        } catch (err) {
-          rethrowLater(err);
-        }
-      });
+      queueMicrotask(() => this.#listeners.call(listener, reason));
       return () => {};
     }
     return this.#listeners.event(listener);

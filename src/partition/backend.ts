@@ -1,3 +1,4 @@
+import { Instruments } from '../telemetry/index.js';
 import type { Value } from '../codec/index.js';
 import type { Config } from '../config/index.js';
 import type { CallOptions } from '../core/call.js';
@@ -77,7 +78,16 @@ export class PartitionedBackend implements Backend, segments.Partitions {
     this.config = config;
     this.#backends = backends;
     this.table = new PartitionTable(config.partitions.map((p) => p.prefix));
-    this.#connection = new MergedConnection([...backends.values()]);
+    // The partitioned client's own listeners are reported like a single-cluster client's.
+    const telemetry = new Instruments({
+      telemetry: config.telemetry,
+      logger: config.logger,
+      partition: undefined,
+      endpoints: config.endpoints,
+    });
+    this.#connection = new MergedConnection([...backends.values()], (err) =>
+      telemetry.listenerError('client.onStateChange', err),
+    );
   }
 
   /**

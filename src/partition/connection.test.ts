@@ -6,7 +6,7 @@ import { MergedConnection } from './connection.js';
 
 /** The connection side of one partition's backend, driven by hand. */
 function partition(): { events: ConnectionEvents; backend: Backend } {
-  const events = new ConnectionEvents();
+  const events = new ConnectionEvents(() => {});
   const backend = {
     get connectionState() {
       return events.state;
@@ -20,7 +20,7 @@ describe('merged connection events', () => {
   it('hear every partition, and their state events follow the worst state', () => {
     const main = partition();
     const other = partition();
-    const merged = new MergedConnection([main.backend, other.backend]);
+    const merged = new MergedConnection([main.backend, other.backend], () => {});
     const heard: string[] = [];
     merged.events.subscribe((e) => heard.push('endpoint' in e ? `${e.type} ${e.endpoint}` : e.type));
 
@@ -41,7 +41,7 @@ describe('merged connection events', () => {
   it('a state event carries the error of the partition in that state', () => {
     const main = partition();
     const other = partition();
-    const merged = new MergedConnection([main.backend, other.backend]);
+    const merged = new MergedConnection([main.backend, other.backend], () => {});
     const events: ConnectionEvent[] = [];
     merged.events.subscribe((e) => events.push(e));
     const error = new UnavailableError('events cluster down');

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/index.js';
+import type { ListenerErrorHandler } from '../events/index.js';
 import { ConnectionEvents, type ConnectionEvent, type ConnectionState } from '../resilience/events.js';
 
 const SEVERITY: readonly ConnectionState[] = ['connected', 'reconnecting', 'disconnected', 'closed'];
@@ -18,12 +19,14 @@ type Unstamped<E> = E extends ConnectionEvent ? Omit<E, 'at'> : never;
  * the event (and its error) of the partition that is in that state.
  */
 export class MergedConnection {
-  readonly events = new ConnectionEvents();
+  readonly events: ConnectionEvents;
   readonly #backends: readonly Backend[];
   /** The last state event of each partition, for the error of the worst one. */
   readonly #last = new Map<Backend, ConnectionEvent>();
 
-  constructor(backends: readonly Backend[]) {
+  /** `onListenerError` gets what a listener of the merged events throws. */
+  constructor(backends: readonly Backend[], onListenerError: ListenerErrorHandler) {
+    this.events = new ConnectionEvents(onListenerError);
     this.#backends = backends;
     for (const backend of backends) backend.onStateChange((event) => this.#heard(backend, event));
   }

@@ -4,7 +4,7 @@ import { ConnectionEvents, type ConnectionEvent } from './events.js';
 
 describe('ConnectionEvents', () => {
   it('reports state changes once, and stops after unsubscribe', () => {
-    const events = new ConnectionEvents();
+    const events = new ConnectionEvents(() => {});
     const seen: string[] = [];
     const off = events.subscribe((e) => seen.push(e.type));
     events.transition({ type: 'connected' }); // already connected: no event
@@ -19,7 +19,7 @@ describe('ConnectionEvents', () => {
   });
 
   it('ignores a listener that throws', () => {
-    const events = new ConnectionEvents();
+    const events = new ConnectionEvents(() => {});
     const seen: string[] = [];
     events.subscribe(() => {
       throw new Error('boom');
@@ -30,7 +30,7 @@ describe('ConnectionEvents', () => {
   });
 
   it('iterates with a bounded buffer and ends on close', async () => {
-    const events = new ConnectionEvents();
+    const events = new ConnectionEvents(() => {});
     const it = events.iterate({ bufferSize: 2 })[Symbol.asyncIterator]();
     const first = it.next(); // subscribes
     events.emit({ type: 'endpoint-up', endpoint: 'a' });

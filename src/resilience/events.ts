@@ -1,5 +1,5 @@
 import type { EtcdKitError } from '../errors/index.js';
-import { Emitter } from '../events/index.js';
+import { Emitter, type ListenerErrorHandler } from '../events/index.js';
 
 /**
  * The client's overall connection state.
@@ -73,13 +73,16 @@ type Listener = (event: ConnectionEvent) => void;
 type Unstamped = ConnectionEvent extends infer E ? (E extends ConnectionEvent ? Omit<E, 'at'> : never) : never;
 
 /**
- * Keeps the overall state and tells listeners about changes. Listeners that
- * throw are ignored, as {@link Client.onStateChange} promises: the one
- * exception to the rule of {@link Emitter}, kept for that public contract.
+ * Keeps the overall state and tells listeners about changes. A listener that
+ * throws is handed to `onListenerError` (the rule of {@link Emitter}).
  */
 export class ConnectionEvents {
-  readonly #listeners = new Emitter<ConnectionEvent>(() => {});
+  readonly #listeners: Emitter<ConnectionEvent>;
   #state: ConnectionState = 'connected';
+
+  constructor(onListenerError: ListenerErrorHandler) {
+    this.#listeners = new Emitter(onListenerError);
+  }
 
   get state(): ConnectionState {
     return this.#state;

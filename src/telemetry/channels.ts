@@ -11,6 +11,7 @@ export const eventChannels = {
   watch: diagnostics.channel('etcdkit:watch'),
   lease: diagnostics.channel('etcdkit:lease'),
   lock: diagnostics.channel('etcdkit:lock'),
+  listener: diagnostics.channel('etcdkit:listener'),
 } as const;
 
 const whole = callChannel as unknown as { hasSubscribers?: boolean };

@@ -74,4 +74,50 @@ describe('Instruments logging', () => {
     expect(lines).toEqual(['x:etcdkit: endpoint http://a:1 is failing; calls fail over to the others']);
     expect(() => i.connection('disconnected', undefined)).not.toThrow();
   });
+
+  it('reports a throwing listener on the channel, the plugin and the logger; a process warning when nobody listens', () => {
+    const lines: Array<[Record<string, unknown>, string]> = [];
+    const noop = () => {};
+    const logger = {
+      debug: noop,
+      info: noop,
+      warn: noop,
+      error: (f: Record<string, unknown>, m: string) => lines.push([f, m]),
+    };
+    const events: TelemetryEvent[] = [];
+    const published: unknown[] = [];
+    const onPublish = (m: unknown) => published.push(m);
+    diagnostics.subscribe('etcdkit:listener', onPublish);
+    try {
+      const boom = new Error('bug');
+      new Instruments({ ...settings({ event: (e) => events.push(e) }), logger }).listenerError('lease.onLost', boom);
+      expect(published).toEqual([{ source: 'lease.onLost', error: boom }]);
+      expect(events).toEqual([{ channel: 'listener', info: { source: 'lease.onLost', error: boom } }]);
+      expect(lines).toEqual([
+        [
+          { event: 'listener-error', source: 'lease.onLost', error: 'Error', partition: undefined },
+          'etcdkit: a lease.onLost listener threw: bug',
+        ],
+      ]);
+    } finally {
+      diagnostics.unsubscribe('etcdkit:listener', onPublish);
+    }
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const hostile = {
+      toString: () => {
+        throw new Error('no');
+      },
+    };
+    expect(() => new Instruments(settings()).listenerError('watch.callback', hostile)).not.toThrow();
+    new Instruments(settings()).listenerError('lock.onLost', new Error('bug'));
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        process.off('warning', onWarning);
+        expect(warnings.map((w) => w.message)).toEqual(['etcdkit: a lock.onLost listener threw: bug']);
+        resolve();
+      }),
+    );
+  });
 });

@@ -7,6 +7,7 @@ import type {
   CallContext,
   CircuitInfo,
   LeaseInfo,
+  ListenerErrorInfo,
   LockInfo,
   Logger,
   RetryInfo,
@@ -129,6 +130,23 @@ export class Instruments {
       this.#logger?.error(describe.lock(info), `etcdkit: ${info.lock} lost while held: ${info.error.message}`);
   }
 
+  /**
+   * A listener or callback of the user's threw (see {@link ListenerErrorInfo}):
+   * published and logged, never rethrown. With nobody to tell (no logger, no
+   * subscriber, no plugin), a process warning says so rather than nothing.
+   */
+  listenerError(source: string, error: unknown): void {
+    const info: ListenerErrorInfo = this.#tag({ source, error });
+    this.#emit('listener', info);
+    // Whatever was thrown (even an object whose toString throws) must not escape from here.
+    safely(() => {
+      const text = `etcdkit: a ${source} listener threw: ${error instanceof Error ? error.message : String(error)}`;
+      const log = this.#logger;
+      if (log) log.error({ event: 'listener-error', source, error: errorName(error), partition: info.partition }, text);
+      else if (!eventChannels.listener.hasSubscribers && !this.#plugin?.event) warn(text);
+    });
+  }
+
   /** Connection-state changes, for the log only (they have their own events on the client). */
   connection(type: string, error: EtcdKitError | undefined): void {
     const log = this.#logger;
@@ -170,6 +188,14 @@ export class Instruments {
     const event = this.#plugin?.event;
     if (event) safely(() => event.call(this.#plugin, { channel, info } as TelemetryEvent));
   }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function warn(text: string): void {
+  process.emitWarning(text, { code: 'ETCDKIT_LISTENER_ERROR' });
 }
 
 function withoutName(info: LockInfo): LockInfo {

@@ -172,6 +172,22 @@ export type LockInfo =
       readonly partition?: string;
     };
 
+/**
+ * Published on `etcdkit:listener` when a listener or callback of yours threw:
+ * a loss listener (`onLost` of a lease, session, lock or election), a
+ * connection-state listener (`onStateChange`) or a watch callback. The error
+ * is contained there: the process goes on and the other listeners are still
+ * called. It is also written to the configured logger, at level `error`.
+ */
+export interface ListenerErrorInfo {
+  /** Where the listener was registered, e.g. `'lease.onLost'`, `'lock.onLost'`, `'client.onStateChange'`, `'watch.callback'`. */
+  readonly source: string;
+  /** What the listener threw. */
+  readonly error: unknown;
+  /** The partition's prefix, on a partitioned client. */
+  readonly partition?: string;
+}
+
 /** Any event published on one of the named channels, tagged with its channel. */
 export type TelemetryEvent =
   | {
@@ -203,6 +219,12 @@ export type TelemetryEvent =
       readonly channel: 'lock';
       /** What was published. */
       readonly info: LockInfo;
+    }
+  | {
+      /** The channel, without its `etcdkit:` prefix. */
+      readonly channel: 'listener';
+      /** What was published. */
+      readonly info: ListenerErrorInfo;
     };
 
 /** What a {@link Telemetry} plugin follows about one call; created by {@link Telemetry.startCall}. */
@@ -237,7 +259,7 @@ export interface Telemetry {
   readonly recordKeys?: boolean;
   /** Called synchronously when a call starts, in the caller's async context. */
   startCall?(call: CallContext): CallObserver | undefined;
-  /** Called with every retry, circuit, watch, lease and lock event. */
+  /** Called with every retry, circuit, watch, lease, lock and listener event. */
   event?(event: TelemetryEvent): void;
 }
 
@@ -254,6 +276,6 @@ export interface Logger {
   info(fields: Record<string, unknown>, message: string): void;
   /** Trouble worked around or reported: reconnects, failovers, circuit opens, lease and lock loss. */
   warn(fields: Record<string, unknown>, message: string): void;
-  /** Every endpoint unreachable. */
+  /** Every endpoint unreachable; a listener or callback of yours threw. */
   error(fields: Record<string, unknown>, message: string): void;
 }

@@ -21,7 +21,9 @@ export interface WatchOptions {
   /**
    * Receive events through this function instead of iterating. It is awaited
    * before the next event is delivered; if it throws, the watch fails with that
-   * error (see {@link Watch.done}).
+   * error (see {@link Watch.done}) and the error is reported as a throwing
+   * listener's ({@link ListenerErrorInfo}, source `'watch.callback'`); the
+   * process goes on.
    */
   callback?: (event: WatchEvent) => void | Promise<void>;
   /**

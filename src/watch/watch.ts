@@ -19,6 +19,7 @@ import type { InvalidKeyPolicy } from '../keys/index.js';
 import { WatchPool } from './pool.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 import { ProgressRequests } from './progress.js';
+import { probeProgress } from './progress-probe.js';
 import type { CallOptions } from '../core/call.js';
 
 const BACKOFF_MIN_MS = 100;
@@ -178,19 +179,41 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
    * change up to it in the watched range has been sent. A cache fed by the
    * watch can use it to prove it is up to date without a write.
    *
-   * On etcd before 3.4.24 and 3.5.8 the server may answer before events it
-   * already queued for the watch (etcd-io/etcd#15220): there, events at or
-   * below the returned revision may still arrive after it. The watch's own
-   * resume point is never moved by this answer, so no event is skipped.
+   * A watch on a shared stream (the default) does not ask on that stream:
+   * etcd answers a progress request for a whole stream, and only once every
+   * watch on it is in sync, so another watch catching up would hold the
+   * answer back, and a watch detached as a slow consumer has no watcher on
+   * the server to answer for. It opens a short-lived watcher of its own over
+   * the same range, from the revision after its last event: an answer at R
+   * with no event in between, or a first event at F (then F - 1), proves the
+   * watch has received every change up to that revision. The answer is never
+   * below {@link Watch.revision}. Events still buffered for a slow consumer
+   * count as received.
+   *
+   * With `ownStream`, the request goes on the watch's stream. On etcd before
+   * 3.4.24 and 3.5.8 the server may answer there before events it already
+   * queued for the watch (etcd-io/etcd#15220): events at or below the
+   * returned revision may still arrive after it. The watch's own resume
+   * point is never moved by an answer, so no event is skipped.
    * @example `const current = await watch.requestProgress();`
    * @throws {@link ClosedError} when the watch has ended.
    * @throws {@link TimeoutError} when no answer comes within the timeout.
    */
   async requestProgress(options: CallOptions = {}): Promise<number> {
     if (this.#stopped) throw this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed');
-    const answer = this.#progress.wait(options.timeoutMs ?? this.#core.config.timeoutMs, options);
-    // Without a stream (reconnecting) the request goes out once the watch is attached again.
-    this.#stream?.write({ progress_request: {} });
+    const timeoutMs = options.timeoutMs ?? this.#core.config.timeoutMs;
+    const answer = this.#progress.wait(timeoutMs, options);
+    if (this.#own) {
+      // Without a stream (reconnecting) the request goes out once the watch is attached again.
+      this.#stream?.write({ progress_request: {} });
+    } else {
+      // A shared stream answers only once every watch on it is in sync, and a
+      // detached watch has no watcher on the server: a probe of its own answers.
+      probeProgress(this.#core, this.#request, this.#next, timeoutMs, this.#done.promise).then(
+        (rev) => this.#progress.answered(Math.max(rev, this.#next - 1)),
+        (err: unknown) => this.#progress.failAll(mapError(err, { op: 'watch.requestProgress' })),
+      );
+    }
     return answer;
   }
 
@@ -265,6 +288,9 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
           await new Promise<void>((resolve) => (this.#wake = resolve));
         }
       } catch (err) {
+        // A callback's error ends the watch (see Watch.done) and is reported as any listener's;
+        // the watch's own failure was recorded already.
+        if (err !== this.#failure) this.#core.caller.telemetry.listenerError('watch.callback', err);
         // Record the callback's error before the cleanup closes the watch.
         this.#fail(err);
       } finally {
@@ -315,7 +341,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#resuming = false;
     this.#attempt = 0;
     this.#authFailures = 0;
-    if (this.#progress.waiting) stream.write({ progress_request: {} });
+    if (this.#own && this.#progress.waiting) stream.write({ progress_request: {} });
     if (this.#buffer.length >= this.#bound) this.#pause();
   }
 
@@ -338,6 +364,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       if (id === this.#watchId || id === '-1') this.#progress.answered(headerRevision(res));
       return;
     }
+    // A shared watch whose buffer is still full when the next response comes
+    // (the consumer did not drain in between) leaves that response unread and
+    // detaches now: its events come again from the server once it resumes, so
+    // the buffer exceeds its bound by one response at most.
+    if (!this.#own && this.#buffer.length >= this.#bound) return this.#detach(stream);
     // A revision too large for one message comes in fragments: deliver it whole or not at all.
     this.#fragments.push(...res.events);
     if (res.fragment) return;
@@ -442,10 +473,18 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#detachCheck = setImmediate(() => {
       this.#detachCheck = undefined;
       if (this.#stopped || this.#stream !== stream || this.#buffer.length < this.#bound) return;
-      this.#paused = true;
-      dropStream(stream);
-      this.#stream = undefined;
+      this.#detach(stream);
     });
+  }
+
+  /** Cancels this shared watch's watcher until the consumer catches up (see {@link #maybeResume}). */
+  #detach(stream: RawStream): void {
+    if (this.#detachCheck) clearImmediate(this.#detachCheck);
+    this.#detachCheck = undefined;
+    this.#fragments = []; // a revision cut short comes again whole
+    this.#paused = true;
+    dropStream(stream);
+    this.#stream = undefined;
   }
 
   #maybeResume(): void {

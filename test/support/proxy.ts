@@ -100,8 +100,11 @@ export async function startProxy(target: string): Promise<FaultProxy> {
           cut = true;
           cuts++;
           client.destroy();
-          // Leave etcd time (generously, for loaded machines) to read and process the request before closing its side.
-          setTimeout(() => upstream.destroy(), 2000).unref();
+          // etcd's side stays open until the proxy closes. Closing it makes etcd
+          // cancel the request if it has not been proposed to raft yet (its
+          // context ends with the connection), and on a loaded machine etcd can
+          // take seconds to get there (a slow WAL fsync holds up raft): the
+          // "lost reply" would then be a lost request, never applied.
         }
       }
     });
