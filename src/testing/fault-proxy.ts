@@ -43,6 +43,12 @@ export interface FaultProxy extends AsyncDisposable {
   set(fault: Fault): void;
   /** Drops the answers of the next `n` requests, whatever the fault. @default 1 */
   dropNextReplies(n?: number): void;
+  /**
+   * Drops the answer of each request for which `decide(requestNumber)` is
+   * true, whatever the fault (`undefined` stops it): for a deterministic
+   * pattern of losses.
+   */
+  dropRepliesWhen(decide: ((request: number) => boolean) | undefined): void;
   /** Closes every connection and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -176,16 +182,22 @@ class Link {
     }
   }
 
-  /** The client loses the answer; etcd gets time (generously, for loaded machines) to read and apply the request. */
+  /**
+   * The client loses the answer. etcd's side stays open until the proxy
+   * closes: closing it makes etcd cancel a request it has not yet proposed to
+   * raft (its context ends with the connection), and on a loaded machine etcd
+   * can take seconds to get there, so the "lost reply" would be a lost request.
+   */
   #cutAfterRequest(): void {
     this.#cut = true;
     this.#down.stop();
     this.proxy.droppedReplies++;
     this.client.destroy();
-    setTimeout(() => {
-      this.#up.stop();
-      this.upstream.destroy();
-    }, 2000).unref();
+  }
+
+  /** True once the answer was dropped: the upstream then lingers until the proxy closes. */
+  get lingering(): boolean {
+    return this.#cut;
   }
 
   reset(): void {
@@ -223,6 +235,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   const links = new Set<Link>();
   let armed = 0;
   let resets = 0;
+  let decide: ((request: number) => boolean) | undefined;
   const state: ProxyState = {
     fault: checkFault(options.fault ?? { type: 'pass' }),
     requests: 0,
@@ -232,6 +245,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
         armed--;
         return true;
       }
+      if (decide?.(state.requests)) return true;
       const f = state.fault;
       return f.type === 'drop-replies' && random() < (f.probability ?? 1);
     },
@@ -248,8 +262,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     const link = new Link(client, upstream, state);
     links.add(link);
     const end = () => {
-      links.delete(link);
       client.destroy();
+      if (link.lingering && !upstream.destroyed) return;
+      links.delete(link);
       upstream.destroy();
     };
     client.on('close', end);
@@ -294,6 +309,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     },
     dropNextReplies(n = 1) {
       armed += n;
+    },
+    dropRepliesWhen(fn) {
+      decide = fn;
     },
     close,
     [Symbol.asyncDispose]: close,
