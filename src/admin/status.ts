@@ -3,14 +3,18 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { createEtcd3 } from '../core/connection.js';
 import { revision } from '../core/ids.js';
-import { mapError } from '../errors/index.js';
+import { mapError, PermissionDeniedError } from '../errors/index.js';
 import type { CircuitStatus, ConnectionState } from '../resilience/index.js';
 
 /** What one endpoint reports about itself. */
 export interface EndpointStatus {
   /** The endpoint URL, as configured. */
   readonly endpoint: string;
-  /** False when the endpoint did not answer; `error` then says why. */
+  /**
+   * False when the endpoint did not answer; `error` then says why. True with
+   * `error` set and no other field when it answered but refused: from etcd 3.5
+   * Status needs the root role once authentication is on.
+   */
   readonly reachable: boolean;
   /** The member's id (hex), as `etcdctl` prints it. */
   readonly memberId?: string;
@@ -110,10 +114,12 @@ export async function status(core: Core, options: CallOptions = {}): Promise<End
           latencyMs: latencyMs(),
         };
       } catch (err) {
+        const mapped = mapError(err, { op: 'status' });
         return {
           endpoint,
-          reachable: false,
-          error: mapError(err, { op: 'status' }).message,
+          // A refusal is an answer: from etcd 3.5, Status needs the root role under authentication.
+          reachable: mapped instanceof PermissionDeniedError,
+          error: mapped.message,
           circuit,
           latencyMs: latencyMs(),
         };

@@ -90,6 +90,12 @@ function findOrFail(name: string): Command {
   return command;
 }
 
+// The library's message names Config.withAuth; on the command line the credentials come from flags.
+const authHint = (error: unknown): string =>
+  error instanceof EtcdKitError && error.code === 'AUTH_FAILED'
+    ? ' (on the command line: --user NAME --password PASSWORD, or $ETCD_USERNAME and $ETCD_PASSWORD)'
+    : '';
+
 /** One line on stderr: the error code and message (JSON with --json). */
 async function report(err: Output, error: unknown): Promise<number> {
   const usage = error instanceof UsageError;
@@ -99,7 +105,7 @@ async function report(err: Output, error: unknown): Promise<number> {
   if (err.json) {
     await err.data({ error: { code, message } });
   } else {
-    const hint = usage ? ' (see etcdkit --help)' : '';
+    const hint = usage ? ' (see etcdkit --help)' : authHint(error);
     await err.line(`etcdkit: ${err.paint('red', code)}: ${message}${hint}`);
   }
   if (usage) return 2;

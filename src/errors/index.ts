@@ -27,4 +27,4 @@ export {
 } from './server.js';
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
 export { PartitionUnavailableError } from './features.js';
-export { mapError, type ErrorContext } from './map.js';
+export { mapError, NO_CREDENTIALS, type ErrorContext } from './map.js';

@@ -32,9 +32,7 @@ type Ctor = new (message: string, options: { cause: unknown }) => EtcdKitError;
 // etcd's message strings are part of its API (rpctypes/error.go).
 const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['database space exceeded', QuotaExceededError],
-  ['authentication failed', AuthError],
   ['invalid auth token', AuthError],
-  ['user name is empty', AuthError],
   ['permission denied', PermissionDeniedError],
   // Go's client re-authenticates and retries once (as ours does); seen again, the credentials are at fault.
   ['revision of auth store is old', AuthError],
@@ -109,6 +107,8 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
     return new UnavailableError(`${where}: no endpoint could take the call (${text})`, { cause });
   }
   if (isTaskCancelledError(err)) return new TimeoutError(message, { cause });
+  const refusal = credentialsRefused(text);
+  if (refusal) return new AuthError(`${where}: ${refusal}`, { cause });
   for (const [needle, ctor] of byMessage) {
     if (text.includes(needle)) return new ctor(message, { cause });
   }
@@ -119,4 +119,21 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   if (code === 14) return new UnavailableError(message, { cause });
   if (code === 4) return new TimeoutError(message, { cause });
   return new ServerError(message, { cause });
+}
+
+/** The AuthError prefix users see when etcd wants credentials and got none. */
+export const NO_CREDENTIALS =
+  'etcd requires authentication and no user name was given: connect with Config.withAuth(user, password)';
+
+/**
+ * What to do when etcd refused the credentials themselves (the same text on
+ * 3.4 and 3.5): said plainly, since etcd's own words ("user name is empty")
+ * do not. The password is never part of it.
+ */
+function credentialsRefused(text: string): string | undefined {
+  if (text.includes('user name is empty')) return NO_CREDENTIALS;
+  if (text.includes('authentication failed')) {
+    return 'etcd refused the user name or password (authentication failed): check the credentials given to Config.withAuth(user, password)';
+  }
+  return undefined;
 }
