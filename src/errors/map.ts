@@ -51,6 +51,11 @@ const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['raft proposal dropped', UnavailableError],
   ['server stopped', UnavailableError],
   ['request timed out', TimeoutError],
+  // The server gave up on a request whose deadline passed or which the client cancelled: etcd 3.5
+  // says so with codes DeadlineExceeded/Canceled and its own text, 3.4 with code Unknown and Go's.
+  ['context deadline exceeded', TimeoutError],
+  ['request canceled', CancelledError],
+  ['context canceled', CancelledError],
   ['not capable', ServerError],
 ];
 
