@@ -218,6 +218,41 @@ describe('a user limited to readwrite on one prefix', () => {
   });
 });
 
+describe('what needs root (docs/production.md, "Permissions")', () => {
+  it('maintenance, membership and auth administration are refused with PermissionDeniedError', async () => {
+    const version = (await root.status())[0]!.version!;
+    const since35 = !version.startsWith('3.4.');
+    const member = (await root.members())[0]!;
+    const rootOnly: Array<[string, () => Promise<unknown>]> = [
+      ['defragment', () => app.maintenance.defragment()],
+      ['hashKV', () => app.maintenance.hashKV()],
+      ['checkConsistency', () => app.maintenance.checkConsistency()],
+      ['snapshot', () => app.snapshotTo(new Capture())],
+      ['addMember', () => app.cluster.addMember(['http://127.0.0.1:1'], { learner: true })],
+      ['removeMember', () => app.cluster.removeMember('1234')],
+      ['users', () => app.auth.users()],
+      ['roles', () => app.auth.roles()],
+      ['addRole', () => app.auth.addRole('nope')],
+      ['changePassword', () => app.auth.changePassword('app', APP_PASSWORD)],
+    ];
+    // etcd 3.5 made these root-only too; on 3.4 any user may compact, and the leader is found with Status.
+    if (since35)
+      rootOnly.push(['compact', () => app.compact(1)], ['moveLeader', () => app.maintenance.moveLeader(member.id)]);
+    for (const [name, call] of rootOnly) {
+      const err = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect([name, err]).toEqual([name, expect.any(PermissionDeniedError)]);
+    }
+    // Open to every authenticated user on both versions.
+    expect((await app.members()).map((m) => m.id)).toEqual([member.id]);
+    expect(await app.maintenance.alarms()).toEqual([]);
+    expect(await app.auth.user('app')).toEqual({ name: 'app', roles: ['app'] });
+    expect(await app.auth.role('app')).toEqual({ name: 'app', permissions: [{ type: 'readwrite', prefix: '/app/' }] });
+  });
+});
+
 describe('a read-only user', () => {
   it('connects, reads, lists, watches and mirrors, and reads the revision', async () => {
     await app.put('/app/ro/a', '1');

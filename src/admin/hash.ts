@@ -3,7 +3,7 @@ import type { Etcd3, IHashKVResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { memberFromWire, revision as toRevision } from '../core/ids.js';
-import { mapError } from '../errors/index.js';
+import { mapError, PermissionDeniedError } from '../errors/index.js';
 import { currentRevision } from './cluster.js';
 import { atEndpoint, memberEndpoints, sleep } from './probe.js';
 
@@ -103,9 +103,14 @@ export async function checkConsistency(core: Core, options: CallOptions = {}): P
   const unreachable: UnreachableMember[] = [];
   settled.forEach((s, i) => {
     const m = list[i]!;
-    if (s.status === 'fulfilled') hashes.push(s.value);
-    else
-      unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: mapError(s.reason, { op: 'hashkv' }).message });
+    if (s.status === 'fulfilled') {
+      hashes.push(s.value);
+      return;
+    }
+    const error = mapError(s.reason, { op: 'hashkv' });
+    // A member that refused the user answered: that is no unreachable member but a user without root.
+    if (error instanceof PermissionDeniedError) throw error;
+    unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: error.message });
   });
   const mismatched = outliers(hashes);
   return { consistent: unreachable.length === 0 && mismatched.length === 0, revision, hashes, mismatched, unreachable };
