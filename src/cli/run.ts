@@ -101,11 +101,12 @@ async function report(err: Output, error: unknown): Promise<number> {
   const usage = error instanceof UsageError;
   const code = usage ? 'USAGE' : error instanceof EtcdKitError ? error.code : 'ERROR';
   // One line, whatever the underlying library put in the message.
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+  const message = `${text}${authHint(error)}`;
   if (err.json) {
     await err.data({ error: { code, message } });
   } else {
-    const hint = usage ? ' (see etcdkit --help)' : authHint(error);
+    const hint = usage ? ' (see etcdkit --help)' : '';
     await err.line(`etcdkit: ${err.paint('red', code)}: ${message}${hint}`);
   }
   if (usage) return 2;
