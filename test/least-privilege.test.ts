@@ -76,6 +76,8 @@ describe('a user limited to readwrite on one prefix', () => {
     const [status] = await app.status();
     // 3.4 answers Status to anyone; 3.5 to root only, and the refusal is an answer.
     expect(status).toMatchObject({ reachable: true });
+    expect(await app.health()).toMatchObject({ healthy: true, reachable: 1 });
+    expect(await reader.health()).toMatchObject({ healthy: true });
   });
 
   it('reads the current revision, bare and through a namespace', async () => {

@@ -43,7 +43,7 @@ export async function members(core: Core, options: CallOptions = {}): Promise<Me
  * serializable read), the best a user who may read no key there can get.
  */
 export async function currentRevision(core: Core, options: CallOptions = {}): Promise<number> {
-  const key = Buffer.concat([core.keys.prefix, Buffer.from([0])]);
+  const key = firstKey(core);
   try {
     const res = await core.caller.run(
       'read',
@@ -62,6 +62,28 @@ export async function currentRevision(core: Core, options: CallOptions = {}): Pr
     options,
   );
   return headerRevision(res);
+}
+
+/** The first key of the client's namespace: one a user whose role covers the namespace may read. */
+const firstKey = (core: Core) => Buffer.concat([core.keys.prefix, Buffer.from([0])]);
+
+/**
+ * Whether the cluster answers a linearizable read, which needs a leader and a
+ * quorum. A refusal counts as an answer: etcd checks permissions only after
+ * the read has waited for the leader (as `etcdctl endpoint health` reasons).
+ */
+export async function quorumAnswers(core: Core, options: CallOptions = {}): Promise<boolean> {
+  try {
+    await core.caller.run(
+      'read',
+      { op: 'health' },
+      (grpc) => core.etcd.kv.range({ key: firstKey(core), count_only: true, limit: 1 }, grpc),
+      { ...options, retry: false },
+    );
+    return true;
+  } catch (err) {
+    return err instanceof PermissionDeniedError;
+  }
 }
 
 /** Discards history before `revision`. Idempotent, so safe to retry. */

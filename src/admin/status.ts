@@ -4,6 +4,7 @@ import type { CallOptions } from '../core/call.js';
 import { createEtcd3 } from '../core/connection.js';
 import { revision } from '../core/ids.js';
 import { mapError, PermissionDeniedError } from '../errors/index.js';
+import { quorumAnswers } from './cluster.js';
 import type { CircuitStatus, ConnectionState } from '../resilience/index.js';
 
 /** What one endpoint reports about itself. */
@@ -45,7 +46,12 @@ export interface EndpointStatus {
 
 /** A one-line summary of {@link EndpointStatus} across endpoints. */
 export interface Health {
-  /** True when at least one endpoint answers, it sees a leader, and it reports no error. */
+  /**
+   * True when at least one endpoint answers, it sees a leader, and it reports no error. For a user
+   * whom every endpoint refuses Status (etcd 3.5 and later give it to root only under
+   * authentication): true when the cluster answers a linearizable read, which needs a leader and a
+   * quorum (a refusal of that read is an answer too); `leader` is then unknown.
+   */
   readonly healthy: boolean;
   /** Endpoints configured. */
   readonly endpoints: number;
@@ -132,8 +138,11 @@ export async function health(core: Core, options: CallOptions = {}): Promise<Hea
   const statuses = await status(core, options);
   const up = statuses.filter((s) => s.reachable);
   const leader = up.find((s) => s.leader && s.leader !== '0')?.leader;
+  let healthy = up.length > 0 && leader !== undefined && up.every((s) => (s.errors ?? []).length === 0);
+  // Every endpoint refused Status (etcd 3.5+, a user without root): ask the cluster another way.
+  if (up.length > 0 && up.every((s) => s.memberId === undefined)) healthy = await quorumAnswers(core, options);
   return {
-    healthy: up.length > 0 && leader !== undefined && up.every((s) => (s.errors ?? []).length === 0),
+    healthy,
     endpoints: statuses.length,
     reachable: up.length,
     ...(leader ? { leader } : {}),
