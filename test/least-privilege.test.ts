@@ -205,9 +205,12 @@ describe('a user limited to readwrite on one prefix', () => {
     expect(await root.revision()).toBe(before);
   });
 
-  it('runs the CLI: get, size (in its namespace) and churn --rev', async () => {
+  it('runs the CLI: status, get, size (in its namespace) and churn --rev', async () => {
     const { revision } = await app.put('/app/cli/k', 'v1');
     await app.put('/app/cli/k', 'v2');
+    const status = await cli('app', APP_PASSWORD, ['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('cluster healthy');
     const get = await cli('app', APP_PASSWORD, ['get', '/app/cli/k', '--json']);
     expect(get.stderr).toBe('');
     expect(JSON.parse(get.stdout)).toMatchObject({ key: '/app/cli/k', value: 'v2' });
