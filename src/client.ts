@@ -631,7 +631,10 @@ export class Client implements AsyncDisposable {
   // ---- cluster ---------------------------------------------------------
 
   /**
-   * The cluster's current revision (one count-only read).
+   * The cluster's current revision: one linearizable count-only read of a key at
+   * the start of the namespace. A user whose role does not cover that key (a role
+   * limited to a narrower prefix) gets the revision of the member that answered
+   * instead (a transaction with no operations, which every user may run).
    * @example `const rev = await client.revision();`
    */
   revision(options?: CallOptions): Promise<number> {

@@ -3,7 +3,8 @@ import type { Core } from '../core/core.js';
 import type { CallKind, CallOptions } from '../core/call.js';
 import { revision } from '../core/ids.js';
 import { randomBytes } from 'node:crypto';
-import { AuthError, ServerError, ValidationError } from '../errors/index.js';
+import { AuthError, PermissionDeniedError, ServerError, ValidationError } from '../errors/index.js';
+import { SINCE } from '../core/server.js';
 import { prefixEnd } from '../keys/range.js';
 
 /** What a permission covers: one key, or every key under a prefix (both in the client's namespace). */
@@ -85,14 +86,19 @@ export class AuthAdmin {
   }
 
   /**
-   * Whether authentication is enabled, and (etcd 3.5 and later) the auth store's revision.
+   * Whether authentication is enabled, and (etcd 3.5 and later, for root) the auth store's revision.
+   * Any user may ask: where etcd refuses AuthStatus to a user without the root role (3.5, 3.6),
+   * the refusal itself says authentication is on, and `authRevision` is absent.
    * @example `if (!(await client.auth.status()).enabled) warn('etcd accepts anyone');`
    */
   async status(options?: CallOptions): Promise<AuthStatus> {
+    if (this.#core.server.has(SINCE.authStatus) === false) return { enabled: await this.#enabledBefore35(options) };
     try {
       const res = await this.#run('read', 'auth status', (g) => this.#core.etcd.auth.authStatus(g), options);
       return { enabled: res.enabled === true, authRevision: revision(res.authRevision ?? 0) };
     } catch (err) {
+      // 3.5 and 3.6 answer AuthStatus to root only: a refusal says authentication is on.
+      if (err instanceof PermissionDeniedError) return { enabled: true };
       if (!(err instanceof ServerError && err.message.includes('UNIMPLEMENTED'))) throw err;
       return { enabled: await this.#enabledBefore35(options) };
     }

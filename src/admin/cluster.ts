@@ -2,7 +2,7 @@ import { explainFuture } from '../kv/future.js';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { headerRevision } from '../core/ids.js';
-import { ValidationError } from '../errors/index.js';
+import { PermissionDeniedError, ValidationError } from '../errors/index.js';
 
 /** A member of the cluster. */
 export interface Member {
@@ -34,15 +34,56 @@ export async function members(core: Core, options: CallOptions = {}): Promise<Me
   }));
 }
 
-/** The cluster's current revision. */
+/**
+ * The cluster's current revision, from the header of a read the user may make.
+ * First a linearizable one-key read at the start of the client's namespace (a
+ * user whose role covers the namespace may make it); when that is refused, a
+ * transaction with no operations, which etcd lets every user run: its header
+ * has the revision of the member that answered (member-local, like a
+ * serializable read), the best a user who may read no key there can get.
+ */
 export async function currentRevision(core: Core, options: CallOptions = {}): Promise<number> {
+  const key = firstKey(core);
+  try {
+    const res = await core.caller.run(
+      'read',
+      { op: 'revision' },
+      (grpc) => core.etcd.kv.range({ key, count_only: true, limit: 1 }, grpc),
+      options,
+    );
+    return headerRevision(res);
+  } catch (err) {
+    if (!(err instanceof PermissionDeniedError)) throw err;
+  }
   const res = await core.caller.run(
     'read',
     { op: 'revision' },
-    (grpc) => core.etcd.kv.range({ key: Buffer.from([0]), count_only: true, limit: 1 }, grpc),
+    (grpc) => core.etcd.kv.txn({ compare: [], success: [], failure: [] }, grpc),
     options,
   );
   return headerRevision(res);
+}
+
+/** The first key of the client's namespace: one a user whose role covers the namespace may read. */
+const firstKey = (core: Core) => Buffer.concat([core.keys.prefix, Buffer.from([0])]);
+
+/**
+ * Whether the cluster answers a linearizable read, which needs a leader and a
+ * quorum. A refusal counts as an answer: etcd checks permissions only after
+ * the read has waited for the leader (as `etcdctl endpoint health` reasons).
+ */
+export async function quorumAnswers(core: Core, options: CallOptions = {}): Promise<boolean> {
+  try {
+    await core.caller.run(
+      'read',
+      { op: 'health' },
+      (grpc) => core.etcd.kv.range({ key: firstKey(core), count_only: true, limit: 1 }, grpc),
+      { ...options, retry: false },
+    );
+    return true;
+  } catch (err) {
+    return err instanceof PermissionDeniedError;
+  }
 }
 
 /** Discards history before `revision`. Idempotent, so safe to retry. */

@@ -3,7 +3,7 @@ import type { Etcd3, IHashKVResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { memberFromWire, revision as toRevision } from '../core/ids.js';
-import { CompactedError, mapError } from '../errors/index.js';
+import { CompactedError, mapError, PermissionDeniedError } from '../errors/index.js';
 import { currentRevision, type Member } from './cluster.js';
 import { atEndpoint, memberEndpoints, sleep } from './probe.js';
 
@@ -115,6 +115,8 @@ async function round(core: Core, list: readonly Voter[], revision: number, optio
       hashes.push(s.value);
     } else {
       const error = mapError(s.reason, { op: 'hashkv' });
+      // A member that refused the user answered: that is no unreachable member but a user without root.
+      if (error instanceof PermissionDeniedError) throw error;
       compacted ||= error instanceof CompactedError;
       unreachable.push({ endpoint: m.endpoint, memberId: m.id, error: error.message });
     }

@@ -3,7 +3,7 @@ import type { LeaseTimeToLive } from '../lease/index.js';
 import type { CallOptions } from '../core/call.js';
 import { leaseFromWire, leaseToWire, memberFromWire, memberToWire } from '../core/ids.js';
 import { LeaseNotFoundError } from '../errors/index.js';
-import { UnavailableError, ValidationError } from '../errors/index.js';
+import { PermissionDeniedError, UnavailableError, ValidationError } from '../errors/index.js';
 import {
   defragmentAll,
   defragmentOne,
@@ -189,6 +189,9 @@ export class Maintenance {
     const leader = probes.flatMap((p) =>
       p.status === 'fulfilled' && p.value.memberId === p.value.leader ? [p.value] : [],
     )[0];
+    // From etcd 3.5 the Status that finds the leader needs root: say that, not "no leader".
+    const refused = probes.find((p) => p.status === 'rejected' && p.reason instanceof PermissionDeniedError);
+    if (!leader && refused) throw (refused as PromiseRejectedResult).reason;
     if (!leader) throw new UnavailableError('moveLeader: no member reports a leader');
     if (leader.memberId === target.id) return;
     await atEndpoint(

@@ -3,14 +3,19 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { createEtcd3 } from '../core/connection.js';
 import { revision } from '../core/ids.js';
-import { mapError } from '../errors/index.js';
+import { mapError, PermissionDeniedError } from '../errors/index.js';
+import { quorumAnswers } from './cluster.js';
 import type { CircuitStatus, ConnectionState } from '../resilience/index.js';
 
 /** What one endpoint reports about itself. */
 export interface EndpointStatus {
   /** The endpoint URL, as configured. */
   readonly endpoint: string;
-  /** False when the endpoint did not answer; `error` then says why. */
+  /**
+   * False when the endpoint did not answer; `error` then says why. True with
+   * `error` set and no other field when it answered but refused: from etcd 3.5
+   * Status needs the root role once authentication is on.
+   */
   readonly reachable: boolean;
   /** The member's id (hex), as `etcdctl` prints it. */
   readonly memberId?: string;
@@ -41,7 +46,12 @@ export interface EndpointStatus {
 
 /** A one-line summary of {@link EndpointStatus} across endpoints. */
 export interface Health {
-  /** True when at least one endpoint answers, it sees a leader, and it reports no error. */
+  /**
+   * True when at least one endpoint answers, it sees a leader, and it reports no error. For a user
+   * whom every endpoint refuses Status (etcd 3.5 and later give it to root only under
+   * authentication): true when the cluster answers a linearizable read, which needs a leader and a
+   * quorum (a refusal of that read is an answer too); `leader` is then unknown.
+   */
   readonly healthy: boolean;
   /** Endpoints configured. */
   readonly endpoints: number;
@@ -110,10 +120,12 @@ export async function status(core: Core, options: CallOptions = {}): Promise<End
           latencyMs: latencyMs(),
         };
       } catch (err) {
+        const mapped = mapError(err, { op: 'status' });
         return {
           endpoint,
-          reachable: false,
-          error: mapError(err, { op: 'status' }).message,
+          // A refusal is an answer: from etcd 3.5, Status needs the root role under authentication.
+          reachable: mapped instanceof PermissionDeniedError,
+          error: mapped.message,
           circuit,
           latencyMs: latencyMs(),
         };
@@ -126,8 +138,11 @@ export async function health(core: Core, options: CallOptions = {}): Promise<Hea
   const statuses = await status(core, options);
   const up = statuses.filter((s) => s.reachable);
   const leader = up.find((s) => s.leader && s.leader !== '0')?.leader;
+  let healthy = up.length > 0 && leader !== undefined && up.every((s) => (s.errors ?? []).length === 0);
+  // Every endpoint refused Status (etcd 3.5+, a user without root): ask the cluster another way.
+  if (up.length > 0 && up.every((s) => s.memberId === undefined)) healthy = await quorumAnswers(core, options);
   return {
-    healthy: up.length > 0 && leader !== undefined && up.every((s) => (s.errors ?? []).length === 0),
+    healthy,
     endpoints: statuses.length,
     reachable: up.length,
     ...(leader ? { leader } : {}),

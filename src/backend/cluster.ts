@@ -1,16 +1,10 @@
 import type { Config } from '../config/index.js';
 import { createCodec, type Value } from '../codec/index.js';
-import { abortable, Caller, type CallOptions } from '../core/call.js';
+import { Caller, type CallOptions } from '../core/call.js';
+import { ServerVersion } from '../core/server.js';
 import { createEtcd3 } from '../core/connection.js';
 import type { Core } from '../core/core.js';
-import {
-  AuthError,
-  ConnectionError,
-  PermissionDeniedError,
-  ValidationError,
-  mapError,
-  messageOf,
-} from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
 import { Keyspace } from '../keys/index.js';
 import * as admin from '../admin/index.js';
 import { AuthAdmin, ClusterAdmin, Maintenance, startAutoSync } from '../admin/index.js';
@@ -24,7 +18,6 @@ import type {
   SnapshotToOptions,
 } from '../admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from '../resilience/index.js';
-import { traced, type AttemptTrace } from '../resilience/circuits.js';
 import * as kv from '../kv/index.js';
 import { reencrypt, type ReencryptOptions, type ReencryptResult } from '../kv/reencrypt.js';
 import * as txn from '../txn/index.js';
@@ -53,6 +46,7 @@ import {
 } from '../concurrency/index.js';
 import type { Backend, LeaseHint, PartitionHealth, PartitionWatchOptions } from './backend.js';
 import { watchWhole } from './watch-source.js';
+import { probe } from './probe.js';
 
 /**
  * One etcd cluster: owns its {@link Core} (connection, keyspace, value
@@ -71,7 +65,7 @@ export class ClusterBackend implements Backend {
    * Connects to the cluster of `config` (its partitions, if any, are ignored)
    * and checks that an endpoint answers within the dial timeout.
    * @throws {@link ConnectionError} when no endpoint answers in time (or TLS fails).
-   * @throws {@link AuthError} when the user name or password is wrong.
+   * @throws {@link AuthError} when the user name or password is wrong, or none is given where etcd wants one.
    */
   static async connect(config: Config, signal?: AbortSignal): Promise<ClusterBackend> {
     const caller = new Caller(config);
@@ -83,6 +77,7 @@ export class ClusterBackend implements Backend {
       codec: createCodec(config),
       caller,
       resources: new Set(),
+      server: new ServerVersion(),
     };
     try {
       await probe(core, signal);
@@ -268,37 +263,4 @@ export class ClusterBackend implements Backend {
     })();
     return this.#closing;
   }
-}
-
-/** Asks the cluster for its status until one endpoint answers or the dial timeout passes. */
-async function probe(core: Core, signal: AbortSignal | undefined): Promise<void> {
-  const { endpoints, dialTimeoutMs } = core.config;
-  const deadline = Date.now() + dialTimeoutMs;
-  let last: unknown;
-  // Each call goes to one endpoint picked at random; try as many times as there
-  // are endpoints, skipping those that already failed.
-  const failed = new Set<string>();
-  for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
-    const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
-    const any = signal ? AbortSignal.any([signal, timer]) : timer;
-    const trace: AttemptTrace = { avoid: failed };
-    try {
-      await abortable(
-        traced(trace, () => core.etcd.maintenance.status({ deadline })),
-        any,
-        { op: 'connect' },
-      );
-      return;
-    } catch (err) {
-      if (trace.endpoint) failed.add(trace.endpoint);
-      const mapped = mapError(err, { op: 'connect' });
-      // etcd 3.5.28+ refuses Status to users without the root role (CVE-2026-33413): the refusal
-      // still proves that the endpoint answered and took the credentials (a bad one is AuthError).
-      if (mapped instanceof PermissionDeniedError && core.config.auth !== undefined) return;
-      if (signal?.aborted || mapped instanceof AuthError || mapped instanceof PermissionDeniedError) throw mapped;
-      last = timer.aborted ? new Error(`no answer within ${dialTimeoutMs} ms`, { cause: err }) : err;
-    }
-  }
-  const reason = last instanceof Error ? messageOf(last) : `no answer within ${dialTimeoutMs} ms`;
-  throw new ConnectionError(`cannot connect to ${endpoints.join(', ')}: ${reason}`, endpoints, { cause: last });
 }

@@ -95,12 +95,19 @@ function findOrFail(name: string): Command {
   return command;
 }
 
+// The library's message names Config.withAuth; on the command line the credentials come from flags.
+const authHint = (error: unknown): string =>
+  error instanceof EtcdKitError && error.code === 'AUTH_FAILED'
+    ? ' (on the command line: --user NAME --password PASSWORD, or $ETCD_USERNAME and $ETCD_PASSWORD)'
+    : '';
+
 /** One line on stderr: the error code and message (JSON with --json); resolves to the exit code. */
 async function report(err: Output, error: unknown, errorExitCode = 1): Promise<number> {
   const usage = error instanceof UsageError;
   const code = usage ? 'USAGE' : error instanceof EtcdKitError ? error.code : 'ERROR';
   // One line, whatever the underlying library put in the message.
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+  const message = `${text}${authHint(error)}`;
   if (err.json) {
     await err.data({ error: { code, message } });
   } else {

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { ValueCodec } from '../codec/index.js';
 import type { Keyspace } from '../keys/index.js';
 import type { Caller } from './call.js';
+import type { ServerVersion } from './server.js';
 
 /**
  * What every feature module works with: the configuration, the wrapped etcd3
@@ -14,6 +15,8 @@ export interface Core {
   readonly keys: Keyspace;
   readonly codec: ValueCodec;
   readonly caller: Caller;
+  /** The etcd version, as far as connecting told it (see core/server.ts). */
+  readonly server: ServerVersion;
   /** Handles (watches, leases, sessions) closed with the client. A handle removes itself when closed. */
   readonly resources: Set<Closeable>;
 }

@@ -29,5 +29,5 @@ export {
 } from './server.js';
 export { DecryptionError, ConflictError, CrossPartitionError, LockLostError } from './features.js';
 export { PartitionUnavailableError } from './features.js';
-export { mapError, messageOf, type ErrorContext } from './map.js';
+export { mapError, messageOf, NO_CREDENTIALS, type ErrorContext } from './map.js';
 export { namingKeys, redactKeys } from './redact.js';

@@ -38,9 +38,7 @@ type Ctor = new (message: string, options: { cause: unknown }) => EtcdKitError;
 // etcd's message strings are part of its API (rpctypes/error.go).
 const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['database space exceeded', QuotaExceededError],
-  ['authentication failed', AuthError],
   ['invalid auth token', AuthError],
-  ['user name is empty', AuthError],
   ['permission denied', PermissionDeniedError],
   // Go's client re-authenticates and retries once (as ours does); seen again, the credentials are at fault.
   ['revision of auth store is old', AuthError],
@@ -59,6 +57,11 @@ const byMessage: ReadonlyArray<readonly [string, Ctor]> = [
   ['raft proposal dropped', UnavailableError],
   ['server stopped', UnavailableError],
   ['request timed out', TimeoutError],
+  // The server gave up on a request whose deadline passed or which the client cancelled: etcd 3.5
+  // says so with codes DeadlineExceeded/Canceled and its own text, 3.4 with code Unknown and Go's.
+  ['context deadline exceeded', TimeoutError],
+  ['request canceled', CancelledError],
+  ['context canceled', CancelledError],
   ['not capable', ServerError],
 ];
 
@@ -124,6 +127,8 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
     return new UnavailableError(`${where}: no endpoint could take the call (${text})`, { cause });
   }
   if (isTaskCancelledError(err)) return new TimeoutError(message, { cause });
+  const refusal = credentialsRefused(text);
+  if (refusal) return new AuthError(`${where}: ${refusal}`, { cause });
   const missing = notFound(err, text, ctx, where);
   if (missing) return missing;
   for (const [needle, ctor] of byMessage) {
@@ -136,6 +141,23 @@ export function mapError(err: unknown, ctx: ErrorContext): EtcdKitError {
   if (code === 14) return new UnavailableError(message, { cause });
   if (code === 4) return new TimeoutError(message, { cause });
   return new ServerError(message, { cause });
+}
+
+/** The AuthError prefix users see when etcd wants credentials and got none. */
+export const NO_CREDENTIALS =
+  'etcd requires authentication and no user name was given: connect with Config.withAuth(user, password)';
+
+/**
+ * What to do when etcd refused the credentials themselves (the same text on
+ * 3.4 and 3.5): said plainly, since etcd's own words ("user name is empty")
+ * do not. The password is never part of it.
+ */
+function credentialsRefused(text: string): string | undefined {
+  if (text.includes('user name is empty')) return NO_CREDENTIALS;
+  if (text.includes('authentication failed')) {
+    return 'etcd refused the user name or password (authentication failed): check the credentials given to Config.withAuth(user, password)';
+  }
+  return undefined;
 }
 
 // etcd refuses a role or user that does not exist with FAILED_PRECONDITION and

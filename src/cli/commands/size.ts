@@ -17,7 +17,9 @@ export const size: Command = {
     if (out.json) return out.data({ endpoints, keys, revision });
     const rows = statuses.map((s) => [
       s.endpoint,
-      s.dbSize === undefined ? `unreachable: ${s.error ?? ''}` : `${formatBytes(s.dbSize)} (${s.dbSize} bytes)`,
+      s.dbSize !== undefined
+        ? `${formatBytes(s.dbSize)} (${s.dbSize} bytes)`
+        : `${s.reachable ? 'unknown' : 'unreachable'}: ${s.error ?? ''}`,
     ]);
     await out.table(['ENDPOINT', 'DB SIZE'], rows);
     await out.line(`keys: ${keys}   revision: ${revision}`);

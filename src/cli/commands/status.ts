@@ -4,6 +4,8 @@ import type { Command, Context } from '../types.js';
 
 function healthOf(s: EndpointStatus): string {
   if (!s.reachable) return `unreachable: ${s.error ?? 'no answer'}`;
+  // Answered with a refusal: etcd 3.5+ gives Status to root only under authentication.
+  if (s.memberId === undefined) return `no status: ${s.error ?? 'refused'}`;
   if (s.leader === '0') return 'no leader';
   return s.errors && s.errors.length > 0 ? s.errors.join(', ') : 'ok';
 }
@@ -24,7 +26,7 @@ export const status: Command = {
         s.memberId ?? '-',
         s.version ?? '-',
         s.dbSize === undefined ? '-' : formatBytes(s.dbSize),
-        s.reachable ? (s.isLeader ? 'yes' : 'no') : '-',
+        s.isLeader === undefined ? '-' : s.isLeader ? 'yes' : 'no',
         s.raftTerm === undefined ? '-' : String(s.raftTerm),
         s.raftIndex === undefined ? '-' : String(s.raftIndex),
         healthOf(s).startsWith('ok') ? out.paint('green', healthOf(s)) : out.paint('red', healthOf(s)),
@@ -32,7 +34,7 @@ export const status: Command = {
       await out.table(['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'LEADER', 'RAFT TERM', 'RAFT INDEX', 'HEALTH'], rows);
       const verdict = health.healthy ? out.paint('green', 'healthy') : out.paint('red', 'unhealthy');
       await out.line(
-        `cluster ${verdict}: ${health.reachable}/${health.endpoints} endpoints answer, leader ${health.leader ?? 'none'}`,
+        `cluster ${verdict}: ${health.reachable}/${health.endpoints} endpoints answer, leader ${health.leader ?? (health.healthy ? 'unknown' : 'none')}`,
       );
     }
     return health.healthy ? 0 : 1;
