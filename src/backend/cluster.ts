@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import { createCodec, type Value } from '../codec/index.js';
 import { abortable, Caller, type CallOptions } from '../core/call.js';
-import { createEtcd3 } from '../core/connection.js';
+import { createEtcd3 } from '../transport/index.js';
 import type { Core } from '../core/core.js';
 import {
   AuthError,
