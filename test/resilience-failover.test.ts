@@ -43,7 +43,7 @@ describe('an endpoint that refuses connections', () => {
     );
     try {
       const { core } = client;
-      const { createEtcd3 } = await import('../src/core/connection.js');
+      const { createEtcd3 } = await import('../src/transport/index.js');
       const etcd = createEtcd3(core.config, [dead]);
       try {
         const err = await core.caller

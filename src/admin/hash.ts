@@ -1,6 +1,7 @@
 import type { CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
 import type { Etcd3, IHashKVResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
+import { unary } from '../transport/index.js';
 import type { CallOptions } from '../core/call.js';
 import { memberFromWire, revision as toRevision } from '../core/ids.js';
 import { CompactedError, mapError, PermissionDeniedError } from '../errors/index.js';
@@ -47,15 +48,10 @@ export interface UnreachableMember {
 
 const FUTURE = 'required revision is a future revision';
 
-// etcd3's `maintenance.hashKV` asks gRPC for a method 'hashKV', but the
-// service's methods are named 'HashKV' (as in the proto) and 'hashKv'
-// (camel-cased by proto-loader): the call always fails. The pool is called
-// with the proto's name instead.
+// etcd3's `maintenance.hashKV` calls a method name the service does not have:
+// the proto's name is used instead (see `unary`).
 function hashKV(etcd: Etcd3, revision: number, grpc: GrpcCallOptions): Promise<IHashKVResponse> {
-  const { pool } = etcd as unknown as {
-    pool: { exec(service: string, method: string, req: unknown, o: unknown): Promise<IHashKVResponse> };
-  };
-  return pool.exec('Maintenance', 'HashKV', { revision }, grpc);
+  return unary<IHashKVResponse>(etcd, 'Maintenance', 'HashKV', { revision }, grpc);
 }
 
 async function hashOne(core: Core, endpoint: string, revision: number, options: CallOptions): Promise<HashKVResult> {

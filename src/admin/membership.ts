@@ -1,6 +1,6 @@
 import type { Core, Closeable } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { setHosts } from '../core/connection.js';
+import { setHosts } from '../transport/index.js';
 import { memberFromWire, memberToWire } from '../core/ids.js';
 import { ValidationError } from '../errors/index.js';
 import { members, type Member } from './cluster.js';

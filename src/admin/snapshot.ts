@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '../core/core.js';
+import { openSnapshotStream, type SnapshotStream } from '../transport/index.js';
 import { CancelledError, ClosedError, ServerError, mapError } from '../errors/index.js';
 
 /** One piece of a snapshot stream, in order. */
@@ -50,38 +51,7 @@ export interface SnapshotResult {
   readonly verified: boolean;
 }
 
-/** The parts of grpc-js' server stream the snapshot needs (etcd3 types it loosely). */
-interface SnapshotStream extends AsyncIterable<{ blob: Buffer; remaining_bytes: string }> {
-  cancel(): void;
-}
-
 const TRAILER = 32;
-
-/** The part of etcd3's connection pool used to open the stream with the auth token. */
-interface PoolInternals {
-  pool?: {
-    withConnection?<T>(
-      service: 'Maintenance',
-      fn: (c: { client: { snapshot(req: object, metadata: unknown, options: object): T }; metadata: unknown }) => T,
-    ): Promise<T>;
-  };
-}
-
-/**
- * Opens the snapshot stream. etcd3's `maintenance.snapshot()` passes the
- * call metadata where the request belongs, so the auth token is lost and
- * etcd refuses the call when authentication is on; calling the gRPC method
- * through the pool with the arguments in order keeps the token.
- */
-async function openStream(core: Core): Promise<SnapshotStream> {
-  const pool = (core.etcd as unknown as PoolInternals).pool;
-  if (typeof pool?.withConnection !== 'function') {
-    return (await core.etcd.maintenance.snapshot()) as unknown as SnapshotStream;
-  }
-  return pool.withConnection('Maintenance', ({ client, metadata }) =>
-    client.snapshot({}, metadata, {}),
-  ) as Promise<SnapshotStream>;
-}
 
 /**
  * Streams a snapshot of the backend database from one member. Nothing is
@@ -95,7 +65,7 @@ export async function* snapshot(core: Core, options: SnapshotOptions = {}): Asyn
   if (signal?.aborted) throw new CancelledError('snapshot: aborted', { cause: signal.reason });
   let stream: SnapshotStream;
   try {
-    stream = await openStream(core);
+    stream = await openSnapshotStream(core.etcd);
   } catch (err) {
     throw mapError(err, ctx);
   }

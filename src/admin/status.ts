@@ -1,7 +1,7 @@
 import type { Etcd3 } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { createEtcd3 } from '../core/connection.js';
+import { createEtcd3 } from '../transport/index.js';
 import { revision } from '../core/ids.js';
 import { mapError, PermissionDeniedError } from '../errors/index.js';
 import { quorumAnswers } from './cluster.js';

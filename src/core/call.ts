@@ -1,5 +1,4 @@
 import type { CallOptions as GrpcCallOptions, Interceptor } from '@grpc/grpc-js';
-import { InterceptingCall } from '@grpc/grpc-js';
 import { ExponentialBackoff, handleWhen, retry, type IPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
 import {
@@ -16,6 +15,7 @@ import { EndpointGuards, traced, type AttemptTrace } from '../resilience/circuit
 import { grpcDeadline } from '../config/duration.js';
 import { checkCallOptions, checkSignal } from './options.js';
 import { Instruments, type CallTrace } from '../telemetry/index.js';
+import { requireLeader } from '../transport/index.js';
 
 /** Options every call that can block accepts. */
 export interface CallOptions {
@@ -68,20 +68,6 @@ export type CallKind = 'read' | 'write';
 /** The gRPC options handed to each attempt: its deadline. */
 export type Attempt<T> = (grpc: GrpcCallOptions) => Promise<T>;
 
-// etcd's unary interceptor refuses a call carrying `hasleader: true` when the
-// member has no leader, before the handler runs (server/etcdserver/api/v3rpc/interceptor.go).
-// The same interceptor on a stream makes etcd's stream interceptor cancel it
-// (monitorLeader) once the member has been without a leader for about three
-// election timeouts. The metadata is copied: etcd3 shares one instance (its
-// auth token) between calls, and a call without the flag must stay without.
-export const requireLeader: Interceptor = (options, nextCall) =>
-  new InterceptingCall(nextCall(options), {
-    start(metadata, listener, next) {
-      const copy = metadata.clone();
-      copy.set('hasleader', 'true');
-      next(copy, listener);
-    },
-  });
 // One array for every call: grpc-js only reads it, and a fresh one per call is garbage on the hot path.
 const LEADER_REQUIRED: Interceptor[] = [requireLeader];
 

@@ -1,20 +1,9 @@
 import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
+import { openWatchStream, type RawStream } from '../transport/index.js';
 import type { Core } from './core.js';
 import { headerRevision, revision } from './ids.js';
 import { setLongTimeout } from './timer.js';
 import { CompactedError, mapError, TimeoutError, type EtcdKitError } from '../errors/index.js';
-
-/** The raw gRPC duplex stream etcd3 hands out, with the Node stream methods it has at run time. */
-export interface RawStream {
-  write(item: { create_request?: IWatchCreateRequest; progress_request?: Record<string, never> }): void;
-  cancel(): void;
-  pause(): void;
-  resume(): void;
-  on(event: 'data', fn: (res: IWatchResponse) => void): this;
-  on(event: 'error', fn: (err: Error) => void): this;
-  on(event: 'end', fn: () => void): this;
-  removeAllListeners(): this;
-}
 
 /** What an attached watcher reports after its `created` response. */
 export interface StreamHandlers {
@@ -27,10 +16,6 @@ export interface Attached {
   readonly stream: RawStream;
   readonly created: IWatchResponse;
 }
-
-// Call options that replace the client's default stream options (which add
-// `hasleader` when the config requires a leader): no interceptor at all.
-const NO_LEADER_REQUIRED = { interceptors: [] };
 
 /**
  * Opens a stream and creates one watcher on it; resolves on the server's
@@ -46,8 +31,7 @@ export async function attach(
   timeoutMs: number,
   options: { readonly requireLeader?: boolean } = {},
 ): Promise<Attached> {
-  const grpc = options.requireLeader === false ? NO_LEADER_REQUIRED : undefined;
-  const stream = (await core.etcd.watchClient.watch(grpc)) as unknown as RawStream;
+  const stream = await openWatchStream(core.etcd, options);
   return new Promise<Attached>((resolve, reject) => {
     let created = false;
     const timer = setLongTimeout(() => {
@@ -99,17 +83,6 @@ export function cancelError(res: IWatchResponse, from: number, createdAt: number
     );
   }
   return mapError(new Error(res.cancel_reason || 'watch canceled by the server'), { op: 'watch' });
-}
-
-// etcd3 keeps the auth token in its pool; a token issued before a server
-// restart is refused afterwards, so it must be dropped to get a new one.
-interface AuthInternals {
-  pool?: { authenticator?: { invalidateMetadata(): void } };
-}
-
-/** Forgets the cached auth token so the next stream authenticates again. */
-export function forgetToken(core: Core): void {
-  (core.etcd as unknown as AuthInternals).pool?.authenticator?.invalidateMetadata();
 }
 
 /**

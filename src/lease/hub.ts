@@ -1,4 +1,5 @@
 import type { Core } from '../core/core.js';
+import { openKeepAliveStream, type KeepAliveStream } from '../transport/index.js';
 import { TimeoutError, UnavailableError } from '../errors/index.js';
 
 /** What a kept-alive lease hears from the shared stream. */
@@ -9,15 +10,6 @@ export interface KeepAliveEvents {
   gone(): void;
   /** A renewal was still unanswered when the next one was due. */
   missed?(): void;
-}
-
-/** Minimal view of etcd3's duplex keep-alive stream. */
-interface KeepAliveStream {
-  write(item: { ID: string }): void;
-  cancel(): void;
-  on(event: 'data', fn: (res: { ID: string; TTL: string }) => void): KeepAliveStream;
-  on(event: 'error', fn: (err: Error) => void): KeepAliveStream;
-  on(event: 'end', fn: () => void): KeepAliveStream;
 }
 
 /** One renewal sent and not yet answered; answers for one lease come in order. */
@@ -137,7 +129,7 @@ export class KeepAliveHub {
   }
 
   async #connect(): Promise<KeepAliveStream> {
-    const stream = (await this.#core.etcd.leaseClient.leaseKeepAlive()) as unknown as KeepAliveStream;
+    const stream = await openKeepAliveStream(this.#core.etcd);
     this.#stream = stream;
     this.#heardAt = Date.now();
     this.#core.resources.add(this);

@@ -6,10 +6,10 @@ import {
   ConsecutiveBreaker,
   circuitBreaker,
   handleWhen,
-  type IPolicy,
 } from 'cockatiel';
 import { EndpointSkipped, endpointFailed } from './classify.js';
 import type { CircuitBreakerOptions } from '../config/resilience.js';
+import type { HostGuard } from '../transport/index.js';
 
 /** The state of one endpoint's circuit breaker. */
 export type CircuitStatus = 'closed' | 'open' | 'half-open';
@@ -65,10 +65,10 @@ export class EndpointGuards {
     if (!this.#breakers.has(endpoint)) this.#breakers.set(endpoint, this.#breaker(endpoint));
   }
 
-  policy(endpoint: string): IPolicy {
+  policy(endpoint: string): HostGuard {
     if (!this.#breakers.has(endpoint)) throw new Error(`no guard for endpoint ${endpoint}`);
     // etcd3's connection pool only ever calls `execute` on a host policy.
-    const guard = {
+    return {
       execute: <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> => {
         const trace = traces.getStore();
         if (trace?.avoid?.has(endpoint) && this.#closedOutside(trace.avoid)) {
@@ -88,7 +88,6 @@ export class EndpointGuards {
         return breaker.execute(through, signal); // open: refused, or the test call once halfOpenAfter passed
       },
     };
-    return guard as unknown as IPolicy;
   }
 
   async #bypass<T>(

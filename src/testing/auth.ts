@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
-import { omitIpServerName } from '../core/server-name.js';
+import { omitIpServerName } from '../transport/index.js';
 import type { EtcdTLSFiles } from './types.js';
 
 /** Creates the `root` user and role and turns authentication on. */

@@ -1,21 +1,13 @@
 import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { TimeoutError, UnavailableError } from '../errors/index.js';
-import type { Attached, RawStream, StreamHandlers } from '../core/stream.js';
+import type { Attached, StreamHandlers } from '../core/stream.js';
+import { openWatchStream, type RawStream, type WatchStream as GrpcStream } from '../transport/index.js';
 
 /** Watchers one shared stream takes before another stream is opened. */
 export const WATCHERS_PER_STREAM = 1000;
 /** Shared streams one client opens at most; past that, watchers go to the least loaded one. */
 export const MAX_SHARED_STREAMS = 8;
-
-/** What a shared gRPC stream carries for etcd3: creates, cancels and progress requests. */
-interface GrpcStream extends RawStream {
-  write(item: {
-    create_request?: IWatchCreateRequest;
-    cancel_request?: { watch_id: string };
-    progress_request?: Record<string, never>;
-  }): void;
-}
 
 /** A create request waiting for its `created` response (answered in order). */
 interface Creating {
@@ -247,7 +239,7 @@ export class WatchPool {
   }
 
   async #open(): Promise<SharedStream> {
-    const grpc = (await this.#core.etcd.watchClient.watch()) as unknown as GrpcStream;
+    const grpc = await openWatchStream(this.#core.etcd);
     const stream = new SharedStream(this, grpc);
     this.#streams.add(stream);
     return stream;

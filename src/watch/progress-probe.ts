@@ -1,7 +1,8 @@
 import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { headerRevision, revision } from '../core/ids.js';
-import { attach, cancelError, dropStream, type RawStream } from '../core/stream.js';
+import { attach, cancelError, dropStream } from '../core/stream.js';
+import type { RawStream } from '../transport/index.js';
 import { ClosedError, TimeoutError } from '../errors/index.js';
 
 // etcd before 3.4.24 and 3.5.8 could answer a progress request ahead of the

@@ -13,7 +13,8 @@ import {
   mapError,
 } from '../errors/index.js';
 import { Settlement } from '../events/index.js';
-import { attach, cancelError, dropStream, forgetToken, type RawStream } from '../core/stream.js';
+import { attach, cancelError, dropStream } from '../core/stream.js';
+import { forgetToken, type RawStream } from '../transport/index.js';
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import type { InvalidKeyPolicy } from '../keys/index.js';
 import { WatchPool } from './pool.js';
@@ -312,7 +313,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         const mapped = mapError(err, { op: 'watch' });
         if (this.#failure !== undefined) throw this.#failure;
         const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
-        if (mapped instanceof AuthError) forgetToken(this.#core);
+        if (mapped instanceof AuthError) forgetToken(this.#core.etcd);
         const delay = this.#delay();
         if (!again || permanent(mapped) || Date.now() + delay >= deadline) throw mapped;
         this.#attempt++;
@@ -432,7 +433,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (mapped instanceof AuthError) {
       // A restarted member forgets tokens: get a new one, but do not loop on a wrong password.
       if (this.#authFailures++ > 1) return this.#fail(mapped);
-      forgetToken(this.#core);
+      forgetToken(this.#core.etcd);
     } else if (permanent(mapped)) {
       return this.#fail(mapped);
     }

@@ -1,4 +1,4 @@
-import { type FaultProxy as Proxy, startFaultProxy } from '../../src/testing/index.js';
+import { type FaultProxy as TestingProxy, startFaultProxy } from '../../src/testing/index.js';
 
 /**
  * The lost-reply proxy the resilience tests use: etcdkit/testing's fault
@@ -20,7 +20,7 @@ export interface FaultProxy {
 
 /** Starts a proxy to `target` (`http://host:port`) on a free loopback port. */
 export async function startProxy(target: string): Promise<FaultProxy> {
-  const proxy: Proxy = await startFaultProxy(target);
+  const proxy: TestingProxy = await startFaultProxy(target);
   return {
     endpoint: proxy.endpoint,
     get requests() {

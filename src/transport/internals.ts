@@ -1,0 +1,59 @@
+import type { CallOptions as GrpcCallOptions, ChannelCredentials } from '@grpc/grpc-js';
+import type { IPolicy } from 'cockatiel';
+import type { Etcd3, IOptions } from 'etcd3';
+
+// The private parts of etcd3 1.1.2 (lib/connection-pool.js) and grpc-js
+// (channel-credentials.ts) this module relies on. This file is the only one
+// that reaches them: every cast lives here, and internals.test.ts checks each
+// shape on a real client so an upgrade that changes one fails loudly.
+
+/** One host of etcd3's pool: its lazily created gRPC channel reads these fields. */
+export interface PoolHost {
+  readonly host: string;
+  channelCredentials: ChannelCredentials;
+  readonly channelOptions: unknown;
+  close(): void;
+}
+
+/** The gRPC client of one service on one host, as `withConnection` hands it out. */
+export interface ServiceConnection {
+  readonly client: Record<string, (...args: unknown[]) => unknown>;
+  readonly metadata: unknown;
+}
+
+/** etcd3's private connection pool (`Etcd3#pool`). */
+export interface Pool {
+  hosts: PoolHost[];
+  readonly options: IOptions;
+  readonly authenticator: { credentials: ChannelCredentials; invalidateMetadata(): void };
+  exec(service: string, method: string, request: unknown, options?: GrpcCallOptions): Promise<unknown>;
+  withConnection<T>(service: string, fn: (c: ServiceConnection) => T): Promise<T>;
+}
+
+/** grpc-js' factory of each channel's TLS connector and its `tls.connect` options. */
+export interface SecureConnectorFactory {
+  _createSecureConnector(...args: unknown[]): { connectionOptions?: { servername?: string } };
+}
+
+/** The pool of `etcd` (a protected field in etcd3's types). */
+export function poolOf(etcd: Etcd3): Pool {
+  return (etcd as unknown as { pool: Pool }).pool;
+}
+
+/** The connector factory of `credentials` (internal to grpc-js). */
+export function connectorFactoryOf(credentials: ChannelCredentials): SecureConnectorFactory {
+  return credentials as unknown as SecureConnectorFactory;
+}
+
+/**
+ * What etcd3's pool calls on a host's fault-handling policy: only `execute`
+ * (lib/connection-pool.js, `withConnection` and `markFailed`).
+ */
+export interface HostGuard {
+  execute<T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T>;
+}
+
+/** A {@link HostGuard} as the full cockatiel policy etcd3's options are typed with. */
+export function asHostPolicy(guard: HostGuard): IPolicy {
+  return guard as unknown as IPolicy;
+}
