@@ -194,10 +194,13 @@ describe('membership', () => {
 
       // etcd refuses membership changes ("unhealthy cluster", a definite UnavailableError) until
       // every voter has been connected to it for 5 s, which the defragmentations above interrupt.
+      let added: string | undefined;
       const register = async (urls: string[]) => {
         for (const deadline = Date.now() + 20_000; ; ) {
           try {
-            return await client.cluster.addMember(urls, { learner: true });
+            const result = await client.cluster.addMember(urls, { learner: true });
+            added = result.member.id;
+            return result;
           } catch (err) {
             if (
               !(err instanceof UnavailableError && err.message.includes('unhealthy cluster')) ||
@@ -208,7 +211,10 @@ describe('membership', () => {
         }
       };
       const joined = await etcd.addMember({ register });
-      const learner = (await client.cluster.members()).find((m) => m.name === joined.name)!;
+      // By the id etcd gave it: its name is listed only once the new member has published it (a raft
+      // entry the member answering this client may not have applied yet).
+      const learner = (await client.cluster.members()).find((m) => m.id === added);
+      if (!learner) throw new Error(`the member added (${added}) is not listed`);
       expect(learner.isLearner).toBe(true);
       // etcd refuses to promote a learner that has not caught up yet.
       await until('the learner is promoted', () =>
