@@ -1,11 +1,11 @@
-import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
-import { headerRevision, revision } from '../core/ids.js';
+import { headerRevision } from '../core/ids.js';
 import type { Value } from '../codec/index.js';
 import { ClosedError, LockLostError, namingKeys } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
 import { encodePut } from '../kv/write.js';
+import type { PutEvent } from '../kv/events.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
 import type { SessionChoice } from './session-holder.js';
 import { LockHandle, type Claimed } from './lock-handle.js';
@@ -101,20 +101,21 @@ export class Election extends LockHandle {
     const stop = new Stop(`observe '${this.name}'`, options);
     stop.link(this.closedSignal, () => this.closedSignal.reason as ClosedError);
     try {
-      let last: IKeyValue | undefined;
+      let last: KeyValue | undefined;
       for (;;) {
         const leader = await this.#nextLeader(stop.signal);
         if (!leader) continue;
-        if (!last || !sameVersion(last, leader)) yield toKeyValue(this.core, (last = leader));
+        if (!last || !sameVersion(last, leader)) yield (last = leader);
         // Follow this leader's key until it goes, reporting each proclaimed value.
+        const key = this.core.keys.encode(last.key);
         for (;;) {
           const event = await nextEvent(
             this.core,
-            { key: Buffer.from(last.key), fromRevision: revision(last.mod_revision) + 1, type: 'any' },
+            { key, fromRevision: last.modRevision + 1, type: 'any' },
             stop.signal,
           );
           if (!event || event.type === 'delete') break;
-          yield toKeyValue(this.core, (last = event.kv));
+          yield (last = keyValueOf(event));
         }
       }
     } catch (err) {
@@ -125,11 +126,11 @@ export class Election extends LockHandle {
     }
   }
 
-  /** The leader now, or the first candidate to appear; `undefined` when the watch broke (read again). */
-  async #nextLeader(signal: AbortSignal): Promise<IKeyValue | undefined> {
+  /** The leader now, or the first candidate to appear; `undefined` when its revisions were compacted (read again). */
+  async #nextLeader(signal: AbortSignal): Promise<KeyValue | undefined> {
     const res = await readTxn(this.core, 'observe', this.name, [firstCreated(this.#range)], { signal });
     const kv = kvsOf(res, 0)[0];
-    if (kv) return kv;
+    if (kv) return toKeyValue(this.core, kv);
     const range = this.#range;
     const spec = {
       key: range.key,
@@ -137,7 +138,8 @@ export class Election extends LockHandle {
       fromRevision: headerRevision(res) + 1,
       type: 'put',
     } as const;
-    return (await nextEvent(this.core, spec, signal))?.kv;
+    const event = await nextEvent(this.core, spec, signal);
+    return event?.type === 'put' ? keyValueOf(event) : undefined;
   }
 
   async #campaign(value: Value, session: Session, stop: Stop): Promise<Claimed> {
@@ -162,6 +164,12 @@ export class Election extends LockHandle {
   }
 }
 
-function sameVersion(a: IKeyValue, b: IKeyValue): boolean {
-  return Buffer.from(a.key).equals(Buffer.from(b.key)) && String(a.mod_revision) === String(b.mod_revision);
+function sameVersion(a: KeyValue, b: KeyValue): boolean {
+  return a.key === b.key && a.modRevision === b.modRevision;
+}
+
+/** The key as a put left it. */
+function keyValueOf(event: PutEvent): KeyValue {
+  const { key, value, createRevision, modRevision, version, lease } = event;
+  return { key, value, createRevision, modRevision, version, lease };
 }

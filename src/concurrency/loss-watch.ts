@@ -50,7 +50,7 @@ async function watchUntilGone(core: Core, held: Claimed, signal: AbortSignal): P
     let from = held.rev + 1;
     for (;;) {
       if (await nextEvent(core, { key: held.etcdKey, fromRevision: from, type: 'delete' }, signal)) return true;
-      // The watch broke: check by reading, then watch again from there.
+      // Compacted, or no watch could be made for now: check by reading, then watch again from there.
       const res = await core.caller.run(
         'read',
         { op: 'lock.check', key: held.key },

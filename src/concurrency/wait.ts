@@ -1,8 +1,9 @@
-import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { headerRevision } from '../core/ids.js';
-import { LockLostError } from '../errors/index.js';
+import { ClosedError, CompactedError, EtcdKitError, LockLostError } from '../errors/index.js';
 import type { RawRange } from '../keys/index.js';
+import type { WatchEvent, WatchEventType } from '../kv/events.js';
+import { Watch } from '../watch/watch.js';
 import { createRev, kvsOf, lastCreatedUpTo, readTxn } from './requests.js';
 
 /** What {@link nextEvent} waits for. */
@@ -13,50 +14,49 @@ export interface EventSpec {
   /** First revision to report (so nothing between a read and the watch is missed). */
   readonly fromRevision: number;
   /** Which events end the wait. */
-  readonly type: 'put' | 'delete' | 'any';
+  readonly type: WatchEventType | 'any';
 }
 
-/** An event, or `undefined` when the watch broke and the caller must read the state again. */
-export type EventOutcome = { readonly type: 'put' | 'delete'; readonly kv: IKeyValue } | undefined;
-
-const RECHECK_DELAY_MS = 50;
+/** The event, or `undefined` when the revisions to watch are compacted (or no watch could be made): read again. */
+export type EventOutcome = WatchEvent | undefined;
 
 /**
- * Waits for the first event of `spec.type` from `spec.fromRevision` on. It
- * resolves `undefined` instead when the watch was cancelled by the server
- * (e.g. compaction) or reconnected: the caller re-reads rather than trust a
- * resumed watch. Rejects with `signal.reason` when `signal` aborts.
+ * Waits for the first event of `spec.type` from `spec.fromRevision` on, on the
+ * client's shared watch streams (the engine of every watch). A broken stream
+ * needs nothing from the caller: the watch resumes from the revision after the
+ * last event it delivered (none here, so from `spec.fromRevision`), and no
+ * event is skipped. It resolves `undefined` when those revisions are
+ * compacted, or when the watch could not be created within the request
+ * timeout for a passing reason: the caller reads the state again. Rejects with
+ * `signal.reason` when `signal` aborts, and with the error of a failure that
+ * reading again would meet too (permissions, closed client). The watcher is
+ * cancelled on the server whatever the outcome.
  * Internal and deliberately small: the recipes only ever wait for one event.
  */
-export function nextEvent(core: Core, spec: EventSpec, signal: AbortSignal): Promise<EventOutcome> {
-  return new Promise<EventOutcome>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const builder = core.etcd.watch().startRevision(String(spec.fromRevision));
-    if (spec.rangeEnd) builder.inRange({ start: spec.key, end: spec.rangeEnd });
-    else builder.key(spec.key);
-    const watcher = builder.watcher();
-    const wanted = (type: string) => spec.type === 'any' || type === (spec.type === 'put' ? 'Put' : 'Delete');
-    let connections = 0;
-    const finish = (settle: () => void) => {
-      signal.removeEventListener('abort', onAbort);
-      watcher.removeAllListeners();
-      watcher.on('error', () => {});
-      watcher.cancel().catch(() => {});
-      settle();
-    };
-    const recheck = () => finish(() => setTimeout(() => resolve(undefined), RECHECK_DELAY_MS));
-    const onAbort = () => finish(() => reject(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    watcher.on('data', (res) => {
-      const event = res.events.find((e) => wanted(e.type));
-      if (event) finish(() => resolve({ type: event.type === 'Put' ? 'put' : 'delete', kv: event.kv }));
+export async function nextEvent(core: Core, spec: EventSpec, signal: AbortSignal): Promise<EventOutcome> {
+  signal.throwIfAborted();
+  const range = spec.rangeEnd ? { key: spec.key, rangeEnd: spec.rangeEnd } : { key: spec.key };
+  let watch: Watch | undefined;
+  try {
+    watch = await Watch.open(core, range, {
+      fromRevision: spec.fromRevision,
+      // Filtered by the server: a wait for a deletion is not sent the puts.
+      ...(spec.type === 'any' ? {} : { types: [spec.type] }),
+      signal,
+      // A wait for a deletion needs no key: a foreign key ahead whose bytes are not UTF-8 must not fail it.
+      ...(spec.type === 'delete' ? { invalidKeys: 'escape' as const } : {}),
     });
-    watcher.on('connected', () => {
-      if (++connections > 1) recheck();
-    });
-    watcher.on('error', recheck);
-    watcher.on('end', recheck);
-  });
+    // The first event ends the wait; leaving the loop closes the watch.
+    for await (const event of watch) return event;
+    throw new ClosedError('wait: the client is closed');
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    if (err instanceof CompactedError) return undefined;
+    if (err instanceof EtcdKitError && err.retryable) return undefined;
+    throw err;
+  } finally {
+    await watch?.close();
+  }
 }
 
 /** A waiter's place in a queue of keys ordered by create revision. */

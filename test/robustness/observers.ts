@@ -17,22 +17,30 @@ export function record(watch: Watch): (CheckedEvent | CheckedProgress)[] {
   return deliveries;
 }
 
-/** Every event under `prefix` from `from` to `to`, read after the run with a plain etcd3 watch of a healthy cluster. */
+/**
+ * Every event under `prefix` from `from` to `to`, read after the run with a plain etcd3 watch of a healthy cluster.
+ * `to` is the revision of a write to a key starting with '/' (under `prefix` or not). The watch covers every such
+ * key and ends at the event of revision `to`: a catch-up comes in batches of 1,000 revisions, each with the
+ * current revision in its header, so a header at `to` does not mean every event up to it has arrived.
+ */
 export async function truth(endpoints: string[], prefix: string, from: number, to: number): Promise<CheckedEvent[]> {
   const raw = new Etcd3({ hosts: endpoints });
   const events: CheckedEvent[] = [];
   try {
     if (to < from) return events;
-    const watcher = await raw.watch().prefix(prefix).startRevision(String(from)).create();
+    const watcher = await raw.watch().prefix('/').startRevision(String(from)).create();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the reference watch did not reach revision ${to}`)), 30_000);
       watcher.on('data', (res) => {
+        let last = 0;
         for (const ev of res.events) {
           const modRevision = Number(ev.kv.mod_revision);
-          const type = ev.type === 'Delete' ? 'delete' : 'put';
-          events.push({ type, key: ev.kv.key.toString(), modRevision });
+          last = modRevision;
+          const key = ev.kv.key.toString();
+          if (!key.startsWith(prefix)) continue;
+          events.push({ type: ev.type === 'Delete' ? 'delete' : 'put', key, modRevision });
         }
-        if (Number(res.header.revision) >= to && (events.at(-1)?.modRevision ?? to) <= to) {
+        if (last >= to) {
           clearTimeout(timer);
           resolve();
         }
