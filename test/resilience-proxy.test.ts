@@ -4,6 +4,7 @@ import { Etcd3 } from 'etcd3';
 import { AmbiguousWriteError, Client, Config, type Client as ClientType } from '../src/index.js';
 import { endpoints, rawEtcd, uniquePrefix } from './helpers.js';
 import { startProxy, type FaultProxy } from './support/proxy.js';
+import { eventually } from './waits.js';
 
 // The reply of a request is lost on the way back (the proxy cuts the client's
 // connection right after forwarding it): the write happened, the client
@@ -82,7 +83,9 @@ describe('a transaction whose reply is lost', () => {
         success: [{ request_put: { key: Buffer.from(key), value: Buffer.from('x') } }],
         failure: [],
       });
-      expect(await version(etcd, key)).toBe(2);
+      // The first attempt's request is still on its own connection when the retry's answer comes back: etcd
+      // may apply it after the retry, so wait for it rather than read once (a single read saw version 1).
+      await eventually(10_000, async () => expect(await version(etcd, key)).toBe(2));
     } finally {
       viaProxy.close();
       etcd.close();
