@@ -22,6 +22,8 @@ interface Member extends EtcdMember {
   readonly log: string;
   process?: ChildProcess;
   exited?: Promise<void>;
+  /** Stopped with SIGSTOP by `pause`. */
+  paused?: boolean;
 }
 
 function launch(binary: string, member: Member): void {
@@ -43,11 +45,23 @@ function alive(member: Member): boolean {
   return !!child && child.exitCode === null && child.signalCode === null;
 }
 
+/**
+ * Stops or continues a member's process. Through `process.kill`, not
+ * `child.kill`: Deno's ChildProcess ignores every `kill()` after its first,
+ * so a SIGCONT sent that way would swallow the SIGTERM that follows.
+ */
+function signal(member: Member, name: 'SIGSTOP' | 'SIGCONT'): void {
+  const pid = member.process?.pid;
+  if (pid === undefined || !alive(member)) return;
+  process.kill(pid, name);
+  member.paused = name === 'SIGSTOP';
+}
+
 async function halt(member: Member, graceMs: number): Promise<void> {
   const child = member.process;
   if (!child || !alive(member)) return;
   // A paused member would not act on SIGTERM until continued.
-  child.kill('SIGCONT');
+  if (member.paused) signal(member, 'SIGCONT');
   child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await member.exited;
@@ -184,10 +198,10 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
     },
     heal: async () => net?.heal(),
     pause: async (member) => {
-      for (const m of pick(member)) if (alive(m)) m.process?.kill('SIGSTOP');
+      for (const m of pick(member)) signal(m, 'SIGSTOP');
     },
     resume: async (member) => {
-      for (const m of pick(member)) if (alive(m)) m.process?.kill('SIGCONT');
+      for (const m of pick(member)) signal(m, 'SIGCONT');
     },
     [Symbol.asyncDispose]: () => handle.stop(),
   };
