@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmbiguousWriteError, Client, Config, ConnectionError, TimeoutError, UnavailableError } from '../src/index.js';
 import { type FaultProxy, startFaultProxy } from '../src/testing/index.js';
 import { endpoints, rawEtcd, uniquePrefix } from './helpers.js';
+import { eventually } from './waits.js';
 
 // etcdkit/testing's fault proxy between a client and the shared etcd: each
 // fault is switched on while the client keeps its connection.
@@ -38,7 +39,8 @@ describe('startFaultProxy', () => {
     expect(proxy.droppedReplies).toBeGreaterThanOrEqual(1);
     const raw = rawEtcd();
     try {
-      expect(await raw.get(`${prefix}dropped`).string()).toBe('applied');
+      // The client learns of the cut at once; etcd may apply the request a moment later.
+      await eventually(10_000, async () => expect(await raw.get(`${prefix}dropped`).string()).toBe('applied'));
     } finally {
       raw.close();
     }
