@@ -94,7 +94,7 @@ export class AuthAdmin {
   async status(options?: CallOptions): Promise<AuthStatus> {
     if (this.#core.server.has(SINCE.authStatus) === false) return { enabled: await this.#enabledBefore35(options) };
     try {
-      const res = await this.#run('read', 'auth status', (g) => this.#core.etcd.auth.authStatus(g), options);
+      const res = await this.#run('read', 'auth status', (g) => this.#core.rpc.auth.authStatus(g), options);
       return { enabled: res.enabled === true, authRevision: revision(res.authRevision ?? 0) };
     } catch (err) {
       // 3.5 and 3.6 answer AuthStatus to root only: a refusal says authentication is on.
@@ -110,7 +110,7 @@ export class AuthAdmin {
   async #enabledBefore35(options?: CallOptions): Promise<boolean> {
     const req = { name: 'etcdkit-auth-status-probe', password: randomBytes(16).toString('hex') };
     try {
-      await this.#run('read', 'auth status', (g) => this.#core.etcd.auth.authenticate(req, g), options);
+      await this.#run('read', 'auth status', (g) => this.#core.rpc.auth.authenticate(req, g), options);
       return true;
     } catch (err) {
       if (err instanceof AuthError) return true;
@@ -125,17 +125,17 @@ export class AuthAdmin {
    * @throws {@link ServerError} with etcd's reason, e.g. the root user does not exist.
    */
   async enable(options?: CallOptions): Promise<void> {
-    await this.#run('write', 'auth enable', (g) => this.#core.etcd.auth.authEnable(g), options);
+    await this.#run('write', 'auth enable', (g) => this.#core.rpc.auth.authEnable(g), options);
   }
 
   /** Turns authentication off (only root may). */
   async disable(options?: CallOptions): Promise<void> {
-    await this.#run('write', 'auth disable', (g) => this.#core.etcd.auth.authDisable(g), options);
+    await this.#run('write', 'auth disable', (g) => this.#core.rpc.auth.authDisable(g), options);
   }
 
   /** The user names. */
   async users(options?: CallOptions): Promise<string[]> {
-    return (await this.#run('read', 'user list', (g) => this.#core.etcd.auth.userList(g), options)).users ?? [];
+    return (await this.#run('read', 'user list', (g) => this.#core.rpc.auth.userList(g), options)).users ?? [];
   }
 
   /** The roles granted to user `name`. @throws {@link UserNotFoundError} when the user does not exist. */
@@ -143,7 +143,7 @@ export class AuthAdmin {
     const res = await this.#run(
       'read',
       'user get',
-      (g) => this.#core.etcd.auth.userGet({ name: check(name, 'user') }, g),
+      (g) => this.#core.rpc.auth.userGet({ name: check(name, 'user') }, g),
       options,
       { user: name },
     );
@@ -158,7 +158,7 @@ export class AuthAdmin {
    */
   async addUser(name: string, password: string, options?: CallOptions): Promise<void> {
     const req = { name: check(name, 'user'), password: checkPassword(password) };
-    await this.#run('write', 'user add', (g) => this.#core.etcd.auth.userAdd(req, g), options);
+    await this.#run('write', 'user add', (g) => this.#core.rpc.auth.userAdd(req, g), options);
   }
 
   /** Deletes a user. @throws {@link UserNotFoundError} when the user does not exist. */
@@ -166,7 +166,7 @@ export class AuthAdmin {
     await this.#run(
       'write',
       'user delete',
-      (g) => this.#core.etcd.auth.userDelete({ name: check(name, 'user') }, g),
+      (g) => this.#core.rpc.auth.userDelete({ name: check(name, 'user') }, g),
       options,
       { user: name },
     );
@@ -175,14 +175,14 @@ export class AuthAdmin {
   /** Sets a user's password. @throws {@link ValidationError} for an empty password. */
   async changePassword(name: string, password: string, options?: CallOptions): Promise<void> {
     const req = { name: check(name, 'user'), password: checkPassword(password) };
-    await this.#run('write', 'user passwd', (g) => this.#core.etcd.auth.userChangePassword(req, g), options, {
+    await this.#run('write', 'user passwd', (g) => this.#core.rpc.auth.userChangePassword(req, g), options, {
       user: name,
     });
   }
 
   /** The role names. */
   async roles(options?: CallOptions): Promise<string[]> {
-    return (await this.#run('read', 'role list', (g) => this.#core.etcd.auth.roleList(g), options)).roles ?? [];
+    return (await this.#run('read', 'role list', (g) => this.#core.rpc.auth.roleList(g), options)).roles ?? [];
   }
 
   /** The permissions of role `name`, keys shown without the client's namespace. */
@@ -190,7 +190,7 @@ export class AuthAdmin {
     const res = await this.#run(
       'read',
       'role get',
-      (g) => this.#core.etcd.auth.roleGet({ role: check(name, 'role') }, g),
+      (g) => this.#core.rpc.auth.roleGet({ role: check(name, 'role') }, g),
       options,
       { role: name },
     );
@@ -199,12 +199,7 @@ export class AuthAdmin {
 
   /** Creates a role (with no permissions). @throws {@link ServerError} when it already exists. */
   async addRole(name: string, options?: CallOptions): Promise<void> {
-    await this.#run(
-      'write',
-      'role add',
-      (g) => this.#core.etcd.auth.roleAdd({ name: check(name, 'role') }, g),
-      options,
-    );
+    await this.#run('write', 'role add', (g) => this.#core.rpc.auth.roleAdd({ name: check(name, 'role') }, g), options);
   }
 
   /** Deletes a role. @throws {@link RoleNotFoundError} when the role does not exist. */
@@ -212,7 +207,7 @@ export class AuthAdmin {
     await this.#run(
       'write',
       'role delete',
-      (g) => this.#core.etcd.auth.roleDelete({ role: check(name, 'role') }, g),
+      (g) => this.#core.rpc.auth.roleDelete({ role: check(name, 'role') }, g),
       options,
       { role: name },
     );
@@ -221,7 +216,7 @@ export class AuthAdmin {
   /** Grants `role` to `user`. @throws {@link RoleNotFoundError} or {@link UserNotFoundError} when one does not exist. */
   async grantRole(user: string, role: string, options?: CallOptions): Promise<void> {
     const req = { user: check(user, 'user'), role: check(role, 'role') };
-    await this.#run('write', 'user grant-role', (g) => this.#core.etcd.auth.userGrantRole(req, g), options, {
+    await this.#run('write', 'user grant-role', (g) => this.#core.rpc.auth.userGrantRole(req, g), options, {
       user,
       role,
     });
@@ -230,7 +225,7 @@ export class AuthAdmin {
   /** Takes `role` away from `user`. */
   async revokeRole(user: string, role: string, options?: CallOptions): Promise<void> {
     const req = { name: check(user, 'user'), role: check(role, 'role') };
-    await this.#run('write', 'user revoke-role', (g) => this.#core.etcd.auth.userRevokeRole(req, g), options, {
+    await this.#run('write', 'user revoke-role', (g) => this.#core.rpc.auth.userRevokeRole(req, g), options, {
       user,
       role,
     });
@@ -255,7 +250,7 @@ export class AuthAdmin {
     await this.#run(
       'write',
       'role grant-permission',
-      (g) => this.#core.etcd.auth.roleGrantPermission(req as never, g),
+      (g) => this.#core.rpc.auth.roleGrantPermission(req as never, g),
       options,
       { role },
     );
@@ -268,7 +263,7 @@ export class AuthAdmin {
     await this.#run(
       'write',
       'role revoke-permission',
-      (g) => this.#core.etcd.auth.roleRevokePermission(req, g),
+      (g) => this.#core.rpc.auth.roleRevokePermission(req, g),
       options,
       { role },
     );

@@ -22,7 +22,7 @@ export async function members(core: Core, options: CallOptions = {}): Promise<Me
   const res = await core.caller.run(
     'read',
     { op: 'members' },
-    (grpc) => core.etcd.cluster.memberList({}, grpc),
+    (grpc) => core.rpc.cluster.memberList({}, grpc),
     options,
   );
   return res.members.map((m) => ({
@@ -48,7 +48,7 @@ export async function currentRevision(core: Core, options: CallOptions = {}): Pr
     const res = await core.caller.run(
       'read',
       { op: 'revision' },
-      (grpc) => core.etcd.kv.range({ key, count_only: true, limit: 1 }, grpc),
+      (grpc) => core.rpc.kv.range({ key, count_only: true, limit: 1 }, grpc),
       options,
     );
     return headerRevision(res);
@@ -58,7 +58,7 @@ export async function currentRevision(core: Core, options: CallOptions = {}): Pr
   const res = await core.caller.run(
     'read',
     { op: 'revision' },
-    (grpc) => core.etcd.kv.txn({ compare: [], success: [], failure: [] }, grpc),
+    (grpc) => core.rpc.kv.txn({ compare: [], success: [], failure: [] }, grpc),
     options,
   );
   return headerRevision(res);
@@ -77,7 +77,7 @@ export async function quorumAnswers(core: Core, options: CallOptions = {}): Prom
     await core.caller.run(
       'read',
       { op: 'health' },
-      (grpc) => core.etcd.kv.range({ key: firstKey(core), count_only: true, limit: 1 }, grpc),
+      (grpc) => core.rpc.kv.range({ key: firstKey(core), count_only: true, limit: 1 }, grpc),
       { ...options, retry: false },
     );
     return true;
@@ -99,7 +99,7 @@ export async function compact(
     .run(
       'read', // compacting twice to the same revision changes nothing more
       { op: 'compact', revision },
-      (grpc) => core.etcd.kv.compact({ revision, physical: options.physical === true }, grpc),
+      (grpc) => core.rpc.kv.compact({ revision, physical: options.physical === true }, grpc),
       options,
     )
     .catch(async (err: unknown) => {

@@ -69,7 +69,7 @@ export class Maintenance {
     const res = await this.#core.caller.run(
       'read',
       { op: 'alarm list' },
-      (grpc) => this.#core.etcd.maintenance.alarm({ action: 0, memberID: 0, alarm: 0 }, grpc),
+      (grpc) => this.#core.rpc.maintenance.alarm({ action: 0, memberID: 0, alarm: 0 }, grpc),
       options,
     );
     return (res.alarms ?? [])
@@ -96,7 +96,7 @@ export class Maintenance {
         'read',
         { op: 'alarm disarm' },
         (grpc) =>
-          this.#core.etcd.maintenance.alarm(
+          this.#core.rpc.maintenance.alarm(
             { action: 2, memberID: memberToWire(a.memberId), alarm: ALARM_WIRE[a.alarm] },
             grpc,
           ),

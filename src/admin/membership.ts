@@ -65,7 +65,7 @@ export class ClusterAdmin {
     const urls = checkPeerURLs(peerURLs);
     const res = await this.#write(
       'member add',
-      (grpc) => this.#core.etcd.cluster.memberAdd({ peerURLs: urls, isLearner: options.learner === true }, grpc),
+      (grpc) => this.#core.rpc.cluster.memberAdd({ peerURLs: urls, isLearner: options.learner === true }, grpc),
       options,
     );
     return { member: toMember(res.member), members: res.members.map(toMember) };
@@ -82,7 +82,7 @@ export class ClusterAdmin {
     const ID = memberToWire(id);
     const res = await this.#write(
       'member promote',
-      (grpc) => this.#core.etcd.cluster.memberPromote({ ID }, grpc),
+      (grpc) => this.#core.rpc.cluster.memberPromote({ ID }, grpc),
       options,
     );
     return res.members.map(toMember);
@@ -110,7 +110,7 @@ export class ClusterAdmin {
     const res = await this.#core.caller.run<{ members: Member[] }>(
       'write',
       { op: 'member remove' },
-      async (grpc) => ({ members: (await this.#core.etcd.cluster.memberRemove({ ID }, grpc)).members.map(toMember) }),
+      async (grpc) => ({ members: (await this.#core.rpc.cluster.memberRemove({ ID }, grpc)).members.map(toMember) }),
       { ...options, resolveAmbiguous: confirm },
     );
     return res.members;
@@ -126,7 +126,7 @@ export class ClusterAdmin {
     const urls = checkPeerURLs(peerURLs);
     const res = await this.#write(
       'member update',
-      (grpc) => this.#core.etcd.cluster.memberUpdate({ ID, peerURLs: urls }, grpc),
+      (grpc) => this.#core.rpc.cluster.memberUpdate({ ID, peerURLs: urls }, grpc),
       options,
     );
     return res.members.map(toMember);

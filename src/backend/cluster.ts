@@ -2,7 +2,7 @@ import type { Config } from '../config/index.js';
 import { createCodec, type Value } from '../codec/index.js';
 import { Caller, type CallOptions } from '../core/call.js';
 import { ServerVersion } from '../core/server.js';
-import { createEtcd3 } from '../transport/index.js';
+import { createEtcd3, createRpc } from '../transport/index.js';
 import type { Core } from '../core/core.js';
 import { ValidationError } from '../errors/index.js';
 import { Keyspace } from '../keys/index.js';
@@ -73,6 +73,7 @@ export class ClusterBackend implements Backend {
     const core: Core = {
       config,
       etcd,
+      rpc: createRpc(etcd),
       keys: new Keyspace(config.namespace),
       codec: createCodec(config),
       caller,

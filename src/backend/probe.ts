@@ -9,7 +9,7 @@ import {
   messageOf,
   NO_CREDENTIALS,
 } from '../errors/index.js';
-import { traced, type AttemptTrace } from '../resilience/circuits.js';
+import type { CallSpec } from '../transport/index.js';
 
 /**
  * Checks at connect that an endpoint answers, that the credentials are good
@@ -34,13 +34,9 @@ export async function probe(core: Core, signal: AbortSignal | undefined): Promis
   for (let i = 0; i < endpoints.length && Date.now() < deadline; i++) {
     const timer = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     const any = signal ? AbortSignal.any([signal, timer]) : timer;
-    const trace: AttemptTrace = { avoid: failed };
+    const trace: CallSpec = { deadline, avoid: failed };
     try {
-      const status = await abortable(
-        traced(trace, () => core.etcd.maintenance.status({ deadline })),
-        any,
-        { op: 'connect' },
-      );
+      const status = await abortable(core.rpc.maintenance.status(trace), any, { op: 'connect' });
       core.server.set(status.version);
       if (!core.config.auth && core.server.has(SINCE.rootOnlyStatus) === false) {
         await anonymousAllowed(core, trace.endpoint, deadline);
@@ -68,9 +64,9 @@ export async function probe(core: Core, signal: AbortSignal | undefined): Promis
 async function anonymousAllowed(core: Core, answered: string | undefined, deadline: number): Promise<void> {
   // Asked of the member that just answered, so that a member that is down costs no wait here.
   const avoid = new Set(core.config.endpoints.filter((e) => e !== answered));
-  const read = () => core.etcd.kv.range({ key: Buffer.from([0]), count_only: true, serializable: true }, { deadline });
+  const spec: CallSpec = { deadline, avoid };
   try {
-    await traced({ avoid }, read);
+    await core.rpc.kv.range({ key: Buffer.from([0]), count_only: true, serializable: true }, spec);
   } catch (err) {
     const mapped = mapError(err, { op: 'connect' });
     if (mapped instanceof AuthError) throw new AuthError(`connect: ${NO_CREDENTIALS}`, { cause: err });

@@ -54,7 +54,7 @@ async function watchUntilGone(core: Core, held: Claimed, signal: AbortSignal): P
       const res = await core.caller.run(
         'read',
         { op: 'lock.check', key: held.key },
-        (grpc) => core.etcd.kv.range({ key: held.etcdKey }, grpc),
+        (grpc) => core.rpc.kv.range({ key: held.etcdKey }, grpc),
         { signal },
       );
       const kv = res.kvs[0];

@@ -60,7 +60,7 @@ export function writeTxn(
   req: ITxnRequest,
   options: TxnOptions = {},
 ): Promise<ITxnResponse> {
-  return core.caller.run('write', { op, key }, (grpc) => core.etcd.kv.txn(req, grpc), options);
+  return core.caller.run('write', { op, key }, (grpc) => core.rpc.kv.txn(req, grpc), options);
 }
 
 /** Runs a transaction of reads only (safe to retry). */
@@ -72,7 +72,7 @@ export function readTxn(
   options: TxnOptions = {},
 ): Promise<ITxnResponse> {
   const req: ITxnRequest = { success: reads.map((r) => ({ request_range: r })) };
-  return core.caller.run('read', { op, key }, (grpc) => core.etcd.kv.txn(req, grpc), options);
+  return core.caller.run('read', { op, key }, (grpc) => core.rpc.kv.txn(req, grpc), options);
 }
 
 /** The key-values of the `i`-th range response of a transaction. */
@@ -88,7 +88,7 @@ export function createRev(kv: IKeyValue): number {
 /** Deletes `key` directly (bypassing the call layer, which refuses calls once closing); never rejects. */
 export async function deleteQuietly(core: Core, key: Buffer): Promise<void> {
   try {
-    await core.etcd.kv.deleteRange({ key }, { deadline: grpcDeadline(core.config.timeoutMs) });
+    await core.rpc.kv.deleteRange({ key }, { deadline: grpcDeadline(core.config.timeoutMs) });
   } catch {
     // The key is attached to the session lease: it goes when the lease ends anyway.
   }

@@ -165,7 +165,7 @@ class Attempt implements StmTx {
     const res = await core.caller.run(
       'read',
       { op: 'stm.get', key },
-      (grpc) => core.etcd.kv.range({ key: etcdKey, revision, limit: 1 }, grpc),
+      (grpc) => core.rpc.kv.range({ key: etcdKey, revision, limit: 1 }, grpc),
       this.#options,
     );
     const kv = res.kvs[0];

@@ -1,21 +1,20 @@
-import type { CallOptions as GrpcCallOptions, Interceptor } from '@grpc/grpc-js';
-import { ExponentialBackoff, handleWhen, retry, type IPolicy } from 'cockatiel';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import type { Config } from '../config/index.js';
 import {
   AmbiguousWriteError,
   CancelledError,
   ClosedError,
-  EtcdKitError,
+  type EtcdKitError,
   mapError,
   type ErrorContext,
 } from '../errors/index.js';
 import { mayHaveApplied, neverSent, retryableRead } from '../resilience/classify.js';
 import { ConnectionEvents } from '../resilience/events.js';
-import { EndpointGuards, traced, type AttemptTrace } from '../resilience/circuits.js';
+import { EndpointGuards } from '../resilience/circuits.js';
 import { grpcDeadline } from '../config/duration.js';
 import { checkCallOptions, checkSignal } from './options.js';
 import { Instruments, type CallTrace } from '../telemetry/index.js';
-import { requireLeader } from '../transport/index.js';
+import type { CallSpec } from '../transport/index.js';
 
 /** Options every call that can block accepts. */
 export interface CallOptions {
@@ -65,18 +64,22 @@ export interface RunOptions<T = unknown> extends CallOptions {
  */
 export type CallKind = 'read' | 'write';
 
-/** The gRPC options handed to each attempt: its deadline. */
-export type Attempt<T> = (grpc: GrpcCallOptions) => Promise<T>;
-
-// One array for every call: grpc-js only reads it, and a fresh one per call is garbage on the hot path.
-const LEADER_REQUIRED: Interceptor[] = [requireLeader];
+/**
+ * One attempt of a call: it sends its request with these options (the
+ * deadline, whether a leader is required, endpoints to avoid) on
+ * `core.rpc`, which records the endpoint it went to.
+ */
+export type Attempt<T> = (spec: CallSpec) => Promise<T>;
 
 /** What one run learnt from its last failed attempt. */
 interface Failure {
   raw: unknown;
   mapped: EtcdKitError;
-  trace: AttemptTrace;
+  endpoint: string | undefined;
 }
+
+const NO_OPTIONS: RunOptions = Object.freeze({});
+const CONNECTED = Object.freeze({ type: 'connected' as const });
 
 /**
  * Runs calls to etcd: one deadline per attempt, cancellation, error mapping,
@@ -84,13 +87,17 @@ interface Failure {
  * jitter — of reads on transient failures, of writes only when the request
  * provably never reached a server. A write that may have been applied fails
  * with {@link AmbiguousWriteError} and is never repeated.
+ *
+ * A call whose first attempt succeeds costs one async frame here: its
+ * deadline is grpc-js' own (no JS timer), the breakers are asked with a field
+ * read (see resilience/circuits.ts), nothing is allocated for telemetry
+ * unless somebody listens, and the retry loop, the backoff and the ambiguity
+ * check are entered only once an attempt has failed.
  */
 export class Caller {
   readonly #timeoutMs: number;
-  readonly #policies: Readonly<Record<CallKind, IPolicy>> | undefined;
-  readonly #multiEndpoint: boolean;
-  /** The raw error behind each mapped error of a failed attempt, for the retry decision. */
-  readonly #raw = new WeakMap<EtcdKitError, unknown>();
+  readonly #backoff: ExponentialBackoff<unknown> | undefined;
+  readonly #maxAttempts: number;
   /** Connection state and its listeners. */
   readonly events: ConnectionEvents;
   /** The per-endpoint circuit breakers of the main connection. */
@@ -102,14 +109,10 @@ export class Caller {
   constructor(config: Config) {
     this.#timeoutMs = config.timeoutMs;
     const r = config.retry;
+    this.#maxAttempts = r === false ? 1 : r.maxAttempts;
     if (r !== false && r.maxAttempts > 1) {
-      const backoff = new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs });
-      this.#policies = {
-        read: this.#makePolicy('read', backoff, r.maxAttempts),
-        write: this.#makePolicy('write', backoff, r.maxAttempts),
-      };
+      this.#backoff = new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs });
     }
-    this.#multiEndpoint = config.endpoints.length > 1;
     const telemetry = new Instruments({
       telemetry: config.telemetry,
       logger: config.logger,
@@ -144,11 +147,18 @@ export class Caller {
   }
 
   /** Runs `attempt` under the policy for `kind`, mapping any failure to an {@link EtcdKitError}. */
-  run<T>(kind: CallKind, ctx: ErrorContext, attempt: Attempt<T>, options: RunOptions<T> = {}): Promise<T> {
-    try {
-      checkCallOptions(options);
-    } catch (err) {
-      return Promise.reject(err);
+  run<T>(
+    kind: CallKind,
+    ctx: ErrorContext,
+    attempt: Attempt<T>,
+    options: RunOptions<T> = NO_OPTIONS as RunOptions<T>,
+  ): Promise<T> {
+    if (options !== NO_OPTIONS) {
+      try {
+        checkCallOptions(options);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     // Undefined (and nothing allocated) unless a subscriber or a plugin follows calls.
     const observer = this.telemetry.startCall(kind, options.operation ?? ctx.op, ctx.key);
@@ -156,48 +166,75 @@ export class Caller {
     return observer.run(() => this.#run(kind, ctx, attempt, options, observer));
   }
 
-  #run<T>(
+  async #run<T>(
     kind: CallKind,
     ctx: ErrorContext,
     attempt: Attempt<T>,
     options: RunOptions<T>,
     observer: CallTrace | undefined,
   ): Promise<T> {
-    const observed = options.retry !== false;
-    let last: Failure | undefined;
-    let attempts = 0;
+    const spec = this.#spec(options, undefined);
+    let raw: unknown;
+    try {
+      this.#check(ctx, options.signal);
+      observer?.attemptStarted(1);
+      const result = await (options.signal ? abortable(attempt(spec), options.signal, ctx) : attempt(spec));
+      observer?.attemptEnded(spec.endpoint, undefined);
+      if (options.retry !== false) this.events.transition(CONNECTED);
+      return result;
+    } catch (err) {
+      if (err instanceof ClosedError || err instanceof CancelledError) throw err;
+      raw = err;
+    }
+    return this.#recover(kind, ctx, attempt, options, observer, this.#failure(raw, ctx, spec, observer));
+  }
+
+  /** After a failed first attempt: retries while the failure allows, then settles a write that may have applied. */
+  async #recover<T>(
+    kind: CallKind,
+    ctx: ErrorContext,
+    attempt: Attempt<T>,
+    options: RunOptions<T>,
+    observer: CallTrace | undefined,
+    first: Failure,
+  ): Promise<T> {
+    let last = first;
     // Endpoints that failed earlier attempts are skipped while others remain.
     const failed = new Set<string>();
-    const once = async (): Promise<T> => {
-      if (last?.trace.endpoint) failed.add(last.trace.endpoint);
-      if (last && attempts > 0) this.#retried(observer, kind, ctx, options, attempts + 1, last);
-      observer?.attemptStarted(++attempts);
-      last = undefined;
-      this.#check(ctx, options.signal);
-      const trace: AttemptTrace = { avoid: failed };
+    let backoff: IBackoff<unknown> | undefined;
+    for (let n = 2; n <= this.#maxAttempts && options.retry !== false && this.#backoff; n++) {
+      if (!this.#retryable(kind, last)) break;
+      this.events.transition({ type: 'reconnecting', error: last.mapped });
+      backoff = backoff ? backoff.next(undefined) : this.#backoff.next();
+      await pause(backoff.duration, options.signal, ctx);
+      if (last.endpoint !== undefined) failed.add(last.endpoint);
+      this.#retried(observer, kind, ctx, options, n, last);
+      const spec = this.#spec(options, failed);
       try {
-        const send = () => attempt(this.#grpcOptions(options));
-        // The trace (AsyncLocalStorage) only matters when there is another endpoint to
-        // fail over to; on Node 20 entering it turns on promise hooks for the whole process.
-        const result = await abortable(this.#multiEndpoint ? traced(trace, send) : send(), options.signal, ctx);
-        observer?.attemptEnded(trace.endpoint, undefined);
-        if (observed) this.events.transition({ type: 'connected' });
+        this.#check(ctx, options.signal);
+        observer?.attemptStarted(n);
+        const result = await abortable(attempt(spec), options.signal, ctx);
+        observer?.attemptEnded(spec.endpoint, undefined);
+        this.events.transition(CONNECTED);
         return result;
-      } catch (raw) {
-        if (options.signal?.aborted) throw cancelled(ctx, options.signal);
-        last = { raw, mapped: mapError(raw, ctx), trace };
-        this.#raw.set(last.mapped, raw);
-        observer?.attemptEnded(trace.endpoint, last.mapped);
-        throw last.mapped;
+      } catch (err) {
+        if (err instanceof ClosedError || err instanceof CancelledError) throw err;
+        last = this.#failure(err, ctx, spec, observer);
       }
-    };
-    const policy = options.retry === false ? undefined : this.#policies?.[kind];
-    const run = policy ? policy.execute(once, options.signal) : once();
-    return run.catch((err: unknown) => {
-      if (options.signal?.aborted) throw cancelled(ctx, options.signal);
-      if (kind === 'write' && last && err === last.mapped) return this.#settleWrite(ctx, last, options);
-      throw mapError(err, ctx);
-    });
+    }
+    if (kind === 'write') return this.#settleWrite(ctx, last, options);
+    throw last.mapped;
+  }
+
+  #failure(raw: unknown, ctx: ErrorContext, spec: CallSpec, observer: CallTrace | undefined): Failure {
+    const mapped = mapError(raw, ctx);
+    observer?.attemptEnded(spec.endpoint, mapped);
+    return { raw, mapped, endpoint: spec.endpoint };
+  }
+
+  // Which failures are retried: a read's transient ones; a write's only when nothing was sent.
+  #retryable(kind: CallKind, last: Failure): boolean {
+    return kind === 'read' ? retryableRead(last.mapped) : neverSent(last.raw);
   }
 
   #retried(
@@ -213,27 +250,15 @@ export class Caller {
       operation,
       kind,
       attempt,
-      endpoint: last.trace.endpoint,
+      endpoint: last.endpoint,
       error: last.mapped,
     }));
   }
 
-  #grpcOptions(options: Pick<RunOptions, 'timeoutMs' | 'requireLeader'>): GrpcCallOptions {
+  #spec(options: RunOptions, avoid: ReadonlySet<string> | undefined): CallSpec {
     const deadline = grpcDeadline(options.timeoutMs ?? this.#timeoutMs);
-    return options.requireLeader === false ? { deadline } : { deadline, interceptors: LEADER_REQUIRED };
-  }
-
-  // Which failures are retried: a read's transient ones; a write's only when
-  // nothing was sent. Each retry is announced as `reconnecting`. Built once
-  // per kind; the raw error behind each mapped one is looked up in `#raw`.
-  #makePolicy(kind: CallKind, backoff: ExponentialBackoff<unknown>, maxAttempts: number): IPolicy {
-    const shouldRetry = (err: Error): boolean => {
-      if (!(err instanceof EtcdKitError) || !this.#raw.has(err)) return false;
-      const again = kind === 'read' ? retryableRead(err) : neverSent(this.#raw.get(err));
-      if (again) this.events.transition({ type: 'reconnecting', error: err });
-      return again;
-    };
-    return retry(handleWhen(shouldRetry), { maxAttempts: maxAttempts - 1, backoff });
+    const leader = options.requireLeader !== false;
+    return avoid === undefined ? { deadline, leader } : { deadline, leader, avoid };
   }
 
   async #settleWrite<T>(ctx: ErrorContext, last: Failure, options: RunOptions<T>): Promise<T> {
@@ -258,6 +283,22 @@ export class Caller {
     if (this.#closed) throw new ClosedError(`${ctx.op}: the client is closed`);
     if (signal?.aborted) throw cancelled(ctx, signal);
   }
+}
+
+/** Waits `ms` before a retry, or rejects with {@link CancelledError} as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined, ctx: ErrorContext): Promise<void> {
+  if (signal?.aborted) return Promise.reject(cancelled(ctx, signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled(ctx, signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function cancelled(ctx: ErrorContext, signal: AbortSignal): CancelledError {

@@ -1,5 +1,6 @@
 import type { Etcd3 } from 'etcd3';
 import type { Config } from '../config/index.js';
+import type { Rpc } from '../transport/index.js';
 import type { ValueCodec } from '../codec/index.js';
 import type { Keyspace } from '../keys/index.js';
 import type { Caller } from './call.js';
@@ -12,6 +13,8 @@ import type { ServerVersion } from './server.js';
 export interface Core {
   readonly config: Config;
   readonly etcd: Etcd3;
+  /** etcd's unary services on the lean call path (transport/wire.ts): every unary call goes here. */
+  readonly rpc: Rpc;
   readonly keys: Keyspace;
   readonly codec: ValueCodec;
   readonly caller: Caller;

@@ -71,7 +71,7 @@ export class ReadBatcher {
     const sent = core.caller.run(
       'read',
       ctx,
-      (grpc) => core.etcd.kv.range(request, grpc),
+      (grpc) => core.rpc.kv.range(request, grpc),
       this.#serializable ? { ...options, requireLeader: false } : options,
     );
     sent.then(this.#completed, this.#completed);
@@ -121,11 +121,11 @@ export class ReadBatcher {
     try {
       if (batch.length === 1) {
         const p = batch[0]!;
-        const res = await core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(p.request, grpc), run);
+        const res = await core.caller.run('read', ctx, (grpc) => core.rpc.kv.range(p.request, grpc), run);
         return this.#settle(p, res);
       }
       const success = batch.map((p) => ({ request_range: { ...p.request, serializable: this.#serializable } }));
-      const res = await core.caller.run('read', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), run);
+      const res = await core.caller.run('read', ctx, (grpc) => core.rpc.kv.txn({ success }, grpc), run);
       for (const [i, r] of res.responses.entries()) this.#settle(batch[i]!, r.response_range as IRangeResponse);
     } catch (err) {
       if (batch.length > 1 && (err instanceof PermissionDeniedError || smallerPage(err, batch.length) !== undefined)) {

@@ -90,7 +90,7 @@ async function runBulk<T>(
   const total = chunks.reduce((n, c) => n + c.length, 0);
   let count = 0;
   const { results, applied, error } = await runChunks(chunks, concurrency, async (chunk) => {
-    const res = await core.caller.run('write', { op }, (grpc) => core.etcd.kv.txn(body(chunk), grpc), options);
+    const res = await core.caller.run('write', { op }, (grpc) => core.rpc.kv.txn(body(chunk), grpc), options);
     count +=
       op === 'bulkPut'
         ? chunk.length

@@ -101,14 +101,14 @@ async function deleteRanges(
   if (!prevKV && ranges.length === 1) {
     const { key, rangeEnd: range_end } = ranges[0]!;
     const req = { key, range_end };
-    const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.deleteRange(req, grpc), options);
+    const res = await core.caller.run('write', context, (grpc) => core.rpc.kv.deleteRange(req, grpc), options);
     return { deleted: Number(res.deleted), previous: [], undecodable: 0 };
   }
   const fits = Math.floor((RECEIVE_LIMIT - TXN_OVERHEAD) / core.config.maxRequestBytes);
   const reads: IRequestOp[] = prevKV ? ranges.map((r) => ({ request_range: firstRead(r, ranges.length, fits) })) : [];
   const deletes = ranges.map((r) => ({ request_delete_range: { key: r.key, range_end: r.rangeEnd } }));
   const success = [...reads, ...deletes];
-  const res = await core.caller.run('write', context, (grpc) => core.etcd.kv.txn({ success }, grpc), options);
+  const res = await core.caller.run('write', context, (grpc) => core.rpc.kv.txn({ success }, grpc), options);
   const answers = res.responses.slice(reads.length);
   const deleted = answers.reduce((n, r) => n + Number(r.response_delete_range?.deleted ?? 0), 0);
   if (!prevKV) return { deleted, previous: [], undecodable: 0 };

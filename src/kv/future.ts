@@ -12,7 +12,7 @@ export async function explainFuture(core: Core, err: unknown): Promise<unknown> 
   let current: number;
   try {
     const res = await core.caller.run('read', { op: 'revision' }, (grpc) =>
-      core.etcd.kv.range({ key: Buffer.from([0]), count_only: true, limit: 1 }, grpc),
+      core.rpc.kv.range({ key: Buffer.from([0]), count_only: true, limit: 1 }, grpc),
     );
     current = headerRevision(res);
   } catch {

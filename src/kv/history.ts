@@ -64,7 +64,7 @@ export async function history(core: Core, key: string, options: HistoryOptions =
   const now = await core.caller.run(
     'read',
     { op: 'history', key },
-    (grpc) => core.etcd.kv.range({ key: raw, limit: 1, serializable }, grpc),
+    (grpc) => core.rpc.kv.range({ key: raw, limit: 1, serializable }, grpc),
     readRun(serializable, options),
   );
   const kv = now.kvs[0];

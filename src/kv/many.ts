@@ -69,7 +69,7 @@ export async function getMany(
       const res = await core.caller.run(
         'read',
         { op: 'getMany' },
-        (grpc) => core.etcd.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }, grpc),
+        (grpc) => core.rpc.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }, grpc),
         run,
       );
       const at = headerRevision(res);

@@ -31,7 +31,7 @@ function rangeOne(
   if (serializable) request.serializable = true;
   const batcher = options.revision === undefined ? readBatcher(core, serializable) : undefined;
   if (batcher) return batcher.range(request, ctx, options);
-  return core.caller.run('read', ctx, (grpc) => core.etcd.kv.range(request, grpc), readRun(serializable, options));
+  return core.caller.run('read', ctx, (grpc) => core.rpc.kv.range(request, grpc), readRun(serializable, options));
 }
 
 /** The stored key-value of `key`, as etcd3 returns it (value still encoded). */

@@ -98,7 +98,7 @@ async function guardedPut(
       'write',
       { op: 'reencrypt', key },
       (grpc) =>
-        core.etcd.kv.txn(
+        core.rpc.kv.txn(
           {
             compare: [{ key: read.key, target: 'Mod', result: 'Equal', mod_revision: read.mod_revision }],
             success: [{ request_put: { key: read.key, value: stored, lease: read.lease } }],

@@ -121,7 +121,7 @@ export async function* scan(
         const res = await core.caller.run(
           'read',
           { op, revision: pinned },
-          (grpc) => core.etcd.kv.range(request, grpc),
+          (grpc) => core.rpc.kv.range(request, grpc),
           run,
         );
         return { kvs: res.kvs, more: res.more && !single, revision: pinned ?? revision(res.header.revision) };
@@ -161,7 +161,7 @@ export async function countRange(
   const res = await core.caller.run(
     'read',
     { op },
-    (grpc) => core.etcd.kv.range({ key: range.key, range_end: range.rangeEnd, count_only: true, serializable }, grpc),
+    (grpc) => core.rpc.kv.range({ key: range.key, range_end: range.rangeEnd, count_only: true, serializable }, grpc),
     readRun(serializable, options),
   );
   return Number(res.count);

@@ -102,13 +102,13 @@ export class WriteBatcher {
     this.#begin([id]);
     try {
       if (op.request_put) {
-        const put = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.put(op.request_put!, grpc), options);
+        const put = await core.caller.run('write', ctx, (grpc) => core.rpc.kv.put(op.request_put!, grpc), options);
         return { revision: headerRevision(put), response: { response_put: put } };
       }
       const del = await core.caller.run(
         'write',
         ctx,
-        (grpc) => core.etcd.kv.deleteRange(op.request_delete_range!, grpc),
+        (grpc) => core.rpc.kv.deleteRange(op.request_delete_range!, grpc),
         options,
       );
       return { revision: headerRevision(del), response: { response_delete_range: del } };
@@ -198,7 +198,7 @@ export class WriteBatcher {
     const timeoutMs = Math.max(1, ...batch.map((w) => w.deadline - now));
     for (const w of batch) w.sent = true;
     try {
-      const res = await core.caller.run('write', ctx, (grpc) => core.etcd.kv.txn({ success }, grpc), {
+      const res = await core.caller.run('write', ctx, (grpc) => core.rpc.kv.txn({ success }, grpc), {
         timeoutMs,
         operation: op,
       });

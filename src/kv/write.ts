@@ -84,7 +84,7 @@ export async function put(core: Core, key: string, value: Value, options: PutOpt
   const res = await core.caller.run(
     'write',
     { op: 'put', key },
-    (grpc) => core.etcd.kv.put({ key: op.etcdKey, value: op.value, lease, prev_kv: options.prevKV === true }, grpc),
+    (grpc) => core.rpc.kv.put({ key: op.etcdKey, value: op.value, lease, prev_kv: options.prevKV === true }, grpc),
     options,
   );
   return withPrevious(core, { revision: headerRevision(res) }, options, res.prev_kv);
@@ -138,7 +138,7 @@ export async function del(core: Core, key: string, options: DeleteOptions = {}):
   const res = batcher
     ? (await batcher.write({ request_delete_range: request }, etcdKey, { op: 'delete', key }, options)).response
         .response_delete_range!
-    : await core.caller.run('write', { op: 'delete', key }, (grpc) => core.etcd.kv.deleteRange(request, grpc), options);
+    : await core.caller.run('write', { op: 'delete', key }, (grpc) => core.rpc.kv.deleteRange(request, grpc), options);
   const invalidKeys = options.escapedKey === true ? 'escape' : undefined;
   const { previous, undecodable } = decodePrevious(core, res.prev_kvs, invalidKeys);
   return { deleted: Number(res.deleted), previous: previous[0], undecodable };

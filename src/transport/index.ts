@@ -9,7 +9,6 @@ export { omitIpServerName } from './credentials.js';
 export { createEtcd3 } from './etcd.js';
 export { setHosts } from './hosts.js';
 export type { HostGuard } from './internals.js';
-export { requireLeader } from './leader.js';
 export {
   openKeepAliveStream,
   openSnapshotStream,
@@ -20,3 +19,4 @@ export {
   type WatchStream,
 } from './streams.js';
 export { unary } from './unary.js';
+export { createRpc, type CallSpec, type Rpc } from './wire.js';

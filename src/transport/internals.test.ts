@@ -67,6 +67,10 @@ describe("etcd3's internals the transport relies on", () => {
     ).toBe(true);
     expectShape('Host#channelOptions', host!.channelOptions, 'object');
     expectShape('Host#close', host!.close, 'function');
+    expectShape('Host#getServiceClient', host!.getServiceClient, 'function');
+    expectShape('Host#resetAllServices', host!.resetAllServices, 'function');
+    expectShape("Host#getServiceClient('KV').range", host!.getServiceClient('KV').range, 'function');
+    expectShape('pool.authenticator.getMetadata', poolOf(etcd).authenticator.getMetadata, 'function');
     const Host = host!.constructor as new (...args: unknown[]) => { host: string; faultHandling: unknown };
     const guard = { execute: () => Promise.resolve() };
     const made = new Host('http://10.0.0.1:2379', host!.channelCredentials, host!.channelOptions, guard);

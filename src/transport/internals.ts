@@ -1,4 +1,4 @@
-import type { CallOptions as GrpcCallOptions, ChannelCredentials } from '@grpc/grpc-js';
+import type { CallOptions as GrpcCallOptions, ChannelCredentials, Metadata } from '@grpc/grpc-js';
 import type { IPolicy } from 'cockatiel';
 import type { Etcd3, IOptions } from 'etcd3';
 
@@ -7,17 +7,26 @@ import type { Etcd3, IOptions } from 'etcd3';
 // that reaches them: every cast lives here, and internals.test.ts checks each
 // shape on a real client so an upgrade that changes one fails loudly.
 
+/** A grpc-js service client as etcd3's `Host#getServiceClient` creates it: methods by their camel-cased proto names. */
+export type ServiceClient = Record<string, (...args: unknown[]) => unknown>;
+
 /** One host of etcd3's pool: its lazily created gRPC channel reads these fields. */
 export interface PoolHost {
   readonly host: string;
   channelCredentials: ChannelCredentials;
   readonly channelOptions: unknown;
+  /** The policy given for this host (`faultHandling.host` of the options). */
+  readonly faultHandling: HostGuard;
+  /** The cached grpc-js client of `service` (e.g. `'KV'`) on this host, created on first use. */
+  getServiceClient(service: string): ServiceClient;
+  /** Closes this host's clients; the next call creates new ones (etcd3 does it after a recoverable error). */
+  resetAllServices(): void;
   close(): void;
 }
 
 /** The gRPC client of one service on one host, as `withConnection` hands it out. */
 export interface ServiceConnection {
-  readonly client: Record<string, (...args: unknown[]) => unknown>;
+  readonly client: ServiceClient;
   readonly metadata: unknown;
 }
 
@@ -25,7 +34,11 @@ export interface ServiceConnection {
 export interface Pool {
   hosts: PoolHost[];
   readonly options: IOptions;
-  readonly authenticator: { credentials: ChannelCredentials; invalidateMetadata(): void };
+  readonly authenticator: {
+    credentials: ChannelCredentials;
+    getMetadata(): Promise<Metadata>;
+    invalidateMetadata(): void;
+  };
   exec(service: string, method: string, request: unknown, options?: GrpcCallOptions): Promise<unknown>;
   withConnection<T>(service: string, fn: (c: ServiceConnection) => T): Promise<T>;
 }
@@ -47,10 +60,22 @@ export function connectorFactoryOf(credentials: ChannelCredentials): SecureConne
 
 /**
  * What etcd3's pool calls on a host's fault-handling policy: only `execute`
- * (lib/connection-pool.js, `withConnection` and `markFailed`).
+ * (lib/connection-pool.js, `withConnection` and `markFailed`; streams go that
+ * way). Unary calls go through the `Wire` (wire.ts), which uses `admit` and
+ * `settle` instead when the guard has them (cockatiel's `noop` has not).
  */
 export interface HostGuard {
   execute<T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T>;
+  /**
+   * Whether a call may go to this host now, given the endpoints the call
+   * should avoid; `undefined` when it may, else the error refusing it (the
+   * call then tries the next host).
+   */
+  admit?(avoid: ReadonlySet<string> | undefined): Error | undefined;
+  /** Records how a call this guard admitted ended: `undefined` for success. */
+  settle?(error: Error | undefined): void;
+  /** The endpoint guarded, as the config names it. */
+  readonly endpoint?: string;
 }
 
 /** A {@link HostGuard} as the full cockatiel policy etcd3's options are typed with. */

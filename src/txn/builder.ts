@@ -39,7 +39,7 @@ export async function commitTxn(core: Core, spec: TxnSpec, options: CallOptions 
   const res = await core.caller.run(
     writes ? 'write' : 'read',
     { op: 'txn' },
-    (grpc) => core.etcd.kv.txn(request, grpc),
+    (grpc) => core.rpc.kv.txn(request, grpc),
     options,
   );
   const branch = res.succeeded ? spec.onSuccess : spec.onFailure;
