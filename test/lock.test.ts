@@ -43,7 +43,7 @@ async function revokeFromOutside(id: string): Promise<void> {
 async function fencedPut(owner: Mutex, key: string, value: string): Promise<boolean> {
   const cmp = owner.isOwner();
   const res = await client.core.caller.run('write', { op: 'fencedPut', key }, (grpc) =>
-    client.core.etcd.kv.txn(
+    client.core.rpc.kv.txn(
       {
         compare: [
           {

@@ -28,7 +28,7 @@ afterAll(async () => {
 function txnPut(c: ClientType, key: string, value: string): Promise<boolean> {
   const { core } = c;
   return core.caller.run('write', { op: 'txn', key }, (grpc) =>
-    core.etcd.kv
+    core.rpc.kv
       .txn(
         { compare: [], success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value) } }], failure: [] },
         grpc,
@@ -102,7 +102,7 @@ interface Counter {
 async function readCounter(c: ClientType, key: string): Promise<Counter> {
   const { core } = c;
   const res = await core.caller.run('read', { op: 'get', key }, (grpc) =>
-    core.etcd.kv.range({ key: Buffer.from(key) }, grpc),
+    core.rpc.kv.range({ key: Buffer.from(key) }, grpc),
   );
   const kv = res.kvs[0];
   if (!kv) throw new Error(`counter ${key} is missing`);
@@ -129,7 +129,7 @@ async function casIncrement(
     if (cur.token === token) return true; // an earlier round of this increment applied
     const next = Buffer.from(`${cur.count + 1}:${token}`);
     const cas = (grpc: object) =>
-      core.etcd.kv
+      core.rpc.kv
         .txn(
           {
             compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: cur.modRevision }],

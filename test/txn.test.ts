@@ -80,7 +80,7 @@ describe('compareAndSwap with a transforming value pipeline', () => {
 
   it('when a writer gets in between the read and the guarded write: retries on the same plaintext, false on another', async () => {
     const core = withCodec(client);
-    const etcdKv = client.core.etcd.kv;
+    const etcdKv = client.core.rpc.kv;
     const realTxn = etcdKv.txn.bind(etcdKv);
     // Wraps the real RPC (the request still goes to etcd) to let another write land just before the guarded txn.
     const interleave = (plaintext: string) =>
@@ -121,7 +121,7 @@ describe('compareAndSwap with a transforming value pipeline', () => {
   it('refuses a raw value comparison in txn() without sending anything, and decodes get results', async () => {
     const core = withCodec(client);
     await kv.put(core, 'enc-doc', 'plain text');
-    const spy = vi.spyOn(client.core.etcd.kv, 'txn');
+    const spy = vi.spyOn(client.core.rpc.kv, 'txn');
     const refused = new txn.TxnBuilder(core)
       .if(compare.value('enc-doc', '==', 'plain text'))
       .onSuccess(op.get('enc-doc'))
@@ -258,7 +258,7 @@ describe('limits and validation, before any request', () => {
     Array.from({ length: n }, (_, i) => op.put(`${prefix}${i}`, 'v'));
 
   it('129 operations -> TxnTooLargeError without a request; 128 commit', async () => {
-    const spy = vi.spyOn(client.core.etcd.kv, 'txn');
+    const spy = vi.spyOn(client.core.rpc.kv, 'txn');
     try {
       const err = await client
         .txn()
@@ -328,7 +328,7 @@ describe('limits and validation, before any request', () => {
   });
 
   it('refuses duplicate keys in one branch (put/put, put inside a deleted range, nested) but not across branches', async () => {
-    const spy = vi.spyOn(client.core.etcd.kv, 'txn');
+    const spy = vi.spyOn(client.core.rpc.kv, 'txn');
     try {
       const dupes: Operation[][] = [
         [op.put('d/k', '1'), op.put('d/k', '2')],
