@@ -79,6 +79,13 @@ export interface Scenario {
   readonly figures?: Readonly<Record<string, string>>;
   /** Rounds override (e.g. for slow scenarios). */
   readonly rounds?: { readonly full: number; readonly quick: number };
+  /**
+   * Run each round as short slices of about this many ms per side, the sides
+   * taking turns, instead of one stretch per side; the round's figures sum
+   * the slices. For time-bounded sides whose rate follows how much CPU the
+   * machine leaves them: each side then samples the same background load.
+   */
+  readonly sliceMs?: number;
   /** Skip the untimed warm-up of each side (for scenarios whose setup already warms up, or that are slow). */
   readonly noWarmup?: boolean;
   setup?(ctx: BenchContext): Promise<void>;

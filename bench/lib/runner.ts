@@ -101,6 +101,27 @@ async function measured(run: () => Promise<Measurement>): Promise<Measurement> {
   return m.cpuSeconds === undefined ? { ...m, cpuSeconds: (used.user + used.system) / 1e6 } : m;
 }
 
+/** One round's measurement made of slices: work, time and CPU summed (sliced sides report no further figures). */
+function summed(slices: readonly Measurement[]): Measurement {
+  const sum = (f: (m: Measurement) => number) => slices.reduce((n, m) => n + f(m), 0);
+  return { work: sum((m) => m.work), seconds: sum((m) => m.seconds), cpuSeconds: sum((m) => m.cpuSeconds ?? 0) };
+}
+
+/** One round of every side: in one stretch each, or (`sliceMs`) in turns of short slices, summed per side. */
+async function oneRound(
+  scenario: Scenario,
+  names: readonly SideName[],
+  round: Round,
+): Promise<Map<SideName, Measurement>> {
+  const run = (name: SideName, r: Round) => measured(() => (name === 'floor' ? scenario.floor!(r) : scenario[name](r)));
+  const slices = scenario.sliceMs ? Math.max(1, Math.round(round.durationMs / scenario.sliceMs)) : 1;
+  const durationMs = round.durationMs / slices;
+  const done: Record<SideName, Measurement[]> = { etcdkit: [], raw: [], floor: [] };
+  for (let k = 0; k < slices; k++)
+    for (const name of rotation(names, round.index + k)) done[name].push(await run(name, { ...round, durationMs }));
+  return new Map(names.map((name) => [name, slices === 1 ? done[name][0]! : summed(done[name])]));
+}
+
 /** The order the sides run in, in round `index`: rotated by one each round, so each goes first as often. */
 export function rotation<T>(sides: readonly T[], index: number): T[] {
   const k = index % sides.length;
@@ -116,16 +137,15 @@ export async function runScenario(scenario: Scenario, ctx: BenchContext, plan: R
   const rounds = scenario.rounds ? (ctx.quick ? scenario.rounds.quick : scenario.rounds.full) : plan.rounds;
   const names: SideName[] = scenario.floor ? ['etcdkit', 'raw', 'floor'] : ['etcdkit', 'raw'];
   const sides: Record<SideName, Measurement[]> = { etcdkit: [], raw: [], floor: [] };
-  const run = (name: SideName, round: Round) => (name === 'floor' ? scenario.floor!(round) : scenario[name](round));
   await scenario.setup?.(ctx);
   try {
     if (!scenario.noWarmup) {
       const warm: Round = { index: -1, durationMs: plan.warmupMs, ctx };
-      for (const name of names) await run(name, warm);
+      for (const name of names) await (name === 'floor' ? scenario.floor!(warm) : scenario[name](warm));
     }
     for (let index = 0; index < rounds; index++) {
-      const round: Round = { index, durationMs: plan.durationMs, ctx };
-      for (const name of rotation(names, index)) sides[name].push(await measured(() => run(name, round)));
+      const each = await oneRound(scenario, names, { index, durationMs: plan.durationMs, ctx });
+      for (const [name, m] of each) sides[name].push(m);
     }
   } finally {
     await scenario.teardown?.(ctx);
