@@ -216,6 +216,9 @@ ${targetList(results)}
 - etcd ${results.etcd.version} (${results.etcd.source === 'binary' ? 'a local single-member etcd on loopback, data in a temp dir' : results.etcd.source}).
 - Run on ${results.date} in ${Math.round(results.seconds)} s.
 - Put and get: closed loops of 1 or 64 concurrent callers for a fixed time per round, over 1,000 keys of 1 KiB.
+- Batching (\`get-1k-c64-batched\`, \`get-1k-c64-serializable\`, \`put-1k-c64-write-batched\`): an etcdkit client of its
+  own with batching on, 64 callers. Both sides are CPU-bound on a small machine, so each round runs as 250 ms slices,
+  the sides taking turns, and both sample the same background load (see bench/README.md).
 - Bulk load: etcdkit \`bulkPut\` of 10,000 keys of 256 B (chunks that fit \`--max-txn-ops\`, 4 in flight) against
   a sequential \`put\` loop, and against a sequential loop of hand-built 128-put transactions.
 - Iterate: each side runs in a fresh child process; peak memory growth is the highest RSS seen (sampled every 2 ms and
