@@ -215,7 +215,8 @@ ${targetList(results)}
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-minute load average at the start: ${m.loadAverage.toFixed(2)}.
 - etcd ${results.etcd.version} (${results.etcd.source === 'binary' ? 'a local single-member etcd on loopback, data in a temp dir' : results.etcd.source}).
 - Run on ${results.date} in ${Math.round(results.seconds)} s.
-- Put and get: closed loops of 1 or 64 concurrent callers for a fixed time per round, over 1,000 keys of 1 KiB.
+- Put and get: closed loops of 1 or 64 concurrent callers for a fixed time per round, over 1,000 keys of 1 KiB; each
+  round runs as 250 ms slices, the sides taking turns, so all of them sample the same background load.
 - Batching (\`get-1k-c64-batched\`, \`get-1k-c64-serializable\`, \`put-1k-c64-write-batched\`): an etcdkit client of its
   own with batching on, 64 callers. Both sides are CPU-bound on a small machine, so each round runs as 250 ms slices,
   the sides taking turns, and both sample the same background load (see bench/README.md).

@@ -24,6 +24,8 @@ function loop(op: 'put' | 'get', concurrency: number, sides: Record<Side, Op>, s
     title: `${op}, 1 KiB values, concurrency ${concurrency}`,
     unit: 'ops/s',
     targets: { minRatio: 1, maxCpuRatio: 1, whenMissed: KV_NOTE },
+    // The three sides take turns in short slices: each samples the same background load (see bench/README.md).
+    sliceMs: 250,
     ...(setup ? { setup } : {}),
     etcdkit: side('etcdkit'),
     raw: side('raw'),
