@@ -254,5 +254,5 @@ Reproduce: \`${results.command}\` (add \`--json results.json\` for machine-reada
 ${samples(results)}
 
 </details>
-`;
+`.replace(/\n{3,}/g, '\n\n'); // sections with nothing to show leave no run of blank lines
 }
