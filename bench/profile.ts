@@ -1,6 +1,6 @@
 /**
  * Runs one side of one scenario for a while, for a CPU profile:
- *   node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx bench/profile.ts get-1k-c1 etcdkit [seconds]
+ *   node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx bench/profile.ts get-1k-c1 etcdkit|raw|floor [seconds]
  *   npx tsx bench/profile.ts --summary .tmp/prof/<file>.cpuprofile
  * The summary lists where the samples landed (self time), grouped by function and by package.
  */
@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Etcd3 } from 'etcd3';
 import { Client, Config } from '../src/index.js';
 import { startEtcd } from '../src/testing/index.js';
+import { openFloor } from './lib/floor.js';
 import { scenarios } from './scenarios/index.js';
 
 interface ProfileNode {
@@ -44,9 +45,13 @@ async function summary(file: string): Promise<void> {
   console.log(`${total} samples\n\nby package/file:\n${top(byArea, 20)}\n\nby function (self):\n${top(byFn, 40)}`);
 }
 
-async function profile(name: string, side: 'etcdkit' | 'raw', seconds: number): Promise<void> {
+type Side = 'etcdkit' | 'raw' | 'floor';
+
+async function profile(name: string, side: Side, seconds: number): Promise<void> {
   const scenario = scenarios.find((s) => s.name === name);
   if (!scenario) throw new Error(`unknown scenario ${name}`);
+  const run = side === 'floor' ? scenario.floor : scenario[side];
+  if (!run) throw new Error(`${name} has no ${side} side`);
   const etcd = await startEtcd();
   const etcdkit = await Client.connect(
     Config.defaults()
@@ -54,22 +59,24 @@ async function profile(name: string, side: 'etcdkit' | 'raw', seconds: number): 
       .withReadBatching(false),
   );
   const raw = new Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
-  const ctx = { etcdkit, raw, endpoints: etcd.endpoints, prefix: `/etcdkit-profile/${name}/`, quick: false };
+  const floor = openFloor(etcd.endpoints);
+  const ctx = { etcdkit, raw, floor, endpoints: etcd.endpoints, prefix: `/etcdkit-profile/${name}/`, quick: false };
   try {
     await scenario.setup?.(ctx);
-    const m = await scenario[side]({ index: 0, durationMs: seconds * 1000, ctx });
+    const m = await run({ index: 0, durationMs: seconds * 1000, ctx });
     console.log(`${name} ${side}: ${(m.work / m.seconds).toFixed(0)} ${scenario.unit}`);
     await scenario.teardown?.(ctx);
     await etcdkit.deletePrefix(ctx.prefix);
   } finally {
     await etcdkit.close();
     raw.close();
+    floor.close();
     await etcd.stop();
   }
 }
 
 const [a, b, c] = process.argv.slice(2);
-const main = a === '--summary' ? summary(b!) : profile(a!, (b ?? 'etcdkit') as 'etcdkit' | 'raw', Number(c ?? 10));
+const main = a === '--summary' ? summary(b!) : profile(a!, (b ?? 'etcdkit') as Side, Number(c ?? 10));
 main.catch((err) => {
   console.error(err);
   process.exitCode = 1;

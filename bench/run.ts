@@ -11,6 +11,7 @@ import { Etcd3 } from 'etcd3';
 import { Client, Config } from '../src/index.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
 import { renderChart } from './lib/chart.js';
+import { openFloor } from './lib/floor.js';
 import { describeMachine } from './lib/machine.js';
 import { markdown, textTable } from './lib/report.js';
 import type { BenchResults, ScenarioResult } from './lib/results.js';
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
       .withReadBatching(false),
   );
   const raw = new Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
+  const floor = openFloor(etcd.endpoints);
   const runId = randomBytes(3).toString('hex');
   const done: ScenarioResult[] = [];
   try {
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     );
     for (const scenario of chosen) {
       const prefix = `/etcdkit-bench/${runId}/${scenario.name}/`;
-      const ctx: BenchContext = { etcdkit, raw, endpoints: etcd.endpoints, prefix, quick: opts.quick };
+      const ctx: BenchContext = { etcdkit, raw, floor, endpoints: etcd.endpoints, prefix, quick: opts.quick };
       const t0 = performance.now();
       try {
         done.push(await runScenario(scenario, ctx, opts.plan));
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
   } finally {
     await etcdkit.close();
     raw.close();
+    floor.close();
     await etcd.stop();
   }
 }

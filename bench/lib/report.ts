@@ -8,6 +8,15 @@ const mem = (r: ScenarioResult, side: 'etcdkit' | 'raw') => {
 
 const cpu = (r: ScenarioResult) => `${fmt(r.etcdkit.cpuMicros)} / ${fmt(r.raw.cpuMicros)}`;
 
+/** etcdkit's CPU per unit ÷ raw's (computed for results written before the JSON held it). */
+const cpuRatio = (r: ScenarioResult) => r.cpuRatio ?? r.etcdkit.cpuMicros / r.raw.cpuMicros;
+
+const times = (n: number | undefined) => (n === undefined ? '' : `${fmt(n)}×`);
+
+/** Rate and CPU of etcdkit and raw, each ÷ the floor's: `etcdkit / raw`, empty without a floor. */
+const vsFloor = (r: ScenarioResult, what: 'rate' | 'cpu') =>
+  r.vsFloor ? `${times(r.vsFloor.etcdkit[what])} / ${times(r.vsFloor.raw[what])}` : '';
+
 /** Each further figure as `label: etcdkit / raw`. */
 const extras = (r: ScenarioResult) =>
   Object.entries(r.figures ?? {})
@@ -26,9 +35,13 @@ export function textTable(results: BenchResults): string {
     'unit',
     'etcdkit',
     'raw',
+    'floor',
     'ratio',
     'paired',
-    'CPU µs/unit etcdkit / raw',
+    'CPU µs/unit etcdkit / raw / floor',
+    'CPU ratio',
+    'rate ÷ floor etcdkit / raw',
+    'CPU ÷ floor etcdkit / raw',
     'peak mem etcdkit / raw',
     'figures etcdkit / raw',
     'targets',
@@ -38,16 +51,20 @@ export function textTable(results: BenchResults): string {
     r.unit,
     fmt(r.etcdkit.median),
     fmt(r.raw.median),
+    r.floor ? fmt(r.floor.median) : '',
     `${fmt(r.ratio)}×`,
     `${fmt(r.pairedRatio)}×`,
-    cpu(r),
+    r.floor ? `${cpu(r)} / ${fmt(r.floor.cpuMicros)}` : cpu(r),
+    times(cpuRatio(r)),
+    vsFloor(r, 'rate'),
+    vsFloor(r, 'cpu'),
     r.etcdkit.peakMiB ? `${mem(r, 'etcdkit')} / ${mem(r, 'raw')}` : '',
     extras(r),
     verdict(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+    cells.map((c, i) => (i >= 2 && i <= 10 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -68,6 +85,36 @@ function markdownTable(results: BenchResults): string {
     '| scenario | what | etcdkit | raw etcd3 | ratio | paired ratio | client CPU µs per op/key, etcdkit / raw | target |',
     '|---|---|--:|--:|--:|--:|--:|---|',
     ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
+}
+
+function floorTable(results: BenchResults): string {
+  const rows = results.scenarios.flatMap((r) => {
+    const { floor, vsFloor: vs } = r;
+    if (!floor || !vs) return [];
+    const cells = [
+      `\`${r.name}\``,
+      `${fmt(r.etcdkit.median)} / ${fmt(r.raw.median)} / ${fmt(floor.median)} ${r.unit}`,
+      `**${times(vs.etcdkit.rate)}**`,
+      times(vs.raw.rate),
+      `${cpu(r)} / ${fmt(floor.cpuMicros)}`,
+      times(cpuRatio(r)),
+      `**${times(vs.etcdkit.cpu)}**`,
+      times(vs.raw.cpu),
+    ];
+    return [`| ${cells.join(' | ')} |`];
+  });
+  if (rows.length === 0) return '';
+  return [
+    '### Against the floor: bare grpc-js',
+    '',
+    "The same calls on bare `@grpc/grpc-js` (etcd3's own `rpc.proto`, `KV.Put` / `KV.Range` called directly, no",
+    'interceptors, no policies), run interleaved with the other two sides: what any wrapper of grpc-js could reach.',
+    '',
+    '| scenario | rate etcdkit / raw / floor | etcdkit ÷ floor | raw ÷ floor | client CPU µs per op, etcdkit / raw / floor | CPU etcdkit ÷ raw | CPU etcdkit ÷ floor | CPU raw ÷ floor |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+    '',
   ].join('\n');
 }
 
@@ -119,10 +166,26 @@ function targetList(results: BenchResults): string {
 function samples(results: BenchResults): string {
   const rows = results.scenarios.map((r) => {
     const s = (xs: number[]) => xs.map((v) => fmt(v)).join(', ');
-    return `| \`${r.name}\` | ${r.labels.etcdkit}: ${s(r.etcdkit.samples)}<br>${r.labels.raw}: ${s(r.raw.samples)} | ${fmt(r.pairedRatio)}× |`;
+    const floor = r.floor ? `<br>${r.labels.floor ?? 'floor'}: ${s(r.floor.samples)}` : '';
+    return `| \`${r.name}\` | ${r.labels.etcdkit}: ${s(r.etcdkit.samples)}<br>${r.labels.raw}: ${s(r.raw.samples)}${floor} | ${fmt(r.pairedRatio)}× |`;
   });
   return ['| scenario | each round | median of per-round ratios |', '|---|---|--:|', ...rows].join('\n');
 }
+
+const hasFloor = (results: BenchResults) => results.scenarios.some((r) => r.floor);
+
+const floorIntro = (results: BenchResults) =>
+  hasFloor(results)
+    ? '\nPut and get also run on bare grpc-js: a third side, the floor any client of grpc-js stands on.'
+    : '';
+
+const floorMethod = (results: BenchResults) =>
+  hasFloor(results)
+    ? `- The floor (put, get and the telemetry scenarios): a bare \`@grpc/grpc-js\` client of \`etcdserverpb.KV\` on etcd3's
+  own \`rpc.proto\`, loaded with etcd3's loader options, insecure, no channel options, no interceptors, no deadline; each
+  \`Put\` / \`Range\` (limit 1, as etcd3's \`get()\` sends it) a callback wrapped in a promise.
+`
+    : '';
 
 /** docs/benchmarks.md for a full run. */
 export function markdown(results: BenchResults): string {
@@ -135,14 +198,15 @@ group: Operations
 # Benchmarks
 
 etcdkit against the raw \`etcd3\` client it wraps: each scenario runs both sides in the same process,
-against the same etcd, interleaved over ${results.scenarios[0]?.rounds ?? 'several'} rounds (alternating which side goes first),
+against the same etcd, interleaved over ${results.scenarios[0]?.rounds ?? 'several'} rounds (the order of the sides rotating by round),
 after an untimed warm-up. Figures are medians over the rounds; the ratio is etcdkit ÷ raw (of the medians, which the
-targets are judged on); the paired ratio is the median of each round's ratio, steadier when the machine's load drifts.
+targets are judged on); the paired ratio is the median of each round's ratio, steadier when the machine's load drifts.${floorIntro(results)}
 
 ![etcdkit ÷ raw etcd3, per scenario](benchmarks.svg)
 
 ${markdownTable(results)}
 
+${floorTable(results)}
 ${memoryTable(results)}
 ${figuresTable(results)}
 ${targetList(results)}
@@ -151,7 +215,11 @@ ${targetList(results)}
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-minute load average at the start: ${m.loadAverage.toFixed(2)}.
 - etcd ${results.etcd.version} (${results.etcd.source === 'binary' ? 'a local single-member etcd on loopback, data in a temp dir' : results.etcd.source}).
 - Run on ${results.date} in ${Math.round(results.seconds)} s.
-- Put and get: closed loops of 1 or 64 concurrent callers for a fixed time per round, over 1,000 keys of 1 KiB.
+- Put and get: closed loops of 1 or 64 concurrent callers for a fixed time per round, over 1,000 keys of 1 KiB; each
+  round runs as 250 ms slices, the sides taking turns, so all of them sample the same background load.
+- Batching (\`get-1k-c64-batched\`, \`get-1k-c64-serializable\`, \`put-1k-c64-write-batched\`): an etcdkit client of its
+  own with batching on, 64 callers. Both sides are CPU-bound on a small machine, so each round runs as 250 ms slices,
+  the sides taking turns, and both sample the same background load (see bench/README.md).
 - Bulk load: etcdkit \`bulkPut\` of 10,000 keys of 256 B (chunks that fit \`--max-txn-ops\`, 4 in flight) against
   a sequential \`put\` loop, and against a sequential loop of hand-built 128-put transactions.
 - Iterate: each side runs in a fresh child process; peak memory growth is the highest RSS seen (sampled every 2 ms and
@@ -173,7 +241,7 @@ ${targetList(results)}
 - STM: 8 workers doing random transfers between 10 accounts for the round's duration, etcdkit \`stm()\` with
   \`isolation: 'serializable'\` against etcd3's \`stm().transact()\` with \`Isolation.Serializable\`; the balances are
   checked after each round. The conflict rate is the share of attempts that conflicted and ran again.
-- Client CPU is the benchmark process's user + system time while one side ran, per unit of work (the child's own for
+${floorMethod(results)}- Client CPU is the benchmark process's user + system time while one side ran, per unit of work (the child's own for
   iterate): it shows what the client costs even when a busy machine blurs the rates.
 - The raw side uses etcd3's default options (its retry and circuit-breaker policies included), as users do.
 
@@ -186,5 +254,5 @@ Reproduce: \`${results.command}\` (add \`--json results.json\` for machine-reada
 ${samples(results)}
 
 </details>
-`;
+`.replace(/\n{3,}/g, '\n\n'); // sections with nothing to show leave no run of blank lines
 }

@@ -17,6 +17,16 @@ export interface SideResult {
   readonly figures?: Readonly<Record<string, { readonly median: number; readonly samples: number[] }>>;
 }
 
+/** One side against another: the ratio of their median rates and of their median CPU per unit of work. */
+export interface Versus {
+  /** median(rate of this side) / median(rate of the other). */
+  readonly rate: number;
+  /** Median CPU per unit of this side / the other's: below 1 is cheaper. */
+  readonly cpu: number;
+  /** The median of each round's rate ratio (the two ran in the same round). */
+  readonly paired: number;
+}
+
 /** A target and whether this run met it. */
 export interface TargetCheck {
   readonly target: string;
@@ -28,7 +38,7 @@ export interface ScenarioResult {
   readonly name: string;
   readonly title: string;
   readonly unit: string;
-  readonly labels: { readonly etcdkit: string; readonly raw: string };
+  readonly labels: { readonly etcdkit: string; readonly raw: string; readonly floor?: string };
   /** Labels of further figures (latency percentiles, conflict rate...), when the scenario reports any. */
   readonly figures?: Readonly<Record<string, string>>;
   readonly rounds: number;
@@ -41,6 +51,12 @@ export interface ScenarioResult {
    * back to back, so on a machine whose load drifts this is the steadier figure.
    */
   readonly pairedRatio: number;
+  /** etcdkit's median CPU per unit ÷ raw's (absent in results written before it was recorded). */
+  readonly cpuRatio?: number;
+  /** The bare grpc-js side, for scenarios that have one (see `Scenario.floor`). */
+  readonly floor?: SideResult;
+  /** Each of the two sides against the floor, when there is one. */
+  readonly vsFloor?: { readonly etcdkit: Versus; readonly raw: Versus };
   readonly targets: TargetCheck[];
   /** The scenario's standing explanation for a missed target, if it has one. */
   readonly whenMissed?: string;

@@ -12,6 +12,10 @@ const VALUE = randomBytes(1024);
 const NOTE =
   'Batching gains grow with concurrency and with server-side cost per request; on a shared 2-core machine the etcd server competes with the client for CPU, so ratios move from run to run.';
 
+// Both sides here are CPU-bound on a small machine (client, etcd and whatever else runs share the cores), so
+// their rates follow the background load of the moment: taking turns in short slices, both sample the same load.
+const SLICE_MS = 250;
+
 async function loadKeys(ctx: BenchContext): Promise<void> {
   const entries = new Map<string, Buffer>();
   for (const side of ['etcdkit', 'raw'])
@@ -32,6 +36,7 @@ function withClient(
   let client: Client | undefined;
   return {
     ...base,
+    sliceMs: SLICE_MS,
     async setup(ctx) {
       client = await Client.connect(config(Config.defaults().withEndpoints(...ctx.endpoints)));
       if (load) await loadKeys(ctx);

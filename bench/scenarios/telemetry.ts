@@ -109,19 +109,32 @@ async function etcdkitSide(round: Round, concurrency: number, op: Op): Promise<M
 
 async function loadKeys(ctx: BenchContext): Promise<void> {
   const entries = new Map<string, Buffer>();
-  for (const side of ['etcdkit', 'raw'])
+  for (const side of ['etcdkit', 'raw', 'floor'])
     for (let i = 0; i < KEYS; i++) entries.set(keyAt(`${ctx.prefix}${side}/`, i), VALUE);
   await ctx.etcdkit.bulkPut(entries);
   rigs.set(ctx, await rig(ctx));
 }
 
-// etcd3 has no telemetry: its side reports ratios of 1 and its own CPU per op for each variant, for comparison.
+// etcd3 and bare grpc-js have no telemetry: their sides report ratios of 1 and their own CPU per op for each
+// variant, for comparison.
 async function rawSide(concurrency: number, ms: number, op: (i: number) => Promise<unknown>): Promise<Measurement> {
   const cpu = process.cpuUsage();
   const m = await closedLoop(concurrency, ms, op);
   const used = process.cpuUsage(cpu);
   const perOp = (used.user + used.system) / m.work;
   return { ...m, figures: { channelVsOff: 1, otelVsOff: 1, offCpuUs: perOp, channelCpuUs: perOp, otelCpuUs: perOp } };
+}
+
+/** A side with no telemetry, as long as one slice of the etcdkit side, under its own prefix. */
+function plainSide(
+  round: Round,
+  name: 'raw' | 'floor',
+  concurrency: number,
+  op: (key: string) => Promise<unknown>,
+): Promise<Measurement> {
+  const p = `${round.ctx.prefix}${name}/`;
+  const ms = Math.max(100, Math.round(round.durationMs / VARIANTS.length));
+  return rawSide(concurrency, ms, (i) => op(keyAt(p, i % KEYS)));
 }
 
 function scenario(op: 'put' | 'get', concurrency: number): Scenario {
@@ -146,13 +159,16 @@ function scenario(op: 'put' | 'get', concurrency: number): Scenario {
     setup: loadKeys,
     etcdkit: (round) => etcdkitSide(round, concurrency, etcdkitOp),
     raw: (round) => {
-      const p = `${round.ctx.prefix}raw/`;
-      const ms = Math.max(100, Math.round(round.durationMs / VARIANTS.length));
       const rawOp =
         op === 'put'
           ? (k: string) => round.ctx.raw.put(k).value(VALUE).exec()
           : (k: string) => round.ctx.raw.get(k).buffer();
-      return rawSide(concurrency, ms, (i) => rawOp(keyAt(p, i % KEYS)));
+      return plainSide(round, 'raw', concurrency, rawOp);
+    },
+    floor: (round) => {
+      const floorOp =
+        op === 'put' ? (k: string) => round.ctx.floor.put(k, VALUE) : (k: string) => round.ctx.floor.get(k);
+      return plainSide(round, 'floor', concurrency, floorOp);
     },
     async teardown(ctx) {
       await rigs.get(ctx)?.shutdown();
