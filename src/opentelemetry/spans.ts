@@ -16,6 +16,8 @@ export function callObserver(tracer: Tracer, meters: Meters, call: CallContext, 
   const span = tracer.startSpan(call.operation, { kind: SpanKind.CLIENT, attributes }, parent);
   return {
     attempt(c, error) {
+      // A call answered at its first attempt has no attempt event: the span is that attempt.
+      if (!error && c.attempt === 1) return;
       const event: Attributes = { 'etcdkit.attempt': c.attempt, ...serverAttributes(c.endpoint) };
       if (error) event['error.type'] = errorType(error);
       span.addEvent('etcdkit.attempt', event);
@@ -25,18 +27,36 @@ export function callObserver(tracer: Tracer, meters: Meters, call: CallContext, 
     },
     end(c, error) {
       const server = serverAttributes(c.endpoint);
-      span.setAttributes({ ...server, 'etcdkit.attempts': c.attempt });
-      const metric: Attributes = { 'db.system.name': 'etcd', 'db.operation.name': c.operation, ...server };
-      if (c.partition !== undefined) metric['etcdkit.partition'] = c.partition;
+      span.setAttributes(server);
+      span.setAttribute('etcdkit.attempts', c.attempt);
+      let metric: Attributes;
       if (error) {
         const type = errorType(error);
         span.setAttribute('error.type', type);
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-        metric['error.type'] = type;
+        metric = { ...durationAttributes(c, server, 'error'), 'error.type': type };
+      } else {
+        metric = durationAttributes(c, server, 'ok');
       }
-      metric['etcdkit.outcome'] = error ? 'error' : 'ok';
       span.end();
       meters.duration.record((performance.now() - startedAt) / 1000, metric);
     },
   };
+}
+
+// The attributes of a duration point, made once per operation, endpoint, partition and outcome:
+// every call of a kind records the same few sets.
+const durations = new Map<string, Attributes>();
+
+function durationAttributes(c: CallContext, server: Attributes, outcome: 'ok' | 'error'): Attributes {
+  const id = `${c.operation}\0${c.endpoint ?? ''}\0${c.partition ?? ''}\0${outcome}`;
+  let attrs = durations.get(id);
+  if (!attrs) {
+    attrs = { 'db.system.name': 'etcd', 'db.operation.name': c.operation, ...server };
+    if (c.partition !== undefined) attrs['etcdkit.partition'] = c.partition;
+    attrs['etcdkit.outcome'] = outcome;
+    if (durations.size >= 1000) durations.clear(); // a bound, should operation names ever vary freely
+    durations.set(id, Object.freeze(attrs));
+  }
+  return attrs;
 }
