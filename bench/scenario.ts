@@ -53,7 +53,7 @@ export interface Targets {
   readonly maxEtcdkitPeakMiB?: number;
   /** The median rate of the etcdkit side must be at least this, in the scenario's unit. */
   readonly minEtcdkitRate?: number;
-  /** The median of each named figure of the etcdkit side must stay under this. */
+  /** The median of each named figure of the etcdkit side must not exceed this (at most). */
   readonly maxEtcdkitFigure?: Readonly<Record<string, number>>;
   /** What is known to hold a figure back, printed in the docs next to a missed target. */
   readonly whenMissed?: string;

@@ -88,7 +88,7 @@ export function checks(
   }
   for (const [name, max] of Object.entries(t.maxEtcdkitFigure ?? {})) {
     const value = etcdkit.figures?.[name]?.median ?? Number.NaN;
-    out.push({ target: `${scenario.figures?.[name] ?? name} < ${fmt(max)}`, met: value < max, figure: fmt(value) });
+    out.push({ target: `${scenario.figures?.[name] ?? name} ≤ ${fmt(max)}`, met: value <= max, figure: fmt(value) });
   }
   return out;
 }
