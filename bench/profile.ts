@@ -42,7 +42,15 @@ async function summary(file: string): Promise<void> {
       .slice(0, k)
       .map(([name, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${name}`)
       .join('\n');
-  console.log(`${total} samples\n\nby package/file:\n${top(byArea, 20)}\n\nby function (self):\n${top(byFn, 40)}`);
+  const share = (test: (area: string) => boolean) =>
+    ((100 * [...byArea].filter(([a]) => test(a)).reduce((n, [, k]) => n + k, 0)) / total).toFixed(1);
+  const busy = share((a) => a !== '(native/gc/idle)');
+  const own = share((a) => a.startsWith('etcdkit '));
+  const wrapped = share((a) => a === 'etcd3' || a === 'cockatiel' || a === 'node:internal/async_hooks');
+  console.log(
+    `${total} samples; outside idle/gc ${busy}%; etcdkit's own code ${own}%; etcd3 + cockatiel + promise hooks ${wrapped}%`,
+  );
+  console.log(`\nby package/file:\n${top(byArea, 20)}\n\nby function (self):\n${top(byFn, 40)}`);
 }
 
 type Side = 'etcdkit' | 'raw' | 'floor';
