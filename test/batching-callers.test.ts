@@ -168,7 +168,9 @@ describe('errors of a batched call name its own operation and key', () => {
   it('a read batch that fails as a whole (the client closed under it)', async () => {
     const own = await Client.connect(Config.defaults().withEndpoints(...etcd.endpoints));
     const p = uniquePrefix('own-read-error');
-    const first = own.get(`${p}k`).catch(() => undefined); // in flight: the ones below queue behind it
+    const first = own.get(`${p}k`).catch(() => undefined);
+    // Sent at the end of this turn; the answer cannot be read before the check phase: in flight.
+    await new Promise((r) => setImmediate(r));
     const queued = Promise.allSettled([own.get(`${p}a`), own.exists(`${p}b`)]);
     await own.close();
     await first;
