@@ -17,14 +17,21 @@ import { attach, cancelError, dropStream } from '../core/stream.js';
 import { forgetToken, type RawStream } from '../transport/index.js';
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import type { InvalidKeyPolicy } from '../keys/index.js';
+import { Backoff, sleep } from '../resilience/backoff.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 import { WatchPool } from './pool.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 import { ProgressRequests } from './progress.js';
 import { probeProgress } from './progress-probe.js';
 import type { CallOptions } from '../core/call.js';
 
-const BACKOFF_MIN_MS = 100;
-const BACKOFF_MAX_MS = 3000;
+/**
+ * Between two attempts to create the watcher again: about 100 ms at first (a
+ * member restart or a leader election is usually over within a few hundred
+ * ms), at least 50 ms, at most 3 s (a watch that reconnects late only delivers
+ * late; it loses nothing).
+ */
+const BACKOFF = { initialMs: 100, floorMs: 50, maxMs: 3000 } as const;
 
 /**
  * @internal What stands in the event stream for an event that was skipped
@@ -32,6 +39,17 @@ const BACKOFF_MAX_MS = 3000;
  * `undefined` is returned.
  */
 export type Undecodable = (raw: IEvent, err: DecryptionError) => WatchEvent | undefined;
+
+/**
+ * @internal What a watch is built with beyond its options: the seam through
+ * which the mirror changes how undecodable events are handled, and unit tests
+ * give a fake clock.
+ */
+export interface WatchParts {
+  readonly standIn?: Undecodable;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+}
 
 /** Permanent failures: reconnecting would meet them again. */
 function permanent(err: EtcdKitError): boolean {
@@ -62,6 +80,10 @@ function permanent(err: EtcdKitError): boolean {
  */
 export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #core: Core;
+  readonly #clock: Clock;
+  readonly #backoff = new Backoff(BACKOFF);
+  /** Aborted when the watch ends: cancels a pending backoff at once. */
+  readonly #life = new AbortController();
   readonly #request: IWatchCreateRequest;
   readonly #bound: number;
   /** On a stream of its own (pauses it when full) rather than a shared one (detaches when full). */
@@ -81,12 +103,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #dropped: RawStream | undefined;
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
-  #detachCheck: NodeJS.Immediate | undefined;
-  #attempt = 0;
+  #cancelDetachCheck: (() => void) | undefined;
   /** True from a broken stream until its replacement is created. */
   #resuming = false;
   #authFailures = 0;
-  #timer: NodeJS.Timeout | undefined;
+  /** Waiting out a backoff before creating the watcher again. */
+  #backingOff = false;
   #wake: (() => void) | undefined;
   #consumer: 'iterator' | 'callback' | undefined;
   #failure: unknown;
@@ -94,14 +116,15 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #done = new Settlement();
   readonly #progress = new ProgressRequests();
 
-  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, standIn?: Undecodable) {
+  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, parts: WatchParts) {
     this.#core = core;
     this.#skip = options.onDecryptionError === 'skip';
     this.#invalidKeys = options.invalidKeys;
-    this.#standIn = standIn;
+    this.#standIn = parts.standIn;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#own = options.ownStream === true;
+    this.#clock = parts.clock ?? systemClock;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
   }
@@ -111,12 +134,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     core: Core,
     range: { readonly key: Buffer; readonly rangeEnd?: Buffer },
     options: WatchOptions = {},
-    standIn?: Undecodable,
+    parts: WatchParts = {},
   ): Promise<Watch> {
     validate(options);
     if (core.caller.closed) throw new ClosedError('watch: the client is closed');
     if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
-    const watch = new Watch(core, createRequest(range, options), options, standIn);
+    const watch = new Watch(core, createRequest(range, options), options, parts);
     core.resources.add(watch);
     options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
@@ -302,11 +325,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** The first creation: transient failures are retried within the request timeout. */
   async #first(): Promise<void> {
-    const deadline = Date.now() + this.#core.config.timeoutMs;
+    const clock = this.#clock;
+    const deadline = clock.now() + this.#core.config.timeoutMs;
     for (;;) {
       try {
         // Settles early when the watch is aborted or fails while being created.
-        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done.promise]);
+        await Promise.race([this.#attach(Math.max(1, deadline - clock.now())), this.#done.promise]);
         if (this.#failure !== undefined) throw this.#failure;
         return;
       } catch (err) {
@@ -314,10 +338,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         if (this.#failure !== undefined) throw this.#failure;
         const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
         if (mapped instanceof AuthError) forgetToken(this.#core.etcd);
-        const delay = this.#delay();
-        if (!again || permanent(mapped) || Date.now() + delay >= deadline) throw mapped;
-        this.#attempt++;
-        await new Promise((r) => setTimeout(r, delay));
+        const delay = this.#backoff.next();
+        if (!again || permanent(mapped) || clock.now() + delay >= deadline) throw mapped;
+        // Cut short when the watch ends (closed or aborted) while waiting.
+        if (await sleep(delay, this.#life.signal, clock)) continue;
+        if (this.#failure !== undefined) throw this.#failure;
+        return;
       }
     }
   }
@@ -340,7 +366,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#paused = false;
     if (this.#resuming) this.#core.caller.telemetry.watch({ type: 'resume', fromRevision: from });
     this.#resuming = false;
-    this.#attempt = 0;
+    this.#backoff.reset();
     this.#authFailures = 0;
     if (this.#own && this.#progress.waiting) stream.write({ progress_request: {} });
     if (this.#buffer.length >= this.#bound) this.#pause();
@@ -438,19 +464,22 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       return this.#fail(mapped);
     }
     this.#resuming = true;
-    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt: this.#attempt + 1, error: mapped });
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
-        if (!this.#stopped) this.#retryAfter(e);
-      });
-    }, this.#delay());
-    this.#attempt++;
+    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt: this.#backoff.attempts + 1, error: mapped });
+    void this.#reattachAfter(this.#backoff.next());
   }
 
-  #delay(): number {
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.#attempt);
-    return base / 2 + Math.random() * (base / 2);
+  /** Creates the watcher again after `delay`, unless the watch ends first (the wait then ends at once). */
+  async #reattachAfter(delay: number): Promise<void> {
+    this.#backingOff = true;
+    const slept = await sleep(delay, this.#life.signal, this.#clock);
+    this.#backingOff = false;
+    if (slept) this.#reattach();
+  }
+
+  #reattach(): void {
+    this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
+      if (!this.#stopped) this.#retryAfter(e);
+    });
   }
 
   /**
@@ -469,10 +498,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     // Give a consumer that is merely behind by a burst one turn of the event
     // loop to drain, so a fast one is not detached (and made to catch up from
     // the server) by responses that arrived together.
-    if (this.#detachCheck) return;
+    if (this.#cancelDetachCheck) return;
     const stream = this.#stream;
-    this.#detachCheck = setImmediate(() => {
-      this.#detachCheck = undefined;
+    this.#cancelDetachCheck = this.#clock.soon(() => {
+      this.#cancelDetachCheck = undefined;
       if (this.#stopped || this.#stream !== stream || this.#buffer.length < this.#bound) return;
       this.#detach(stream);
     });
@@ -480,8 +509,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** Cancels this shared watch's watcher until the consumer catches up (see {@link #maybeResume}). */
   #detach(stream: RawStream): void {
-    if (this.#detachCheck) clearImmediate(this.#detachCheck);
-    this.#detachCheck = undefined;
+    this.#cancelDetachCheck?.();
+    this.#cancelDetachCheck = undefined;
     this.#fragments = []; // a revision cut short comes again whole
     this.#paused = true;
     dropStream(stream);
@@ -492,10 +521,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (!this.#paused || this.#buffer.length > this.#bound / 2) return;
     this.#paused = false;
     if (this.#own) return this.#stream?.resume();
-    if (this.#stream || this.#timer || this.#stopped) return; // a reconnection is already under way
-    this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
-      if (!this.#stopped) this.#retryAfter(e);
-    });
+    if (this.#stream || this.#backingOff || this.#stopped) return; // a reconnection is already under way
+    this.#reattach();
   }
 
   #wakeUp(): void {
@@ -523,8 +550,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #halt(): void {
     this.#stopped = true;
     this.#progress.failAll(this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed'));
-    clearTimeout(this.#timer);
-    if (this.#detachCheck) clearImmediate(this.#detachCheck);
+    this.#life.abort();
+    this.#cancelDetachCheck?.();
     dropStream(this.#stream);
     this.#stream = undefined;
     this.#signal?.removeEventListener('abort', this.#onAbort);
