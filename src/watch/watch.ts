@@ -13,13 +13,13 @@ import {
   mapError,
 } from '../errors/index.js';
 import { Settlement } from '../events/index.js';
-import { attach, cancelError, dropStream } from '../core/stream.js';
-import { forgetToken, type RawStream } from '../transport/index.js';
+import { cancelError, dropStream } from '../core/stream.js';
+import type { RawStream } from '../transport/index.js';
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import type { InvalidKeyPolicy } from '../keys/index.js';
 import { Backoff, sleep } from '../resilience/backoff.js';
 import { type Clock, systemClock } from '../resilience/clock.js';
-import { WatchPool } from './pool.js';
+import { ownLink, sharedLink, type WatchLink } from './link.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 import { ProgressRequests } from './progress.js';
 import { probeProgress } from './progress-probe.js';
@@ -43,10 +43,12 @@ export type Undecodable = (raw: IEvent, err: DecryptionError) => WatchEvent | un
 /**
  * @internal What a watch is built with beyond its options: the seam through
  * which the mirror changes how undecodable events are handled, and unit tests
- * give a fake clock.
+ * give a fake stream and a fake clock.
  */
 export interface WatchParts {
   readonly standIn?: Undecodable;
+  /** Default: the client's shared streams, or a stream of its own with `ownStream`. */
+  readonly link?: WatchLink;
   /** Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -80,6 +82,7 @@ function permanent(err: EtcdKitError): boolean {
  */
 export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #core: Core;
+  readonly #link: WatchLink;
   readonly #clock: Clock;
   readonly #backoff = new Backoff(BACKOFF);
   /** Aborted when the watch ends: cancels a pending backoff at once. */
@@ -124,6 +127,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#own = options.ownStream === true;
+    this.#link = parts.link ?? (this.#own ? ownLink(core) : sharedLink(core));
     this.#clock = parts.clock ?? systemClock;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
@@ -337,7 +341,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         const mapped = mapError(err, { op: 'watch' });
         if (this.#failure !== undefined) throw this.#failure;
         const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
-        if (mapped instanceof AuthError) forgetToken(this.#core.etcd);
+        if (mapped instanceof AuthError) this.#link.forgetToken();
         const delay = this.#backoff.next();
         if (!again || permanent(mapped) || clock.now() + delay >= deadline) throw mapped;
         // Cut short when the watch ends (closed or aborted) while waiting.
@@ -357,9 +361,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     const from = this.#next;
     const request = from > 0 ? { ...this.#request, start_revision: from } : this.#request;
     const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
-    const { stream } = this.#own
-      ? await attach(this.#core, request, handlers, timeoutMs)
-      : await WatchPool.of(this.#core).attach(request, handlers, timeoutMs);
+    const { stream } = await this.#link.attach(request, handlers, timeoutMs);
     if (this.#stopped) return dropStream(stream);
     if (this.#dropped === stream) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
@@ -459,7 +461,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (mapped instanceof AuthError) {
       // A restarted member forgets tokens: get a new one, but do not loop on a wrong password.
       if (this.#authFailures++ > 1) return this.#fail(mapped);
-      forgetToken(this.#core.etcd);
+      this.#link.forgetToken();
     } else if (permanent(mapped)) {
       return this.#fail(mapped);
     }

@@ -1,0 +1,31 @@
+import type { IWatchCreateRequest } from 'etcd3';
+import type { Core } from '../core/core.js';
+import { attach, type Attached, type StreamHandlers } from '../core/stream.js';
+import { forgetToken } from '../transport/index.js';
+import { WatchPool } from './pool.js';
+
+/**
+ * @internal Where a {@link Watch} gets its watcher on the server: the one door
+ * between the engine and the transport, which unit tests replace with a fake
+ * stream. `attach` creates a watcher for `request` and resolves on etcd's
+ * `created` response (its handlers see that response too); `forgetToken`
+ * makes the next attach authenticate again (a restarted member forgot the
+ * token).
+ */
+export interface WatchLink {
+  attach(request: IWatchCreateRequest, handlers: StreamHandlers, timeoutMs: number): Promise<Attached>;
+  forgetToken(): void;
+}
+
+/** @internal A watcher on one of the client's shared streams (the default): the client's one pool, no allocation per watch. */
+export function sharedLink(core: Core): WatchLink {
+  return WatchPool.of(core);
+}
+
+/** @internal A watcher on a stream of its own (`ownStream`: paused rather than detached when its consumer lags). */
+export function ownLink(core: Core): WatchLink {
+  return {
+    attach: (request, handlers, timeoutMs) => attach(core, request, handlers, timeoutMs),
+    forgetToken: () => forgetToken(core.etcd),
+  };
+}
