@@ -447,8 +447,14 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#onBroken(stream, err);
   }
 
+  /**
+   * Without a current stream, the one reporting is the one being attached: it
+   * broke in the same turn as its `created` response, before the attach's
+   * promise resumed the engine (which then sees it dropped). Streams dropped
+   * earlier report nothing: their listeners are gone.
+   */
   readonly #onBroken = (stream: RawStream, err: unknown): void => {
-    if (this.#stopped || stream !== this.#stream) return;
+    if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
     this.#dropped = stream;
     dropStream(stream);
     this.#stream = undefined;
