@@ -1,7 +1,8 @@
 import type { IWatchCreateRequest } from 'etcd3';
 import type { Core } from '../core/core.js';
-import { attach, type Attached, type StreamHandlers } from '../core/stream.js';
+import type { Attached, StreamHandlers } from '../core/stream.js';
 import { forgetToken } from '../transport/index.js';
+import { attachOwn } from './own-stream.js';
 import { WatchPool } from './pool.js';
 
 /**
@@ -22,10 +23,15 @@ export function sharedLink(core: Core): WatchLink {
   return WatchPool.of(core);
 }
 
-/** @internal A watcher on a stream of its own (`ownStream`: paused rather than detached when its consumer lags). */
-export function ownLink(core: Core): WatchLink {
+/**
+ * @internal A watcher on a stream of its own (`ownStream`: paused rather than
+ * detached when its consumer lags). `requireLeader: false` opens it without
+ * `hasleader` whatever the config says (a serializable history must work on a
+ * member without a leader).
+ */
+export function ownLink(core: Core, options: { readonly requireLeader?: boolean } = {}): WatchLink {
   return {
-    attach: (request, handlers, timeoutMs) => attach(core, request, handlers, timeoutMs),
+    attach: (request, handlers, timeoutMs) => attachOwn(core, request, handlers, timeoutMs, options),
     forgetToken: () => forgetToken(core.etcd),
   };
 }

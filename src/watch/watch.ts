@@ -51,6 +51,12 @@ export interface WatchParts {
   readonly link?: WatchLink;
   /** Default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * Sees each whole response once its events are buffered, and each progress
+   * response (no events): its header revision and raw events. A history reads
+   * from it when it has received every change up to a revision.
+   */
+  readonly observe?: (header: number, events: IWatchResponse['events']) => void;
 }
 
 /** Permanent failures: reconnecting would meet them again. */
@@ -95,6 +101,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #skip: boolean;
   readonly #invalidKeys: InvalidKeyPolicy | undefined;
   readonly #standIn: Undecodable | undefined;
+  readonly #observe: WatchParts['observe'];
   #skipped = 0;
   readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
   readonly #buffer: WatchEvent[] = [];
@@ -124,6 +131,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#skip = options.onDecryptionError === 'skip';
     this.#invalidKeys = options.invalidKeys;
     this.#standIn = parts.standIn;
+    this.#observe = parts.observe;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#own = options.ownStream === true;
@@ -391,7 +399,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       if (id === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
       // An answer to requestProgress: id -1 in etcd 3.4 (broadcast to the stream's watchers: this one).
       if (id === this.#watchId || id === '-1') this.#progress.answered(headerRevision(res));
-      return;
+      return this.#observe?.(headerRevision(res), res.events);
     }
     // A shared watch whose buffer is still full when the next response comes
     // (the consumer did not drain in between) leaves that response unread and
@@ -404,6 +412,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     const events = this.#fragments;
     this.#fragments = [];
     this.#deliver(events, headerRevision(res));
+    if (!this.#stopped) this.#observe?.(headerRevision(res), events);
   };
 
   #deliver(events: IWatchResponse['events'], current: number): void {
