@@ -90,9 +90,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #core: Core;
   readonly #link: WatchLink;
   readonly #clock: Clock;
-  readonly #backoff = new Backoff(BACKOFF);
+  // Both made at the first failure: most watches never need them (heap per watch).
+  #backoff: Backoff | undefined;
   /** Aborted when the watch ends: cancels a pending backoff at once. */
-  readonly #life = new AbortController();
+  #life: AbortController | undefined;
   readonly #request: IWatchCreateRequest;
   readonly #bound: number;
   /** On a stream of its own (pauses it when full) rather than a shared one (detaches when full). */
@@ -350,10 +351,9 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
         if (this.#failure !== undefined) throw this.#failure;
         const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
         if (mapped instanceof AuthError) this.#link.forgetToken();
-        const delay = this.#backoff.next();
+        const delay = this.#nextDelay();
         if (!again || permanent(mapped) || clock.now() + delay >= deadline) throw mapped;
-        // Cut short when the watch ends (closed or aborted) while waiting.
-        if (await sleep(delay, this.#life.signal, clock)) continue;
+        if (await this.#sleep(delay)) continue;
         if (this.#failure !== undefined) throw this.#failure;
         return;
       }
@@ -376,7 +376,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#paused = false;
     if (this.#resuming) this.#core.caller.telemetry.watch({ type: 'resume', fromRevision: from });
     this.#resuming = false;
-    this.#backoff.reset();
+    this.#backoff?.reset();
     this.#authFailures = 0;
     if (this.#own && this.#progress.waiting) stream.write({ progress_request: {} });
     if (this.#buffer.length >= this.#bound) this.#pause();
@@ -481,14 +481,27 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       return this.#fail(mapped);
     }
     this.#resuming = true;
-    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt: this.#backoff.attempts + 1, error: mapped });
-    void this.#reattachAfter(this.#backoff.next());
+    const attempt = (this.#backoff?.attempts ?? 0) + 1;
+    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt, error: mapped });
+    void this.#reattachAfter(this.#nextDelay());
+  }
+
+  #nextDelay(): number {
+    this.#backoff ??= new Backoff(BACKOFF);
+    return this.#backoff.next();
+  }
+
+  /** Waits `ms`; resolves `false` at once when the watch ends (closed, aborted or failed) meanwhile. */
+  #sleep(ms: number): Promise<boolean> {
+    if (this.#stopped) return Promise.resolve(false);
+    this.#life ??= new AbortController();
+    return sleep(ms, this.#life.signal, this.#clock);
   }
 
   /** Creates the watcher again after `delay`, unless the watch ends first (the wait then ends at once). */
   async #reattachAfter(delay: number): Promise<void> {
     this.#backingOff = true;
-    const slept = await sleep(delay, this.#life.signal, this.#clock);
+    const slept = await this.#sleep(delay);
     this.#backingOff = false;
     if (slept) this.#reattach();
   }
@@ -567,7 +580,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #halt(): void {
     this.#stopped = true;
     this.#progress.failAll(this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed'));
-    this.#life.abort();
+    this.#life?.abort();
     this.#cancelDetachCheck?.();
     dropStream(this.#stream);
     this.#stream = undefined;
