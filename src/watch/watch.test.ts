@@ -282,6 +282,22 @@ describe('Watch engine: backoff between attempts', () => {
     await expect(watch.done).resolves.toBeUndefined();
   });
 
+  it('on the real clock, leaves no timer to keep the process alive once closed', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const link = new FakeLink();
+    const opening = Watch.open(offlineCore(), { key: Buffer.from('/k') }, { fromRevision: 1 }, { link });
+    await flush();
+    const live = link.create(10);
+    const watch = await opening;
+    const before = timers();
+    live.break(broken());
+    expect(timers()).toBe(before + 1); // the backoff
+    // Measured with no await in between, so no other timer comes or goes meanwhile.
+    const closing = watch.close();
+    expect(timers()).toBe(before);
+    await closing;
+  });
+
   it('stops on abort while creating the watcher for the first time', async () => {
     const link = new FakeLink();
     const clock = new FakeClock();
