@@ -1,2 +1,2 @@
-export { Keyspace, type InvalidKeyPolicy, type RawRange } from './keyspace.js';
+export { checkInvalidKeys, Keyspace, type InvalidKeyPolicy, type RawRange } from './keyspace.js';
 export { prefixEnd, keyAfter } from './range.js';

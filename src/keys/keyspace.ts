@@ -12,6 +12,12 @@ import { keyAfter, prefixEnd } from './range.js';
  */
 export type InvalidKeyPolicy = 'fail' | 'escape';
 
+/** Refuses anything but `'fail'`, `'escape'` or `undefined`. */
+export function checkInvalidKeys(policy: unknown): void {
+  if (policy !== undefined && policy !== 'fail' && policy !== 'escape')
+    throw new ValidationError(`invalidKeys must be 'fail' or 'escape', got ${String(policy)}`);
+}
+
 /** A `[start, end)` range of raw etcd keys. */
 export interface RawRange {
   readonly key: Buffer;

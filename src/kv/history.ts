@@ -2,11 +2,11 @@ import type { IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { abortable, type CallOptions } from '../core/call.js';
 import { headerRevision, revision } from '../core/ids.js';
-import { setLongTimeout, type LongTimer } from '../core/timer.js';
-import { CompactedError, TimeoutError, mapError } from '../errors/index.js';
-import { attach, cancelError, dropStream } from '../core/stream.js';
-import type { RawStream } from '../transport/index.js';
-import { toWatchEvent, type WatchEvent } from './events.js';
+import { setLongTimeout } from '../core/timer.js';
+import { ClosedError, CompactedError, TimeoutError, mapError } from '../errors/index.js';
+import { ownLink } from '../watch/link.js';
+import { Watch } from '../watch/watch.js';
+import type { WatchEvent } from './events.js';
 import { checkRevision } from './read.js';
 import { isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 
@@ -75,7 +75,7 @@ export async function history(core: Core, key: string, options: HistoryOptions =
   for (;;) {
     if (from > target.end) return [];
     try {
-      const work = collect(core, raw, from, target, Math.max(1, deadline - Date.now()), serializable);
+      const work = collect(core, raw, from, target, Math.max(1, deadline - Date.now()), serializable, options.signal);
       return await abortable(work, options.signal, { op: 'history', key });
     } catch (err) {
       // Without an explicit start, "oldest still kept" is the compaction point: start there.
@@ -88,67 +88,65 @@ export async function history(core: Core, key: string, options: HistoryOptions =
   }
 }
 
-function collect(
+/**
+ * Reads the history on the watch engine, on a watch stream of its own (so a
+ * long catch-up holds no shared stream back): a break resumes after the last
+ * event received, as any watch does. Done at the key's last change, at the
+ * first event past `target.end`, or once a batch short of etcd's per-response
+ * limit (or a progress answer) shows every change up to `target.end` was sent.
+ */
+async function collect(
   core: Core,
   raw: Buffer,
   from: number,
   target: Target,
   timeoutMs: number,
   serializable: boolean,
+  signal: AbortSignal | undefined,
 ): Promise<KeyVersion[]> {
   const out: KeyVersion[] = [];
-  let createdAt = 0;
-  // A response past etcd's request size limit comes in fragments (asked for
-  // below, as the 4 MiB receive limit would refuse it whole): join them first.
-  let fragments: IWatchResponse['events'] = [];
-  let stream: RawStream | undefined;
+  const stop = new AbortController();
+  // The caller's abort is reported by `abortable`; this only ends the watch at once.
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setLongTimeout(
+    () => stop.abort(new TimeoutError(`history: not complete within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  let watch: Watch | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  let timer: LongTimer | undefined;
-  const finished = new Promise<KeyVersion[]>((resolve, reject) => {
-    timer = setLongTimeout(() => reject(new TimeoutError(`history: not complete within ${timeoutMs} ms`)), timeoutMs);
-    const handle = (s: RawStream, res: IWatchResponse) => {
-      stream = s;
-      if (res.canceled) return reject(cancelError(res, from, createdAt));
-      if (res.created) return void (createdAt = headerRevision(res));
-      fragments.push(...res.events);
-      if (res.fragment) return;
-      const events = fragments;
-      fragments = [];
-      for (const ev of events) {
-        const event = toWatchEvent(core, ev);
-        if (event.modRevision > target.end) return resolve(out);
-        out.push(toVersion(event));
-        if (target.lastChange !== undefined && event.modRevision >= target.lastChange) return resolve(out);
-      }
-      const complete = events.length === 0 || distinctRevisions(events) < MAX_BATCH_REVISIONS;
-      if (complete && headerRevision(res) >= target.end) resolve(out);
-    };
-    // A value that fails to decode must reject the call, not throw inside the stream's event.
-    const onResponse = (s: RawStream, res: IWatchResponse) => {
-      try {
-        handle(s, res);
-      } catch (err) {
-        reject(err);
-      }
-    };
-    attach(
-      core,
-      { key: raw, start_revision: from, fragment: true },
-      { onResponse, onBroken: (_s, err) => reject(err) },
-      timeoutMs,
-      // Serializable: the member's own history, leader or not (as a serializable range).
-      { requireLeader: !serializable },
-    ).then((a) => {
-      stream = a.stream;
-      // A key absent now may have no event in the window, and then nothing arrives: ask for
-      // progress. Only after a few of etcd's 100 ms catch-up passes, as etcd before 3.4.24
-      // could answer a progress request ahead of catch-up events.
-      if (target.lastChange === undefined) ticker = setInterval(() => stream?.write({ progress_request: {} }), 500);
-    }, reject);
-  });
-  return finished.finally(() => {
+  let complete = false;
+  const observe = (header: number, events: IWatchResponse['events']) => {
+    if (header < target.end || distinctRevisions(events) >= MAX_BATCH_REVISIONS) return;
+    complete = true;
+    // Nothing left to take: end the iteration below, which waits for more.
+    if (watch?.pending === 0) void watch.close();
+  };
+  try {
+    // Serializable: the member's own history, leader or not (as a serializable range).
+    const link = serializable ? ownLink(core, { requireLeader: false }) : undefined;
+    const options = { fromRevision: from, ownStream: true, signal: stop.signal };
+    watch = await Watch.open(core, { key: raw }, options, { link, observe });
+    // A key absent now may have no event in the window, and then nothing arrives: ask for
+    // progress. Only after a few of etcd's 100 ms catch-up passes, as etcd before 3.4.24
+    // could answer a progress request ahead of catch-up events.
+    const open = watch;
+    if (complete && open.pending === 0) return out; // answered in full while being created
+    if (target.lastChange === undefined) ticker = setInterval(() => open.requestProgress().catch(() => {}), 500);
+    for await (const event of open) {
+      if (event.modRevision > target.end) return out;
+      out.push(toVersion(event));
+      if (target.lastChange !== undefined && event.modRevision >= target.lastChange) return out;
+      if (complete && open.pending === 0) return out;
+    }
+    if (complete) return out;
+    throw new ClosedError('history: the client is closed');
+  } catch (err) {
+    throw stop.signal.aborted ? stop.signal.reason : err;
+  } finally {
     clearInterval(ticker);
-    timer?.clear();
-    dropStream(stream);
-  });
+    timer.clear();
+    signal?.removeEventListener('abort', onAbort);
+    await watch?.close();
+  }
 }

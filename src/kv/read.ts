@@ -3,7 +3,7 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { KeyNotFoundError, type ErrorContext } from '../errors/index.js';
 import { toKeyValue, type KeyValue } from './types.js';
-import { enrichCompacted } from '../core/stream.js';
+import { enrichCompacted } from '../watch/compaction.js';
 import { explainFuture } from './future.js';
 import { checkRevision, isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 import { readBatcher } from './batch.js';

@@ -3,8 +3,8 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { revision } from '../core/ids.js';
 import { EtcdKitError, ValidationError } from '../errors/index.js';
-import { keyAfter, type InvalidKeyPolicy, type RawRange } from '../keys/index.js';
-import { enrichCompacted } from '../core/stream.js';
+import { checkInvalidKeys, keyAfter, type InvalidKeyPolicy, type RawRange } from '../keys/index.js';
+import { enrichCompacted } from '../watch/compaction.js';
 import { explainFuture } from './future.js';
 import {
   checkRangeOptions,
@@ -37,12 +37,6 @@ export interface ScanOptions extends CallOptions, ConsistencyOptions, RangeOptio
    * @default 'fail'
    */
   invalidKeys?: InvalidKeyPolicy;
-}
-
-/** Refuses anything but `'fail'`, `'escape'` or `undefined`. */
-export function checkInvalidKeys(policy: unknown): void {
-  if (policy !== undefined && policy !== 'fail' && policy !== 'escape')
-    throw new ValidationError(`invalidKeys must be 'fail' or 'escape', got ${String(policy)}`);
 }
 
 /** One page of a scan, with the revision every page of the scan is pinned to. */

@@ -1,6 +1,7 @@
 import type { Core } from '../core/core.js';
 import { openKeepAliveStream, type KeepAliveStream } from '../transport/index.js';
 import { TimeoutError, UnavailableError } from '../errors/index.js';
+import { Backoff, sleep } from '../resilience/backoff.js';
 
 /** What a kept-alive lease hears from the shared stream. */
 export interface KeepAliveEvents {
@@ -26,8 +27,13 @@ interface Kept {
   timer: NodeJS.Timeout | undefined;
 }
 
-const RECONNECT_MIN_MS = 100;
-const RECONNECT_MAX_MS = 2_000;
+/**
+ * Between two attempts to open the stream again: about 100 ms at first, with
+ * jitter (every client that lost a member reconnects, not all at once), and
+ * at most 2 s, well within the shortest TTL worth keeping alive, so a member
+ * that came back is used again before a short lease expires.
+ */
+const RECONNECT = { initialMs: 100, floorMs: 50, maxMs: 2_000 } as const;
 const hubs = new WeakMap<Core, KeepAliveHub>();
 
 /**
@@ -44,8 +50,9 @@ export class KeepAliveHub {
   readonly #sent = new Map<string, Sent[]>();
   #stream: KeepAliveStream | undefined;
   #opening: Promise<KeepAliveStream> | undefined;
-  #retry: NodeJS.Timeout | undefined;
-  #backoffMs = RECONNECT_MIN_MS;
+  /** Aborts the pending wait before the next attempt to open the stream. */
+  #retry: AbortController | undefined;
+  readonly #backoff = new Backoff(RECONNECT);
   /** When the server last answered on the current stream. */
   #heardAt = 0;
   /** The shortest renewal interval of the leases kept so far (not raised when they go: a conservative bound). */
@@ -188,7 +195,7 @@ export class KeepAliveHub {
     const sent = this.#sent.get(wireId)?.shift();
     if (this.#sent.get(wireId)?.length === 0) this.#sent.delete(wireId);
     const ttl = Math.max(0, Number(res.TTL));
-    this.#backoffMs = RECONNECT_MIN_MS;
+    this.#backoff.reset();
     sent?.once?.resolve(ttl);
     const kept = this.#kept.get(wireId);
     if (!kept) return;
@@ -221,11 +228,17 @@ export class KeepAliveHub {
   }
 
   #reconnectLater(): void {
-    clearTimeout(this.#retry);
+    this.#retry?.abort();
+    this.#retry = undefined;
     if (this.#kept.size === 0) return;
-    this.#retry = setTimeout(() => this.#openInBackground(), this.#backoffMs);
-    this.#retry.unref();
-    this.#backoffMs = Math.min(RECONNECT_MAX_MS, this.#backoffMs * 2);
+    const retry = new AbortController();
+    this.#retry = retry;
+    // Unreferenced, as the renewal timers are: a keep-alive alone does not hold the process open.
+    void sleep(this.#backoff.next(), retry.signal, undefined, { unref: true }).then((slept) => {
+      if (!slept) return;
+      if (this.#retry === retry) this.#retry = undefined;
+      this.#openInBackground();
+    });
   }
 
   /** Closes the stream once no lease is kept and no single renewal waits. */
@@ -252,7 +265,8 @@ export class KeepAliveHub {
 
   /** Ends the stream and stops reconnecting (the client is closing, or nothing is kept alive). */
   close(): void {
-    clearTimeout(this.#retry);
+    this.#retry?.abort();
+    this.#retry = undefined;
     this.#drop();
   }
 }

@@ -10,12 +10,20 @@ import {
   ValidationError,
 } from '../errors/index.js';
 import { Settlement } from '../events/index.js';
+import { Backoff, sleep } from '../resilience/backoff.js';
 import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
 import { checkDecryptionPolicy, type DecryptionErrorPolicy } from './options.js';
 import { Watch } from './watch.js';
 import type { WatchEvent } from '../kv/events.js';
+
+/**
+ * Between two attempts to relist after a compaction: as a watch reconnects
+ * (about 100 ms at first, at most 3 s), with jitter, so mirrors of one prefix
+ * in many processes do not relist in lockstep after an outage.
+ */
+const RELIST_BACKOFF = { initialMs: 100, floorMs: 50, maxMs: 3000 } as const;
 
 /** Reported by a {@link Mirror} after it relisted its prefix because its history was compacted away. */
 export interface MirrorResync {
@@ -83,6 +91,8 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   readonly #unreadable = new WeakSet<WatchEvent>();
   #watch: Watch | undefined;
   #stopped = false;
+  /** Aborted when the mirror stops: ends a relist's backoff at once. */
+  readonly #life = new AbortController();
   #failure: unknown;
   #iterating = false;
   readonly #queue: MirrorChange[] = [];
@@ -225,7 +235,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     const { onDecryptionError } = this.#options;
     // Not given `signal`: it bounds the initial listing, not the life of the mirror.
     const options = { fromRevision: at + 1, bufferSize: this.#bound, onDecryptionError };
-    const watch = await Watch.open(this.#core, this.#range, options, this.#standIn);
+    const watch = await Watch.open(this.#core, this.#range, options, { standIn: this.#standIn });
     if (this.#stopped) return void (await watch.close()); // closed while relisting
     this.#data = data;
     this.#watch = watch;
@@ -279,12 +289,13 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
 
   /** Lists again after a compaction, retrying transient failures; resolves to the error that stopped it, if any. */
   async #relist(): Promise<unknown> {
-    for (let attempt = 0; !this.#stopped; attempt++) {
+    const backoff = new Backoff(RELIST_BACKOFF);
+    while (!this.#stopped) {
       try {
         return void (await this.#load());
       } catch (err) {
         if (!(err instanceof EtcdKitError && err.retryable)) return err;
-        await new Promise((r) => setTimeout(r, Math.min(3000, 100 * 2 ** attempt)));
+        if (!(await sleep(backoff.next(), this.#life.signal))) return undefined;
       }
     }
     return undefined;
@@ -321,6 +332,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
   #stop(err?: unknown): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#life.abort();
     if (err !== undefined) this.#failure = err;
     this.#core.resources.delete(this);
     const waiters = this.#waiters;

@@ -1,9 +1,8 @@
 import type { IWatchCreateRequest } from 'etcd3';
 import { checkSignal } from '../core/options.js';
 import { ValidationError } from '../errors/index.js';
-import type { InvalidKeyPolicy } from '../keys/index.js';
+import { checkInvalidKeys, type InvalidKeyPolicy } from '../keys/index.js';
 import type { WatchEvent, WatchEventType } from '../kv/events.js';
-import { checkInvalidKeys } from '../kv/scan.js';
 
 /** Options of {@link Client.watch} and {@link Client.watchPrefix}. */
 export interface WatchOptions {

@@ -2,7 +2,7 @@ import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { TimeoutError, UnavailableError } from '../errors/index.js';
 import type { Attached, StreamHandlers } from '../core/stream.js';
-import { openWatchStream, type RawStream, type WatchStream as GrpcStream } from '../transport/index.js';
+import { forgetToken, openWatchStream, type RawStream, type WatchStream as GrpcStream } from '../transport/index.js';
 
 /** Watchers one shared stream takes before another stream is opened. */
 export const WATCHERS_PER_STREAM = 1000;
@@ -216,6 +216,11 @@ export class WatchPool {
   async attach(request: IWatchCreateRequest, handlers: StreamHandlers, timeoutMs: number): Promise<Attached> {
     const stream = await this.#pick();
     return stream.create(request, handlers, timeoutMs);
+  }
+
+  /** The auth token was refused: the next stream opened authenticates again. */
+  forgetToken(): void {
+    forgetToken(this.#core.etcd);
   }
 
   forget(stream: SharedStream): void {

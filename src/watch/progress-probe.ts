@@ -1,7 +1,8 @@
 import type { IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { headerRevision, revision } from '../core/ids.js';
-import { attach, cancelError, dropStream } from '../core/stream.js';
+import { cancelError, dropStream } from '../core/stream.js';
+import { ownLink } from './link.js';
 import type { RawStream } from '../transport/index.js';
 import { ClosedError, TimeoutError } from '../errors/index.js';
 
@@ -57,10 +58,13 @@ export function probeProgress(
       resolve(first ? revision(first.kv.mod_revision) - 1 : headerRevision(res));
     };
     const probe = { ...request, start_revision: from, prev_kv: false, progress_notify: false, fragment: true };
-    attach(core, probe, { onResponse, onBroken: (_s, err) => reject(err) }, timeoutMs).then((a) => {
-      stream = a.stream;
-      if (settled) dropStream(a.stream); // answered (or given up) while being created
-    }, reject);
+    // A raw watcher on the engine's own-stream link: it lives for one answer, with no resumption.
+    ownLink(core)
+      .attach(probe, { onResponse, onBroken: (_s, err) => reject(err) }, timeoutMs)
+      .then((a) => {
+        stream = a.stream;
+        if (settled) dropStream(a.stream); // answered (or given up) while being created
+      }, reject);
   });
   return answer.finally(() => {
     settled = true;

@@ -13,18 +13,25 @@ import {
   mapError,
 } from '../errors/index.js';
 import { Settlement } from '../events/index.js';
-import { attach, cancelError, dropStream } from '../core/stream.js';
-import { forgetToken, type RawStream } from '../transport/index.js';
+import { cancelError, dropStream } from '../core/stream.js';
+import type { RawStream } from '../transport/index.js';
 import { toWatchEvent, type WatchEvent } from '../kv/events.js';
 import type { InvalidKeyPolicy } from '../keys/index.js';
-import { WatchPool } from './pool.js';
+import { Backoff, sleep } from '../resilience/backoff.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
+import { ownLink, sharedLink, type WatchLink } from './link.js';
 import { createRequest, DEFAULT_BUFFER, validate, type WatchOptions } from './options.js';
 import { ProgressRequests } from './progress.js';
 import { probeProgress } from './progress-probe.js';
 import type { CallOptions } from '../core/call.js';
 
-const BACKOFF_MIN_MS = 100;
-const BACKOFF_MAX_MS = 3000;
+/**
+ * Between two attempts to create the watcher again: about 100 ms at first (a
+ * member restart or a leader election is usually over within a few hundred
+ * ms), at least 50 ms, at most 3 s (a watch that reconnects late only delivers
+ * late; it loses nothing).
+ */
+const BACKOFF = { initialMs: 100, floorMs: 50, maxMs: 3000 } as const;
 
 /**
  * @internal What stands in the event stream for an event that was skipped
@@ -32,6 +39,25 @@ const BACKOFF_MAX_MS = 3000;
  * `undefined` is returned.
  */
 export type Undecodable = (raw: IEvent, err: DecryptionError) => WatchEvent | undefined;
+
+/**
+ * @internal What a watch is built with beyond its options: the seam through
+ * which the mirror changes how undecodable events are handled, and unit tests
+ * give a fake stream and a fake clock.
+ */
+export interface WatchParts {
+  readonly standIn?: Undecodable;
+  /** Default: the client's shared streams, or a stream of its own with `ownStream`. */
+  readonly link?: WatchLink;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /**
+   * Sees each whole response once its events are buffered, and each progress
+   * response (no events): its header revision and raw events. A history reads
+   * from it when it has received every change up to a revision.
+   */
+  readonly observe?: (header: number, events: IWatchResponse['events']) => void;
+}
 
 /** Permanent failures: reconnecting would meet them again. */
 function permanent(err: EtcdKitError): boolean {
@@ -62,6 +88,12 @@ function permanent(err: EtcdKitError): boolean {
  */
 export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #core: Core;
+  readonly #link: WatchLink;
+  readonly #clock: Clock;
+  // Both made at the first failure: most watches never need them (heap per watch).
+  #backoff: Backoff | undefined;
+  /** Aborted when the watch ends: cancels a pending backoff at once. */
+  #life: AbortController | undefined;
   readonly #request: IWatchCreateRequest;
   readonly #bound: number;
   /** On a stream of its own (pauses it when full) rather than a shared one (detaches when full). */
@@ -70,6 +102,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #skip: boolean;
   readonly #invalidKeys: InvalidKeyPolicy | undefined;
   readonly #standIn: Undecodable | undefined;
+  readonly #observe: WatchParts['observe'];
   #skipped = 0;
   readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
   readonly #buffer: WatchEvent[] = [];
@@ -81,12 +114,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #dropped: RawStream | undefined;
   #fragments: IWatchResponse['events'] = [];
   #paused = false;
-  #detachCheck: NodeJS.Immediate | undefined;
-  #attempt = 0;
+  #cancelDetachCheck: (() => void) | undefined;
   /** True from a broken stream until its replacement is created. */
   #resuming = false;
   #authFailures = 0;
-  #timer: NodeJS.Timeout | undefined;
+  /** Waiting out a backoff before creating the watcher again. */
+  #backingOff = false;
   #wake: (() => void) | undefined;
   #consumer: 'iterator' | 'callback' | undefined;
   #failure: unknown;
@@ -94,14 +127,17 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #done = new Settlement();
   readonly #progress = new ProgressRequests();
 
-  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, standIn?: Undecodable) {
+  private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, parts: WatchParts) {
     this.#core = core;
     this.#skip = options.onDecryptionError === 'skip';
     this.#invalidKeys = options.invalidKeys;
-    this.#standIn = standIn;
+    this.#standIn = parts.standIn;
+    this.#observe = parts.observe;
     this.#request = request;
     this.#bound = options.bufferSize ?? DEFAULT_BUFFER;
     this.#own = options.ownStream === true;
+    this.#link = parts.link ?? (this.#own ? ownLink(core) : sharedLink(core));
+    this.#clock = parts.clock ?? systemClock;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
   }
@@ -111,12 +147,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     core: Core,
     range: { readonly key: Buffer; readonly rangeEnd?: Buffer },
     options: WatchOptions = {},
-    standIn?: Undecodable,
+    parts: WatchParts = {},
   ): Promise<Watch> {
     validate(options);
     if (core.caller.closed) throw new ClosedError('watch: the client is closed');
     if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
-    const watch = new Watch(core, createRequest(range, options), options, standIn);
+    const watch = new Watch(core, createRequest(range, options), options, parts);
     core.resources.add(watch);
     options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
@@ -302,22 +338,24 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** The first creation: transient failures are retried within the request timeout. */
   async #first(): Promise<void> {
-    const deadline = Date.now() + this.#core.config.timeoutMs;
+    const clock = this.#clock;
+    const deadline = clock.now() + this.#core.config.timeoutMs;
     for (;;) {
       try {
         // Settles early when the watch is aborted or fails while being created.
-        await Promise.race([this.#attach(Math.max(1, deadline - Date.now())), this.#done.promise]);
+        await Promise.race([this.#attach(Math.max(1, deadline - clock.now())), this.#done.promise]);
         if (this.#failure !== undefined) throw this.#failure;
         return;
       } catch (err) {
         const mapped = mapError(err, { op: 'watch' });
         if (this.#failure !== undefined) throw this.#failure;
         const again = mapped instanceof AuthError ? this.#authFailures++ === 0 : mapped.retryable;
-        if (mapped instanceof AuthError) forgetToken(this.#core.etcd);
-        const delay = this.#delay();
-        if (!again || permanent(mapped) || Date.now() + delay >= deadline) throw mapped;
-        this.#attempt++;
-        await new Promise((r) => setTimeout(r, delay));
+        if (mapped instanceof AuthError) this.#link.forgetToken();
+        const delay = this.#nextDelay();
+        if (!again || permanent(mapped) || clock.now() + delay >= deadline) throw mapped;
+        if (await this.#sleep(delay)) continue;
+        if (this.#failure !== undefined) throw this.#failure;
+        return;
       }
     }
   }
@@ -331,16 +369,14 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     const from = this.#next;
     const request = from > 0 ? { ...this.#request, start_revision: from } : this.#request;
     const handlers = { onResponse: this.#onResponse, onBroken: this.#onBroken };
-    const { stream } = this.#own
-      ? await attach(this.#core, request, handlers, timeoutMs)
-      : await WatchPool.of(this.#core).attach(request, handlers, timeoutMs);
+    const { stream } = await this.#link.attach(request, handlers, timeoutMs);
     if (this.#stopped) return dropStream(stream);
     if (this.#dropped === stream) return; // canceled by the server right after creation; a retry is scheduled
     this.#stream = stream;
     this.#paused = false;
     if (this.#resuming) this.#core.caller.telemetry.watch({ type: 'resume', fromRevision: from });
     this.#resuming = false;
-    this.#attempt = 0;
+    this.#backoff?.reset();
     this.#authFailures = 0;
     if (this.#own && this.#progress.waiting) stream.write({ progress_request: {} });
     if (this.#buffer.length >= this.#bound) this.#pause();
@@ -363,7 +399,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       if (id === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
       // An answer to requestProgress: id -1 in etcd 3.4 (broadcast to the stream's watchers: this one).
       if (id === this.#watchId || id === '-1') this.#progress.answered(headerRevision(res));
-      return;
+      return this.#observe?.(headerRevision(res), res.events);
     }
     // A shared watch whose buffer is still full when the next response comes
     // (the consumer did not drain in between) leaves that response unread and
@@ -376,6 +412,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     const events = this.#fragments;
     this.#fragments = [];
     this.#deliver(events, headerRevision(res));
+    if (!this.#stopped) this.#observe?.(headerRevision(res), events);
   };
 
   #deliver(events: IWatchResponse['events'], current: number): void {
@@ -419,8 +456,14 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#onBroken(stream, err);
   }
 
+  /**
+   * Without a current stream, the one reporting is the one being attached: it
+   * broke in the same turn as its `created` response, before the attach's
+   * promise resumed the engine (which then sees it dropped). Streams dropped
+   * earlier report nothing: their listeners are gone.
+   */
   readonly #onBroken = (stream: RawStream, err: unknown): void => {
-    if (this.#stopped || stream !== this.#stream) return;
+    if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
     this.#dropped = stream;
     dropStream(stream);
     this.#stream = undefined;
@@ -433,24 +476,40 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (mapped instanceof AuthError) {
       // A restarted member forgets tokens: get a new one, but do not loop on a wrong password.
       if (this.#authFailures++ > 1) return this.#fail(mapped);
-      forgetToken(this.#core.etcd);
+      this.#link.forgetToken();
     } else if (permanent(mapped)) {
       return this.#fail(mapped);
     }
     this.#resuming = true;
-    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt: this.#attempt + 1, error: mapped });
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
-        if (!this.#stopped) this.#retryAfter(e);
-      });
-    }, this.#delay());
-    this.#attempt++;
+    const attempt = (this.#backoff?.attempts ?? 0) + 1;
+    this.#core.caller.telemetry.watch({ type: 'reconnect', attempt, error: mapped });
+    void this.#reattachAfter(this.#nextDelay());
   }
 
-  #delay(): number {
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.#attempt);
-    return base / 2 + Math.random() * (base / 2);
+  #nextDelay(): number {
+    this.#backoff ??= new Backoff(BACKOFF);
+    return this.#backoff.next();
+  }
+
+  /** Waits `ms`; resolves `false` at once when the watch ends (closed, aborted or failed) meanwhile. */
+  #sleep(ms: number): Promise<boolean> {
+    if (this.#stopped) return Promise.resolve(false);
+    this.#life ??= new AbortController();
+    return sleep(ms, this.#life.signal, this.#clock);
+  }
+
+  /** Creates the watcher again after `delay`, unless the watch ends first (the wait then ends at once). */
+  async #reattachAfter(delay: number): Promise<void> {
+    this.#backingOff = true;
+    const slept = await this.#sleep(delay);
+    this.#backingOff = false;
+    if (slept) this.#reattach();
+  }
+
+  #reattach(): void {
+    this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
+      if (!this.#stopped) this.#retryAfter(e);
+    });
   }
 
   /**
@@ -469,10 +528,10 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     // Give a consumer that is merely behind by a burst one turn of the event
     // loop to drain, so a fast one is not detached (and made to catch up from
     // the server) by responses that arrived together.
-    if (this.#detachCheck) return;
+    if (this.#cancelDetachCheck) return;
     const stream = this.#stream;
-    this.#detachCheck = setImmediate(() => {
-      this.#detachCheck = undefined;
+    this.#cancelDetachCheck = this.#clock.soon(() => {
+      this.#cancelDetachCheck = undefined;
       if (this.#stopped || this.#stream !== stream || this.#buffer.length < this.#bound) return;
       this.#detach(stream);
     });
@@ -480,8 +539,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** Cancels this shared watch's watcher until the consumer catches up (see {@link #maybeResume}). */
   #detach(stream: RawStream): void {
-    if (this.#detachCheck) clearImmediate(this.#detachCheck);
-    this.#detachCheck = undefined;
+    this.#cancelDetachCheck?.();
+    this.#cancelDetachCheck = undefined;
     this.#fragments = []; // a revision cut short comes again whole
     this.#paused = true;
     dropStream(stream);
@@ -492,10 +551,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (!this.#paused || this.#buffer.length > this.#bound / 2) return;
     this.#paused = false;
     if (this.#own) return this.#stream?.resume();
-    if (this.#stream || this.#timer || this.#stopped) return; // a reconnection is already under way
-    this.#attach(this.#core.config.timeoutMs).catch((e: unknown) => {
-      if (!this.#stopped) this.#retryAfter(e);
-    });
+    if (this.#stream || this.#backingOff || this.#stopped) return; // a reconnection is already under way
+    this.#reattach();
   }
 
   #wakeUp(): void {
@@ -523,8 +580,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #halt(): void {
     this.#stopped = true;
     this.#progress.failAll(this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed'));
-    clearTimeout(this.#timer);
-    if (this.#detachCheck) clearImmediate(this.#detachCheck);
+    this.#life?.abort();
+    this.#cancelDetachCheck?.();
     dropStream(this.#stream);
     this.#stream = undefined;
     this.#signal?.removeEventListener('abort', this.#onAbort);
