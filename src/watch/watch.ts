@@ -104,7 +104,13 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   readonly #standIn: Undecodable | undefined;
   readonly #observe: WatchParts['observe'];
   #skipped = 0;
-  readonly #onAbort = () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }));
+  // The engine's callbacks are assigned in the constructor, not written as
+  // class-field arrows: a field initialiser names its function, and the build
+  // (keepNames) then redefines `name` on each one, which costs every watch a
+  // property store per callback (about 256 bytes each).
+  readonly #onAbort: (() => void) | undefined;
+  readonly #onResponse: (stream: RawStream, res: IWatchResponse) => void;
+  readonly #onBroken: (stream: RawStream, err: unknown) => void;
   readonly #buffer: WatchEvent[] = [];
   #next: number;
   #watchId = '';
@@ -124,8 +130,13 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   #consumer: 'iterator' | 'callback' | undefined;
   #failure: unknown;
   #stopped = false;
-  readonly #done = new Settlement();
-  readonly #progress = new ProgressRequests();
+  // Made when first needed: most watches are never asked for `done` or progress (heap per watch).
+  #done: Settlement | undefined;
+  #progress: ProgressRequests | undefined;
+  /** The callback of a watch consumed by one, and whether its delivery is scheduled, running or awaiting it. */
+  #callback: ((event: WatchEvent) => void | Promise<void>) | undefined;
+  #draining = false;
+  readonly #drainTask: () => void;
 
   private constructor(core: Core, request: IWatchCreateRequest, options: WatchOptions, parts: WatchParts) {
     this.#core = core;
@@ -140,6 +151,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#clock = parts.clock ?? systemClock;
     this.#signal = options.signal;
     this.#next = options.fromRevision ?? 0;
+    this.#onAbort = options.signal
+      ? () => this.#fail(new CancelledError('watch: aborted', { cause: this.#signal?.reason }))
+      : undefined;
+    this.#onResponse = (stream, res) => this.#response(stream, res);
+    this.#onBroken = (stream, err) => this.#broken(stream, err);
+    this.#drainTask = () => this.#drain();
   }
 
   /** @internal Creates the watch on the server; resolves once etcd confirmed it. */
@@ -154,7 +171,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (options.signal?.aborted) throw new CancelledError('watch: aborted', { cause: options.signal.reason });
     const watch = new Watch(core, createRequest(range, options), options, parts);
     core.resources.add(watch);
-    options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
+    if (watch.#onAbort) options.signal?.addEventListener('abort', watch.#onAbort, { once: true });
     try {
       // The watch's creation is its call, for telemetry; its key (decoded) only when keys are recorded.
       const telemetry = core.caller.telemetry;
@@ -165,6 +182,8 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       );
       observer?.attemptStarted(1);
       await (observer ? observer.run(() => watch.#first()) : watch.#first());
+      // Only the creation waited on it: a later `done` makes a new one.
+      watch.#done = undefined;
     } catch (err) {
       await watch.close();
       throw err;
@@ -239,16 +258,17 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   async requestProgress(options: CallOptions = {}): Promise<number> {
     if (this.#stopped) throw this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed');
     const timeoutMs = options.timeoutMs ?? this.#core.config.timeoutMs;
-    const answer = this.#progress.wait(timeoutMs, options);
+    const progress = (this.#progress ??= new ProgressRequests());
+    const answer = progress.wait(timeoutMs, options);
     if (this.#own) {
       // Without a stream (reconnecting) the request goes out once the watch is attached again.
       this.#stream?.write({ progress_request: {} });
     } else {
       // A shared stream answers only once every watch on it is in sync, and a
       // detached watch has no watcher on the server: a probe of its own answers.
-      probeProgress(this.#core, this.#request, this.#next, timeoutMs, this.#done.promise).then(
-        (rev) => this.#progress.answered(Math.max(rev, this.#next - 1)),
-        (err: unknown) => this.#progress.failAll(mapError(err, { op: 'watch.requestProgress' })),
+      probeProgress(this.#core, this.#request, this.#next, timeoutMs, this.#settlement().promise).then(
+        (rev) => progress.answered(Math.max(rev, this.#next - 1)),
+        (err: unknown) => progress.failAll(mapError(err, { op: 'watch.requestProgress' })),
       );
     }
     return answer;
@@ -256,7 +276,16 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
 
   /** Settles when the watch ends: resolves on {@link Watch.close}, rejects with the error that ended it. */
   get done(): Promise<void> {
-    return this.#done.promise;
+    return this.#settlement().promise;
+  }
+
+  /** The settlement behind {@link Watch.done}, made on first use (settled at once if the watch has ended). */
+  #settlement(): Settlement {
+    if (!this.#done) {
+      this.#done = new Settlement();
+      if (this.#stopped) this.#done.settle(this.#failure);
+    }
+    return this.#done;
   }
 
   /** Stops the watch and releases its stream. Idempotent. */
@@ -303,37 +332,64 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   /**
-   * Feeds the callback. The same loop as {@link #events}, without an async
-   * generator: a callback that returns no promise gets the buffered events one
-   * after the other with no await between them (an await per event cost as much
-   * client CPU as the event itself).
+   * Feeds the callback: the same order and ending as {@link #events}, without
+   * an async generator. A callback that returns no promise gets the buffered
+   * events one after the other with no await between them (an await per event
+   * cost as much client CPU as the event itself); one that returns a promise
+   * gets the next event once it settles.
    */
   #pump(callback: (event: WatchEvent) => void | Promise<void>): void {
     this.#consumer = 'callback';
-    void (async () => {
-      try {
-        for (;;) {
-          if (this.#stopped && this.#failure === undefined) return;
-          const ev = this.#buffer.shift();
-          if (ev) {
-            this.#maybeResume();
-            const pending = callback(ev);
-            if (pending && typeof pending.then === 'function') await pending;
-            continue;
-          }
+    this.#callback = callback;
+    this.#scheduleDrain();
+  }
+
+  // Delivery to a callback is a task queued when events arrive, not a loop
+  // parked on a promise: an idle watch holds no suspended function, promise
+  // or resolver (heap per watch).
+  #scheduleDrain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    queueMicrotask(this.#drainTask);
+  }
+
+  #drain(): void {
+    const callback = this.#callback;
+    if (!callback) return;
+    try {
+      for (;;) {
+        if (this.#stopped && this.#failure === undefined) return this.#endDelivery();
+        const ev = this.#buffer.shift();
+        if (!ev) {
           if (this.#failure !== undefined) throw this.#failure;
-          await new Promise<void>((resolve) => (this.#wake = resolve));
+          this.#draining = false;
+          return;
         }
-      } catch (err) {
-        // A callback's error ends the watch (see Watch.done) and is reported as any listener's;
-        // the watch's own failure was recorded already.
-        if (err !== this.#failure) this.#core.caller.telemetry.listenerError('watch.callback', err);
-        // Record the callback's error before the cleanup closes the watch.
-        this.#fail(err);
-      } finally {
-        this.#stop();
+        this.#maybeResume();
+        const pending = callback(ev);
+        if (pending && typeof pending.then === 'function') {
+          // The next event waits for this one; `#draining` stays set meanwhile.
+          pending.then(this.#drainTask, (err: unknown) => this.#callbackFailed(err));
+          return;
+        }
       }
-    })();
+    } catch (err) {
+      this.#callbackFailed(err);
+    }
+  }
+
+  #callbackFailed(err: unknown): void {
+    // A callback's error ends the watch (see Watch.done) and is reported as any listener's;
+    // the watch's own failure was recorded already.
+    if (err !== this.#failure) this.#core.caller.telemetry.listenerError('watch.callback', err);
+    // Record the callback's error before the cleanup closes the watch.
+    this.#fail(err);
+    this.#endDelivery();
+  }
+
+  #endDelivery(): void {
+    this.#callback = undefined;
+    this.#stop();
   }
 
   /** The first creation: transient failures are retried within the request timeout. */
@@ -343,7 +399,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     for (;;) {
       try {
         // Settles early when the watch is aborted or fails while being created.
-        await Promise.race([this.#attach(Math.max(1, deadline - clock.now())), this.#done.promise]);
+        await Promise.race([this.#attach(Math.max(1, deadline - clock.now())), this.#settlement().promise]);
         if (this.#failure !== undefined) throw this.#failure;
         return;
       } catch (err) {
@@ -378,11 +434,11 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#resuming = false;
     this.#backoff?.reset();
     this.#authFailures = 0;
-    if (this.#own && this.#progress.waiting) stream.write({ progress_request: {} });
+    if (this.#own && this.#progress?.waiting) stream.write({ progress_request: {} });
     if (this.#buffer.length >= this.#bound) this.#pause();
   }
 
-  readonly #onResponse = (stream: RawStream, res: IWatchResponse): void => {
+  #response(stream: RawStream, res: IWatchResponse): void {
     if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
     if (res.canceled) return this.#canceled(stream, cancelError(res, this.#next, this.#createdAt));
     if (res.created) {
@@ -398,7 +454,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
       const id = String(res.watch_id);
       if (id === this.#watchId) this.#next = Math.max(this.#next, headerRevision(res) + 1);
       // An answer to requestProgress: id -1 in etcd 3.4 (broadcast to the stream's watchers: this one).
-      if (id === this.#watchId || id === '-1') this.#progress.answered(headerRevision(res));
+      if (id === this.#watchId || id === '-1') this.#progress?.answered(headerRevision(res));
       return this.#observe?.(headerRevision(res), res.events);
     }
     // A shared watch whose buffer is still full when the next response comes
@@ -413,7 +469,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     this.#fragments = [];
     this.#deliver(events, headerRevision(res));
     if (!this.#stopped) this.#observe?.(headerRevision(res), events);
-  };
+  }
 
   #deliver(events: IWatchResponse['events'], current: number): void {
     const from = this.#next;
@@ -462,13 +518,13 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
    * promise resumed the engine (which then sees it dropped). Streams dropped
    * earlier report nothing: their listeners are gone.
    */
-  readonly #onBroken = (stream: RawStream, err: unknown): void => {
+  #broken(stream: RawStream, err: unknown): void {
     if (this.#stopped || (this.#stream !== undefined && stream !== this.#stream)) return;
     this.#dropped = stream;
     dropStream(stream);
     this.#stream = undefined;
     this.#retryAfter(err);
-  };
+  }
 
   /** Decides whether a failed (re)connection is worth another try, and schedules it. */
   #retryAfter(err: unknown): void {
@@ -556,6 +612,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
   }
 
   #wakeUp(): void {
+    if (this.#callback) return this.#scheduleDrain();
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
@@ -566,7 +623,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#stopped) return;
     this.#failure = err;
     this.#halt();
-    this.#done.settle(err);
+    this.#done?.settle(err);
   }
 
   /** Ends the watch without an error (closed or aborted). */
@@ -574,17 +631,17 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     if (this.#stopped) return;
     this.#buffer.length = 0;
     this.#halt();
-    this.#done.settle();
+    this.#done?.settle();
   }
 
   #halt(): void {
     this.#stopped = true;
-    this.#progress.failAll(this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed'));
+    this.#progress?.failAll(this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed'));
     this.#life?.abort();
     this.#cancelDetachCheck?.();
     dropStream(this.#stream);
     this.#stream = undefined;
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#core.resources.delete(this);
     this.#wakeUp();
   }
