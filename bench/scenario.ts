@@ -55,6 +55,8 @@ export interface Targets {
   readonly minEtcdkitRate?: number;
   /** The median of each named figure of the etcdkit side must not exceed this (at most). */
   readonly maxEtcdkitFigure?: Readonly<Record<string, number>>;
+  /** The etcdkit side's median of each named figure must not exceed this multiple of the raw side's. */
+  readonly maxFigureRatio?: Readonly<Record<string, number>>;
   /** What is known to hold a figure back, printed in the docs next to a missed target. */
   readonly whenMissed?: string;
 }

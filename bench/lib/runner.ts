@@ -90,6 +90,15 @@ export function checks(
     const value = etcdkit.figures?.[name]?.median ?? Number.NaN;
     out.push({ target: `${scenario.figures?.[name] ?? name} ≤ ${fmt(max)}`, met: value <= max, figure: fmt(value) });
   }
+  for (const [name, max] of Object.entries(t.maxFigureRatio ?? {})) {
+    const mine = etcdkit.figures?.[name]?.median ?? Number.NaN;
+    const theirs = raw.figures?.[name]?.median ?? Number.NaN;
+    out.push({
+      target: `${scenario.figures?.[name] ?? name} ≤ ${fmt(max)}× ${rawLabel}`,
+      met: mine <= max * theirs,
+      figure: `${fmt(mine)} vs ${fmt(theirs)}`,
+    });
+  }
   return out;
 }
 
