@@ -37,7 +37,7 @@ describe('Config', () => {
     expect(b.timeoutMs).toBe(100);
     expect(b.namespace).toBe('/ns/');
     expect(Object.isFrozen(b)).toBe(true);
-    expect(() => ((b as unknown as { timeoutMs: number }).timeoutMs = 1)).toThrow();
+    expect(Reflect.set(b, 'timeoutMs', 1)).toBe(false); // frozen
   });
 
   it('normalizes endpoints and refuses bad ones naming the field and value', () => {
@@ -116,8 +116,6 @@ describe('Config', () => {
     expect(Config.defaults().requireLeader).toBe(true);
     expect(Config.defaults().withRequireLeader(false).requireLeader).toBe(false);
     expect(Config.defaults().withRequireLeader(false).toJSON().requireLeader).toBe(false);
-    expect(configError(() => Config.defaults().withRequireLeader('no' as unknown as boolean)).field).toBe(
-      'requireLeader',
-    );
+    expect(configError(() => Config.defaults().withRequireLeader('no' as never)).field).toBe('requireLeader');
   });
 });

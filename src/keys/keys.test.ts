@@ -35,7 +35,7 @@ describe('Keyspace', () => {
   it('refuses empty and non-string keys', () => {
     const ks = new Keyspace('');
     expect(() => ks.encode('')).toThrow(ValidationError);
-    expect(() => ks.encode(1 as unknown as string)).toThrow(ValidationError);
+    expect(() => ks.encode(1 as never)).toThrow(ValidationError);
   });
   it('refuses the empty prefix unless all is set, then covers the namespace (not the bare namespace key) or everything', () => {
     expect(() => new Keyspace('/ns/').prefixRange('')).toThrow(ValidationError);

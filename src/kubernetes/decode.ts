@@ -31,12 +31,9 @@ const ENCRYPTED = /^k8s:enc:(aesgcm|aescbc|secretbox|kms):(v\d+):([^:]+):/;
 function encrypted(bytes: Buffer): KubernetesEncryptedValue | undefined {
   const match = ENCRYPTED.exec(bytes.subarray(0, 512).toString('latin1'));
   if (!match) return undefined;
-  const [prefix, provider, providerVersion, keyName] = match as unknown as [
-    string,
-    KubernetesEncryptionProvider,
-    string,
-    string,
-  ];
+  // The pattern has three groups, each required: they are set when it matched.
+  const [prefix, provider, providerVersion, keyName] = match as RegExpExecArray &
+    [string, KubernetesEncryptionProvider, string, string];
   const ciphertextBytes = bytes.length - prefix.length;
   return {
     format: 'encrypted',

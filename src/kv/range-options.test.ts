@@ -5,7 +5,7 @@ import type { Core } from '../core/core.js';
 import { ValidationError } from '../errors/index.js';
 import { checkRangeOptions, compareFor, descendingKeys, rangeFields, sortsByContent } from './range-options.js';
 
-const core = (config = Config.defaults()) => ({ config }) as unknown as Core;
+const core = (config = Config.defaults()) => ({ config }) as Core;
 const kv = (key: string, mod: number, value = ''): IKeyValue =>
   ({
     key: Buffer.from(key),

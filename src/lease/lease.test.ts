@@ -7,7 +7,7 @@ import { Lease } from './lease.js';
 // The expiry timer is pure client-side logic: no request is made without keepAlive().
 // Telemetry is silent: no plugin, no logger, no subscriber.
 const silent = new Instruments({ telemetry: undefined, logger: undefined, partition: undefined, endpoints: [] });
-const offline = () => ({ resources: new Set(), caller: { telemetry: silent } }) as unknown as Core;
+const offline = () => ({ resources: new Set(), caller: { telemetry: silent } }) as Core;
 
 describe('Lease expiry (client side)', () => {
   it('reports a lease lost when its TTL passes without a renewal', async () => {

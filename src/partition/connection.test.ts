@@ -12,7 +12,7 @@ function partition(): { events: ConnectionEvents; backend: Backend } {
       return events.state;
     },
     onStateChange: (listener: (e: ConnectionEvent) => void) => events.subscribe(listener),
-  } as unknown as Backend;
+  } as Backend;
   return { events, backend };
 }
 

@@ -21,7 +21,7 @@ describe('lease homes', () => {
   it('splits the hint from the options passed on; refuses a hint that is not a key', () => {
     expect(withoutHint({ partitionOf: '/k', ttl: 5 })).toEqual(['/k', { ttl: 5 }]);
     expect(withoutHint(undefined)).toEqual([undefined, {}]);
-    expect(() => withoutHint({ partitionOf: 3 as unknown as string })).toThrow(ValidationError);
+    expect(() => withoutHint({ partitionOf: 3 as never })).toThrow(ValidationError);
   });
 });
 

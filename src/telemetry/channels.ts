@@ -14,7 +14,12 @@ export const eventChannels = {
   listener: diagnostics.channel('etcdkit:listener'),
 } as const;
 
-const whole = callChannel as unknown as { hasSubscribers?: boolean };
+// Read by name: Node 20's typings (and runtime) lack the tracing channel's own `hasSubscribers`.
+const whole = {
+  get hasSubscribers(): boolean | undefined {
+    return Reflect.get(callChannel, 'hasSubscribers') as boolean | undefined;
+  },
+};
 
 /**
  * True when anyone listens to `etcdkit:call`. Node 22 has the tracing

@@ -175,6 +175,9 @@ export interface GetOpOptions {
  * if (!succeeded) console.log('owned by', results[0].kvs[0]?.value.toString());
  * ```
  */
+/** The branches a nested transaction leaves out: nothing to do. */
+const NO_OPERATIONS: readonly Operation[] = Object.freeze([]);
+
 export const op = Object.freeze({
   /** Write `value` under `key`. */
   put: (key: string, value: Value, options: PutOpOptions = {}): PutOp => ({ type: 'put', key, value, ...options }),
@@ -206,7 +209,7 @@ export const op = Object.freeze({
   }): TxnOp<S, F> => ({
     type: 'txn',
     if: spec.if ?? [],
-    onSuccess: spec.onSuccess ?? ([] as unknown as S),
-    onFailure: spec.onFailure ?? ([] as unknown as F),
+    onSuccess: spec.onSuccess ?? (NO_OPERATIONS as S),
+    onFailure: spec.onFailure ?? (NO_OPERATIONS as F),
   }),
 });

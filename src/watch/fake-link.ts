@@ -20,7 +20,7 @@ export function offlineCore(): Core {
     codec: identityCodec,
     caller: { closed: false, telemetry },
     resources: new Set(),
-  } as unknown as Core;
+  } as Core;
 }
 
 /** @internal A watch stream that records what the engine did to it. */
@@ -138,6 +138,6 @@ export function put(key: string, rev: number): IEvent {
       version: '1',
       lease: '0',
     },
-    prev_kv: undefined,
-  } as unknown as IEvent;
+    prev_kv: undefined as never, // absent
+  } as IEvent;
 }

@@ -39,7 +39,7 @@ describe('watch options', () => {
 });
 
 describe('toWatchEvent', () => {
-  const core = { keys: new Keyspace('/ns'), codec: identityCodec } as unknown as Core;
+  const core = { keys: new Keyspace('/ns'), codec: identityCodec } as Core;
   const kv = (key: string, value: string, mod: number, version: number) => ({
     key: Buffer.from(`/ns${key}`),
     value: Buffer.from(value),
@@ -54,7 +54,7 @@ describe('toWatchEvent', () => {
       type: 'Put',
       kv: kv('/k', 'v2', 7, 2),
       prev_kv: kv('/k', 'v1', 3, 1),
-    } as unknown as IEvent);
+    } as IEvent);
     expect(ev).toMatchObject({ type: 'put', key: '/k', createRevision: 3, modRevision: 7, version: 2, lease: 'ff' });
     expect(ev.value.toString()).toBe('v2');
     expect(ev.previous).toMatchObject({ key: '/k', modRevision: 3, version: 1 });
@@ -64,8 +64,8 @@ describe('toWatchEvent', () => {
     const raw = {
       type: 'Delete',
       kv: { ...kv('/k', '', 9, 0), create_revision: '0' },
-      prev_kv: null,
-    } as unknown as IEvent;
+      prev_kv: null as never, // what the proto loader gives for an absent message
+    } as IEvent;
     const ev = toWatchEvent(core, raw);
     expect(ev).toEqual({
       type: 'delete',
