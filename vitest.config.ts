@@ -1,14 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: unit tests (src/) need no etcd, so only the integration project (test/) has the global
+// setup that starts one; vitest runs a project's global setup only when a file of that project is in the run,
+// so `npx vitest run src` (or one unit file) starts nothing.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // The robustness suite has its own command (npm run test:robustness).
     exclude: ['test/robustness/**', '**/node_modules/**'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] },
+      },
+    ],
   },
 });
