@@ -30,3 +30,23 @@ export function rawEtcd(hosts: string[] = endpoints()): Etcd3 {
 
 /** Waits `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Revokes a lease behind the client's back, as another process, an operator or a partition would. */
+export async function revokeFromOutside(id: string): Promise<void> {
+  const raw = rawEtcd();
+  try {
+    await raw.leaseClient.leaseRevoke({ ID: BigInt(`0x${id}`).toString() });
+  } finally {
+    raw.close();
+  }
+}
+
+/** The error `promise` rejects with; throws if it fulfils instead. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err,
+  );
+}
