@@ -10,6 +10,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most integration files spend their time waiting (on etcd, on TTLs, on child processes), not computing:
+    // three at once keep a 2-core machine busy where vitest's default (one fewer than the cores) ran them
+    // one by one. VITEST_MAX_WORKERS overrides it.
+    maxWorkers: 3,
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
