@@ -3,9 +3,14 @@ import { inject } from 'vitest';
 import { Etcd3 } from 'etcd3';
 import { Client, Config } from '../src/index.js';
 
-/** Endpoints of the shared etcd started by the global setup. */
+/**
+ * Endpoints of the shared etcd started by the global setup for this worker: the files running at the same
+ * time each have their own (VITEST_POOL_ID, from 1 to maxWorkers, tells the workers apart).
+ */
 export function endpoints(): string[] {
-  return inject('etcdEndpoints');
+  const all = inject('etcdEndpoints');
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  return all[(worker - 1) % all.length]!;
 }
 
 /** A Config for the shared etcd. */
