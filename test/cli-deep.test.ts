@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
 import type { Client } from '../src/index.js';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
-import { Capture } from './process.js';
+import { runCli } from './support/cli.js';
 
 // Values written by others may nest without limit; showing them must not
 // overflow the stack, and --json output must stay valid JSON.
@@ -21,16 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => client.close());
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await run(['--namespace', ns, ...args], {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: endpoints().join(','), ...env },
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(['--namespace', ns, ...args], { endpoints: endpoints(), env });
 
 const note = /nested deeper than 100 levels/;
 

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { Range, type Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/cli/commands.js';
-import { run } from '../src/cli/run.js';
 import { kubernetesValue, objectMeta } from './support/k8s-protobuf.js';
 import { endpoints, rawEtcd, uniquePrefix } from './helpers.js';
-import { Capture } from './process.js';
+import { runCli } from './support/cli.js';
 
 // Keys, values and names written by another tool may hold terminal control
 // sequences. No command may print one: each is escaped in human output and
@@ -148,14 +147,8 @@ function commandLines(mode: string): Record<string, string[][]> {
 }
 
 async function cli(args: string[], tty: boolean, env: Record<string, string> = { NO_COLOR: '1' }) {
-  const stdout = new Capture(tty);
-  const stderr = new Capture(tty);
-  const code = await run(['--namespace', ns, ...args], {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: endpoints().join(','), ...env },
-  });
-  return { code, out: stdout.text + stderr.text };
+  const res = await runCli(['--namespace', ns, ...args], { endpoints: endpoints(), env, tty });
+  return { code: res.code, out: res.stdout + res.stderr };
 }
 
 describe('hostile keys, values and names', () => {

@@ -1,8 +1,7 @@
 import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
 import { endpoints, rawEtcd, uniquePrefix } from './helpers.js';
-import { Capture } from './process.js';
+import { runCli } from './support/cli.js';
 
 // Keys written by other tools need not be UTF-8. The CLI shows them escaped
 // (each invalid byte as \xHH) instead of failing, and del --hex removes them.
@@ -25,16 +24,7 @@ afterAll(async () => {
   raw.close();
 });
 
-async function cli(args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await run(['--namespace', ns, ...args], {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: endpoints().join(',') },
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[]) => runCli(['--namespace', ns, ...args], { endpoints: endpoints() });
 
 const escaped = ['/b/k-\\xfe', '/b/k-\\xff\\x1b]0;x\\x07'];
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
 import type { Client } from '../src/index.js';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
-import { Capture, runTs } from './process.js';
+import { cliJson, runCli } from './support/cli.js';
+import { runTs } from './process.js';
 import { configMap, deployment, pod, type Meta } from './support/k8s-protobuf.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, checked field by field by the assertions
@@ -17,23 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => client.close());
 
-async function cli(args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await run([...args, '--namespace', ns], {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: endpoints().join(',') },
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-async function json<T = Json>(args: string[]): Promise<T> {
-  const res = await cli([...args, '--json']);
-  expect(res.stderr).toBe('');
-  expect(res.code).toBe(0);
-  return JSON.parse(res.stdout) as T;
-}
+const cli = (args: string[]) => runCli([...args, '--namespace', ns], { endpoints: endpoints() });
+const json = <T = Json>(args: string[]): Promise<T> => cliJson<T>(cli, args);
 
 const meta = (name: string, namespace: string | undefined, uid: string): Meta => ({
   name,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/cli/commands.js';
-import { run } from '../src/cli/run.js';
 import type { Client } from '../src/index.js';
 import { connect, endpoints, rawEtcd, sleep, testConfig, uniquePrefix } from './helpers.js';
+import { runCli } from './support/cli.js';
 import { Capture } from './process.js';
 
 let ns: string;
@@ -14,17 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => client.close());
 
-async function cli(args: string[], options: { signal?: AbortSignal; stderr?: Capture } = {}) {
-  const stdout = new Capture();
-  const stderr = options.stderr ?? new Capture();
-  const code = await run(['--namespace', ns, ...args], {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: endpoints().join(','), NO_COLOR: '1' },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[], options: { signal?: AbortSignal; stderr?: Capture } = {}) =>
+  runCli(['--namespace', ns, ...args], { endpoints: endpoints(), env: { NO_COLOR: '1' }, ...options });
 
 const unreachable = ['--endpoints', '127.0.0.1:1', '--timeout', '1000'];
 

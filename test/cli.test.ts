@@ -7,39 +7,21 @@ import { run } from '../src/cli/run.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
 import type { Client } from '../src/index.js';
 import { connect, endpoints, testConfig, uniquePrefix } from './helpers.js';
+import { cliJson, type CliResult, runCli } from './support/cli.js';
 import { Capture, runTs } from './process.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let ns: string;
 let client: Client;
 let dir: string;
 
 /** Runs the CLI in-process against the shared etcd, inside this file's namespace. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await run([...args, '--namespace', ns], {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: endpoints().join(','), ...env },
-    cwd: dir,
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli([...args, '--namespace', ns], { endpoints: endpoints(), env, cwd: dir });
 }
 
 /** Runs the CLI with --json and parses what it printed. */
 // biome-ignore lint/suspicious/noExplicitAny: the tests read the printed JSON loosely, field by field
-async function json<T = any>(args: string[]): Promise<T> {
-  const res = await cli([...args, '--json']);
-  expect(res.stderr).toBe('');
-  expect(res.code).toBe(0);
-  return JSON.parse(res.stdout) as T;
-}
+const json = <T = any>(args: string[]): Promise<T> => cliJson<T>(cli, args);
 
 beforeAll(async () => {
   ns = uniquePrefix('cli');
@@ -226,7 +208,7 @@ describe('own etcd with TLS and authentication (the shared one is never compacte
   afterAll(() => etcd?.stop());
 
   /** Runs the CLI against the own etcd, with the connection given by flags only. */
-  async function secure(args: string[], password = 'root-pw'): Promise<Result> {
+  async function secure(args: string[], password = 'root-pw'): Promise<CliResult> {
     const stdout = new Capture();
     const stderr = new Capture();
     const flags = [

@@ -9,7 +9,7 @@ import {
   ValueTooLargeError,
   type Config,
 } from '../src/index.js';
-import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
+import { connect, rawEtcd, rejection, testConfig, uniquePrefix } from './helpers.js';
 
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
@@ -26,15 +26,6 @@ async function client(ns: string, configure: (c: Config) => Config = (c) => c): 
 const withK1 = (c: Config) => c.withEncryptionKeys({ primary: 'k1', keys: { k1 } });
 const withK1K2 = (c: Config) => c.withEncryptionKeys({ primary: 'k2', keys: { k1, k2 } });
 const withK2 = (c: Config) => c.withEncryptionKeys({ primary: 'k2', keys: { k2 } });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
-}
 
 beforeAll(() => {
   raw = rawEtcd();

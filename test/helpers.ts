@@ -3,9 +3,14 @@ import { inject } from 'vitest';
 import { Etcd3 } from 'etcd3';
 import { Client, Config } from '../src/index.js';
 
-/** Endpoints of the shared etcd started by the global setup. */
+/**
+ * Endpoints of the shared etcd started by the global setup for this worker: the files running at the same
+ * time each have their own (VITEST_POOL_ID, from 1 to maxWorkers, tells the workers apart).
+ */
 export function endpoints(): string[] {
-  return inject('etcdEndpoints');
+  const all = inject('etcdEndpoints');
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  return all[(worker - 1) % all.length]!;
 }
 
 /** A Config for the shared etcd. */
@@ -30,3 +35,23 @@ export function rawEtcd(hosts: string[] = endpoints()): Etcd3 {
 
 /** Waits `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Revokes a lease behind the client's back, as another process, an operator or a partition would. */
+export async function revokeFromOutside(id: string): Promise<void> {
+  const raw = rawEtcd();
+  try {
+    await raw.leaseClient.leaseRevoke({ ID: BigInt(`0x${id}`).toString() });
+  } finally {
+    raw.close();
+  }
+}
+
+/** The error `promise` rejects with; throws if it fulfils instead. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err,
+  );
+}

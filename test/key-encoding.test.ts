@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Etcd3 } from 'etcd3';
 import { Client, KeyEncodingError, ValidationError, op } from '../src/index.js';
-import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
+import { connect, rawEtcd, rejection, testConfig, uniquePrefix } from './helpers.js';
 
 // Keys are UTF-8 strings. A key that is not well-formed Unicode has no UTF-8
 // form and is refused; a stored key that is not UTF-8 (written by another
@@ -17,13 +17,6 @@ afterAll(async () => {
   await client.close();
   raw.close();
 });
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-}
 
 describe('keys that are not well-formed Unicode', () => {
   it('are refused before sending, so two lone surrogates never overwrite each other', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, LeaseNotFoundError, ValidationError, type EtcdKitError } from '../src/index.js';
-import { connect, rawEtcd, sleep, testConfig, uniquePrefix } from './helpers.js';
+import { connect, revokeFromOutside, sleep, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, within } from './waits.js';
 
 let client: Client;
@@ -11,16 +11,6 @@ beforeAll(async () => {
   client = await connect(testConfig().withNamespace(ns));
 });
 afterAll(() => client.close());
-
-/** Revokes a lease behind the client's back, as another process or an operator would. */
-async function revokeFromOutside(id: string): Promise<void> {
-  const raw = rawEtcd();
-  try {
-    await raw.leaseClient.leaseRevoke({ ID: BigInt(`0x${id}`).toString() });
-  } finally {
-    raw.close();
-  }
-}
 
 describe.concurrent('Lease', () => {
   it('does not renew itself: a key with a 2 s lease is gone after expiry, and the loss is reported', async () => {

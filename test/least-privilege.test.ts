@@ -9,9 +9,10 @@ import {
   type KeyValue,
   type WatchEvent,
 } from '../src/index.js';
-import { run } from '../src/cli/run.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
 import { Capture } from './process.js';
+import { runCli } from './support/cli.js';
+import { authConfig } from './support/own-etcd.js';
 import { eventually, within } from './waits.js';
 
 // Users as production runs them, on whichever etcd this run uses (3.4 by default; 3.5 with
@@ -27,10 +28,7 @@ let app: Client;
 let reader: Client;
 
 const config = (user: string, password: string, namespace = '') =>
-  Config.defaults()
-    .withEndpoints(...etcd.endpoints)
-    .withAuth(user, password)
-    .withNamespace(namespace);
+  authConfig(etcd.endpoints, user, password, namespace);
 
 beforeAll(async () => {
   etcd = await startEtcd({ auth: { rootPassword: ROOT_PASSWORD } });
@@ -62,13 +60,8 @@ async function nextEvent(events: AsyncIterator<WatchEvent>): Promise<WatchEvent>
   return next.value;
 }
 
-async function cli(user: string, password: string, args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const env = { ETCD_ENDPOINTS: etcd.endpoints.join(','), ETCD_USERNAME: user, ETCD_PASSWORD: password };
-  const code = await run(args, { stdout, stderr, env, cwd: process.cwd() });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (user: string, password: string, args: string[]) =>
+  runCli(args, { endpoints: etcd.endpoints, env: { ETCD_USERNAME: user, ETCD_PASSWORD: password } });
 
 describe('a user limited to readwrite on one prefix', () => {
   it('connects, and knows whether authentication is on and what each endpoint says', async () => {

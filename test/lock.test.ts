@@ -10,7 +10,7 @@ import {
   ValidationError,
   type Mutex,
 } from '../src/index.js';
-import { connect, endpoints, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
+import { connect, endpoints, rawEtcd, revokeFromOutside, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, stillPending, within } from './waits.js';
 
 let client: Client;
@@ -30,11 +30,6 @@ afterAll(async () => {
   await Promise.all([client.close(), other.close(), plain.close()]);
   raw.close();
 });
-
-/** Revokes a lease behind the client's back, as an operator or a partition would. */
-async function revokeFromOutside(id: string): Promise<void> {
-  await raw.leaseClient.leaseRevoke({ ID: BigInt(`0x${id}`).toString() });
-}
 
 /**
  * The fenced write of the issue, written as a raw transaction until the

@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthError,
   Client,
-  Config,
   PermissionDeniedError,
   RoleNotFoundError,
   ServerError,
   UserNotFoundError,
   ValidationError,
 } from '../src/index.js';
-import { run } from '../src/cli/run.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Capture } from './process.js';
+import { runCli } from './support/cli.js';
+import { authConfig } from './support/own-etcd.js';
 
 // One member with authentication on (a root user); users and roles are made through client.auth.
 
@@ -21,10 +20,7 @@ let etcd: EtcdHandle;
 let root: Client;
 
 const config = (user: string, password: string, namespace = '/ns/') =>
-  Config.defaults()
-    .withEndpoints(...etcd.endpoints)
-    .withAuth(user, password)
-    .withNamespace(namespace);
+  authConfig(etcd.endpoints, user, password, namespace);
 
 beforeAll(async () => {
   etcd = await startEtcd({ auth: { rootPassword: ROOT_PASSWORD } });
@@ -36,13 +32,8 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const env = { ETCD_ENDPOINTS: etcd.endpoints.join(','), ETCD_USERNAME: 'root', ETCD_PASSWORD: ROOT_PASSWORD };
-  const code = await run(args, { stdout, stderr, env, cwd: process.cwd() });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[]) =>
+  runCli(args, { endpoints: etcd.endpoints, env: { ETCD_USERNAME: 'root', ETCD_PASSWORD: ROOT_PASSWORD } });
 
 describe('access control', () => {
   it('a user granted readwrite on a prefix works there, is denied elsewhere, and loses access when revoked', async () => {

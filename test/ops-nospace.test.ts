@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Config, QuotaExceededError } from '../src/index.js';
-import { run } from '../src/cli/run.js';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Capture } from './process.js';
+import { runCli } from './support/cli.js';
 
 // A single member with a 2 MiB backend quota, filled until etcd raises NOSPACE.
 
@@ -33,17 +32,7 @@ async function fill(prefix: string): Promise<unknown> {
   throw new Error('the quota was never reached');
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await run(args, {
-    stdout,
-    stderr,
-    env: { ETCD_ENDPOINTS: etcd.endpoints.join(',') },
-    cwd: process.cwd(),
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[]) => runCli(args, { endpoints: etcd.endpoints });
 
 describe('recovery from a full database (NOSPACE)', () => {
   it('with the SDK: alarms, compact, defragmentAll and disarm make writes succeed again', async () => {

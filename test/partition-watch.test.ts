@@ -1,19 +1,12 @@
 /** Spanning watches against real clusters. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import {
-  Client,
-  Config,
-  PartitionedWatch,
-  ValidationError,
-  type PartitionedEvent,
-  type WatchEvent,
-} from '../src/index.js';
+import { Client, Config, PartitionedWatch, ValidationError, type WatchEvent } from '../src/index.js';
+import { take } from './waits.js';
 
 const EVENTS = '/registry/events/';
 
 type SpanningWatch = PartitionedWatch<WatchEvent>;
-type Ev = PartitionedEvent<WatchEvent>;
 
 let main: EtcdHandle;
 let events: EtcdHandle;
@@ -30,23 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([main?.stop(), events?.stop()]);
 });
-
-/** Takes `n` events, failing after 10 s; leaves the watch open. */
-async function take(watch: SpanningWatch, n: number): Promise<Ev[]> {
-  const out: Ev[] = [];
-  const it = watch[Symbol.asyncIterator]();
-  const timeout = setTimeout(() => void watch.close(), 10_000);
-  try {
-    while (out.length < n) {
-      const r = await it.next();
-      if (r.done) throw new Error(`watch ended after ${out.length} of ${n} events`);
-      out.push(r.value);
-    }
-  } finally {
-    clearTimeout(timeout);
-  }
-  return out;
-}
 
 describe('a watch spanning partitions', () => {
   it('receives every write of every partition; resumed from its token in a new client it misses and repeats nothing', async () => {

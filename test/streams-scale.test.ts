@@ -3,25 +3,21 @@
  * etcd itself (/metrics on its client port).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Config, type Lease, type Watch, type WatchEvent } from '../src/index.js';
-import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
+import type { Client, Lease, Watch, WatchEvent } from '../src/index.js';
+import type { EtcdHandle } from '../src/testing/index.js';
 import { WatchPool } from '../src/watch/pool.js';
 import { keepAliveStreams, watchStreams } from './metrics.js';
 import { eventually, within } from './waits.js';
+import { startOwnEtcd, stopOwnEtcd } from './support/own-etcd.js';
 
 let etcd: EtcdHandle;
 let client: Client;
 let endpoint: string;
 
 beforeAll(async () => {
-  etcd = await startEtcd({ isolated: true });
-  endpoint = etcd.endpoints[0]!;
-  client = await Client.connect(Config.defaults().withEndpoints(endpoint));
+  ({ etcd, client, endpoint } = await startOwnEtcd());
 });
-afterAll(async () => {
-  await client?.close();
-  await etcd?.stop();
-});
+afterAll(() => stopOwnEtcd({ etcd, client }));
 
 /** Grants and keeps alive in batches: a thousand grants at once can outlast the request timeout on a loaded machine. */
 async function grantMany(c: Client, n: number, ttl: number): Promise<Lease[]> {

@@ -4,12 +4,13 @@
  * client port), and leave no watcher behind on the server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Config, type KeyValue } from '../src/index.js';
+import type { Client, KeyValue } from '../src/index.js';
 import { nextEvent } from '../src/concurrency/wait.js';
-import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
+import type { EtcdHandle } from '../src/testing/index.js';
 import { WatchPool } from '../src/watch/pool.js';
 import { metric, watchStreams } from './metrics.js';
 import { eventually, within } from './waits.js';
+import { startOwnEtcd, stopOwnEtcd } from './support/own-etcd.js';
 
 let etcd: EtcdHandle;
 let client: Client;
@@ -20,14 +21,9 @@ const watchers = (): Promise<number> => metric(endpoint, 'etcd_debugging_mvcc_wa
 
 beforeAll(async () => {
   // A member of its own: the counts below are this client's alone.
-  etcd = await startEtcd({ isolated: true });
-  endpoint = etcd.endpoints[0]!;
-  client = await Client.connect(Config.defaults().withEndpoints(endpoint));
+  ({ etcd, client, endpoint } = await startOwnEtcd());
 });
-afterAll(async () => {
-  await client?.close();
-  await etcd?.stop();
-});
+afterAll(() => stopOwnEtcd({ etcd, client }));
 
 describe('lock waits and election observers', () => {
   it('share the watch stream of the client’s watches, and leave no watcher on the server', async () => {

@@ -37,3 +37,29 @@ export async function stillPending(promise: Promise<unknown>, ms = 300): Promise
   ]);
   return result === marker;
 }
+
+/** Polls `check` every 50 ms until it holds; fails after `ms`, naming `what`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Takes the next `n` events of `watch`, failing after `ms`; leaves the watch open. */
+export async function take<T>(watch: AsyncIterable<T> & { close(): unknown }, n: number, ms = 10_000): Promise<T[]> {
+  const out: T[] = [];
+  const it = watch[Symbol.asyncIterator]();
+  const timeout = setTimeout(() => void watch.close(), ms);
+  try {
+    while (out.length < n) {
+      const r = await it.next();
+      if (r.done) throw new Error(`watch ended after ${out.length} of ${n} events`);
+      out.push(r.value);
+    }
+  } finally {
+    clearTimeout(timeout);
+  }
+  return out;
+}
