@@ -161,6 +161,9 @@ export interface GetOpOptions {
   readonly keysOnly?: boolean;
 }
 
+/** The branches a nested transaction leaves out: nothing to do. */
+const NO_OPERATIONS: readonly Operation[] = Object.freeze([]);
+
 /**
  * Constructors of transaction {@link Operation}s.
  *
@@ -175,9 +178,6 @@ export interface GetOpOptions {
  * if (!succeeded) console.log('owned by', results[0].kvs[0]?.value.toString());
  * ```
  */
-/** The branches a nested transaction leaves out: nothing to do. */
-const NO_OPERATIONS: readonly Operation[] = Object.freeze([]);
-
 export const op = Object.freeze({
   /** Write `value` under `key`. */
   put: (key: string, value: Value, options: PutOpOptions = {}): PutOp => ({ type: 'put', key, value, ...options }),
