@@ -20,11 +20,11 @@ export interface CircuitBreakerOptions {
   readonly halfOpenAfterMs: number;
 }
 
-/** The retry defaults: up to 6 attempts, backoff from 100 ms doubling up to 2 s, with jitter. */
-export const RETRY_DEFAULTS: RetryOptions = Object.freeze({ maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
+/** The retry defaults (the `retry` setting's default and what a partial `withRetry` fills in). */
+export const RETRY: RetryOptions = Object.freeze({ maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
 
-/** The circuit breaker defaults: open after 3 consecutive failures, test again after 5 s. */
-export const BREAKER_DEFAULTS: CircuitBreakerOptions = Object.freeze({ threshold: 3, halfOpenAfterMs: 5000 });
+/** The circuit breaker defaults (the `circuitBreaker` setting's default). */
+export const BREAKER: CircuitBreakerOptions = Object.freeze({ threshold: 3, halfOpenAfterMs: 5000 });
 
 function whole(field: string, value: unknown, min: number, unit: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -44,18 +44,13 @@ function object(field: string, value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Checks retry options, filling what is missing from {@link RETRY_DEFAULTS}. */
+/** Checks retry options, filling what is missing from {@link RETRY}. */
 export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptions | false {
   if (options === false) return false;
   const o = object('retry', options);
-  const maxAttempts = whole('retry.maxAttempts', o.maxAttempts ?? RETRY_DEFAULTS.maxAttempts, 1, 'attempts');
-  const initialDelayMs = whole(
-    'retry.initialDelayMs',
-    o.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
-    0,
-    'milliseconds',
-  );
-  const maxDelayMs = whole('retry.maxDelayMs', o.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, 0, 'milliseconds');
+  const maxAttempts = whole('retry.maxAttempts', o.maxAttempts ?? RETRY.maxAttempts, 1, 'attempts');
+  const initialDelayMs = whole('retry.initialDelayMs', o.initialDelayMs ?? RETRY.initialDelayMs, 0, 'milliseconds');
+  const maxDelayMs = whole('retry.maxDelayMs', o.maxDelayMs ?? RETRY.maxDelayMs, 0, 'milliseconds');
   if (maxDelayMs < initialDelayMs) {
     throw new ConfigError(
       'retry.maxDelayMs',
@@ -65,13 +60,13 @@ export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptio
   return Object.freeze({ maxAttempts, initialDelayMs, maxDelayMs });
 }
 
-/** Checks circuit breaker options, filling what is missing from {@link BREAKER_DEFAULTS}. */
+/** Checks circuit breaker options, filling what is missing from {@link BREAKER}. */
 export function resolveBreaker(options: Partial<CircuitBreakerOptions>): CircuitBreakerOptions {
   const o = object('circuitBreaker', options);
-  const threshold = whole('circuitBreaker.threshold', o.threshold ?? BREAKER_DEFAULTS.threshold, 1, 'failures');
+  const threshold = whole('circuitBreaker.threshold', o.threshold ?? BREAKER.threshold, 1, 'failures');
   const halfOpenAfterMs = whole(
     'circuitBreaker.halfOpenAfterMs',
-    o.halfOpenAfterMs ?? BREAKER_DEFAULTS.halfOpenAfterMs,
+    o.halfOpenAfterMs ?? BREAKER.halfOpenAfterMs,
     1,
     'milliseconds',
   );
