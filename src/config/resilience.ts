@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/index.js';
-import { show } from './validate.js';
+import { configObject, configWhole } from './checks.js';
 import { MAX_TIMER_MS } from './duration.js';
 
 /** How calls are retried. See {@link Config.withRetry}. */
@@ -26,31 +26,16 @@ export const RETRY: RetryOptions = Object.freeze({ maxAttempts: 6, initialDelayM
 /** The circuit breaker defaults (the `circuitBreaker` setting's default). */
 export const BREAKER: CircuitBreakerOptions = Object.freeze({ threshold: 3, halfOpenAfterMs: 5000 });
 
-function whole(field: string, value: unknown, min: number, unit: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    const floor = min === 0 ? 'a non-negative' : min === 1 ? 'a positive' : `at least ${min}, a`;
-    throw new ConfigError(field, `must be ${floor} whole number of ${unit}, got ${show(value)}`);
-  }
-  // Delays become single Node timers, which fire at once beyond 2^31 - 1 ms.
-  if (unit === 'milliseconds' && value > MAX_TIMER_MS) {
-    throw new ConfigError(field, `must be at most ${MAX_TIMER_MS} milliseconds (about 24.8 days), got ${show(value)}`);
-  }
-  return value;
-}
-
-function object(field: string, value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object')
-    throw new ConfigError(field, `must be an object, got ${show(value)}`);
-  return value as Record<string, unknown>;
-}
+// Delays become single Node timers, which fire at once beyond 2^31 - 1 ms.
+const DELAY = { min: 0, max: MAX_TIMER_MS, unit: 'milliseconds' } as const;
 
 /** Checks retry options, filling what is missing from {@link RETRY}. */
 export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptions | false {
   if (options === false) return false;
-  const o = object('retry', options);
-  const maxAttempts = whole('retry.maxAttempts', o.maxAttempts ?? RETRY.maxAttempts, 1, 'attempts');
-  const initialDelayMs = whole('retry.initialDelayMs', o.initialDelayMs ?? RETRY.initialDelayMs, 0, 'milliseconds');
-  const maxDelayMs = whole('retry.maxDelayMs', o.maxDelayMs ?? RETRY.maxDelayMs, 0, 'milliseconds');
+  const o = configObject('retry', options);
+  const maxAttempts = configWhole('retry.maxAttempts', o.maxAttempts ?? RETRY.maxAttempts, { unit: 'attempts' });
+  const initialDelayMs = configWhole('retry.initialDelayMs', o.initialDelayMs ?? RETRY.initialDelayMs, DELAY);
+  const maxDelayMs = configWhole('retry.maxDelayMs', o.maxDelayMs ?? RETRY.maxDelayMs, DELAY);
   if (maxDelayMs < initialDelayMs) {
     throw new ConfigError(
       'retry.maxDelayMs',
@@ -62,13 +47,11 @@ export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptio
 
 /** Checks circuit breaker options, filling what is missing from {@link BREAKER}. */
 export function resolveBreaker(options: Partial<CircuitBreakerOptions>): CircuitBreakerOptions {
-  const o = object('circuitBreaker', options);
-  const threshold = whole('circuitBreaker.threshold', o.threshold ?? BREAKER.threshold, 1, 'failures');
-  const halfOpenAfterMs = whole(
-    'circuitBreaker.halfOpenAfterMs',
-    o.halfOpenAfterMs ?? BREAKER.halfOpenAfterMs,
-    1,
-    'milliseconds',
-  );
+  const o = configObject('circuitBreaker', options);
+  const threshold = configWhole('circuitBreaker.threshold', o.threshold ?? BREAKER.threshold, { unit: 'failures' });
+  const halfOpenAfterMs = configWhole('circuitBreaker.halfOpenAfterMs', o.halfOpenAfterMs ?? BREAKER.halfOpenAfterMs, {
+    ...DELAY,
+    min: 1,
+  });
   return Object.freeze({ threshold, halfOpenAfterMs });
 }

@@ -22,7 +22,8 @@ import {
   type RetryOptions,
 } from './resilience.js';
 import { resolveTLS, type ResolvedTLS } from './tls.js';
-import { durationMs, nonEmptyString, positiveInt, show } from './validate.js';
+import { configWhole } from './checks.js';
+import { durationMs, nonEmptyString, show } from './validate.js';
 
 /** User name and password for etcd's built-in authentication. */
 export interface AuthOptions {
@@ -137,13 +138,13 @@ export const SETTINGS = Object.freeze({
   maxTxnOps: setting<number>({
     methods: ['withMaxTxnOps'],
     default: 128,
-    check: (n) => positiveInt('maxTxnOps', n, 'operations'),
+    check: (n) => configWhole('maxTxnOps', n, { unit: 'operations' }),
     summary: "Most operations in one transaction: the server's `--max-txn-ops`.",
   }),
   maxRequestBytes: setting<number>({
     methods: ['withMaxRequestBytes'],
     default: 1.5 * 1024 * 1024,
-    check: (n) => positiveInt('maxRequestBytes', n, 'bytes'),
+    check: (n) => configWhole('maxRequestBytes', n, { unit: 'bytes' }),
     summary: "Largest request in bytes (1.5 MiB): the server's `--max-request-bytes`.",
   }),
   encryption: setting<EncryptionSettings | undefined, undefined, [Parameters<typeof keyRing>[0]]>({

@@ -8,6 +8,7 @@ import { chunkForTxn, runChunks } from './chunk.js';
 import { OP_OVERHEAD } from './limits.js';
 import { encodePut, leaseOf, type EncodedPut } from './write.js';
 import type { LeaseRef } from './types.js';
+import { checkWhole } from '../config/checks.js';
 
 /** Key/value pairs as a plain object, a `Map`, or any iterable of pairs. */
 export type Entries = Record<string, Value> | ReadonlyMap<string, Value> | Iterable<readonly [string, Value]>;
@@ -50,10 +51,7 @@ export function pairs(entries: Entries): Iterable<readonly [string, Value]> {
 }
 
 function concurrencyOf(options: BulkOptions): number {
-  const n = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new ValidationError(`concurrency must be a positive whole number, got ${n}`);
-  return n;
+  return checkWhole('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
 }
 
 export async function bulkPut(core: Core, entries: Entries, options: BulkPutOptions = {}): Promise<BulkResult> {
