@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { withSettingsTable } from '../src/config/guide.js';
 
 const path = new URL('../docs/configuration.md', import.meta.url);
+const source = readFileSync(new URL('../src/config/settings.ts', import.meta.url), 'utf8');
 const before = readFileSync(path, 'utf8');
-const after = withSettingsTable(before);
+const after = withSettingsTable(before, source);
 writeFileSync(path, after);
 console.log(before === after ? 'docs/configuration.md: table already up to date' : 'docs/configuration.md: table rewritten');

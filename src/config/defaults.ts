@@ -1,5 +1,7 @@
 import { SETTINGS, SETTING_NAMES, printSetting, type SettingDefaults, type SettingName } from './settings.js';
 
+type Settings = typeof SETTINGS;
+
 /** The settings that have a default value (auth, TLS, partitions and the like have none). */
 type DefaultName = Exclude<
   { [K in SettingName]: undefined extends SettingDefaults[K] ? never : K }[SettingName],
@@ -11,6 +13,17 @@ function hasDefault(name: SettingName): boolean {
   return value !== undefined && !(Array.isArray(value) && value.length === 0);
 }
 
+/** Every setting that has a default value, at that value, as `toJSON` prints it. */
+function withDefaults(): {
+  readonly [K in keyof Settings as K extends DefaultName ? K : never]: Settings[K]['default'];
+} {
+  const entries = SETTING_NAMES.filter(hasDefault).map((name) => [
+    name,
+    printSetting(name, SETTINGS[name].default, { secure: false }),
+  ]);
+  return Object.freeze(Object.fromEntries(entries));
+}
+
 /**
  * The values {@link Config.defaults} starts from: every setting that has a
  * default value, as {@link Config.toJSON} shows it. The settings table in the
@@ -18,14 +31,7 @@ function hasDefault(name: SettingName): boolean {
  *
  * @example `DEFAULTS.retry.maxAttempts // 6`
  */
-export const DEFAULTS: { readonly [K in DefaultName]: SettingDefaults[K] } = Object.freeze(
-  Object.fromEntries(
-    SETTING_NAMES.filter(hasDefault).map((name) => [
-      name,
-      printSetting(name, SETTINGS[name].default, { secure: false }),
-    ]),
-  ) as { readonly [K in DefaultName]: SettingDefaults[K] },
-);
+export const DEFAULTS = withDefaults();
 
 /**
  * The retry defaults.

@@ -9,11 +9,12 @@ import { SETTINGS, publicSettings } from './settings.js';
 
 const guide = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
 const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+const settingsSource = readFileSync(new URL('./settings.ts', import.meta.url), 'utf8');
 const FIX = 'run `npm run docs:settings` to rewrite the table from src/config/settings.ts';
 
 describe("the configuration guide's settings table", () => {
   const documented = parseSettingsTable(guide);
-  const expected = settingRows();
+  const expected = settingRows(settingsSource);
 
   it('lists every setting, by the name toJSON uses, in order', () => {
     expect(
@@ -31,9 +32,13 @@ describe("the configuration guide's settings table", () => {
     expect(documented, FIX).toEqual(expected);
   });
 
+  it('has a one-line description for every setting (the TSDoc comment of its entry)', () => {
+    for (const row of expected) expect(row.summary, row.name).toMatch(/^[A-Z`].{10,}\.$/);
+  });
+
   it('is parsed back to the rows it is made of (so a wrong guide cannot pass by misparsing)', () => {
-    expect(parseSettingsTable(`intro\n${settingsTable()}\nmore`)).toEqual(expected);
-    const edited = settingsTable().replace('| `5000` |', '| `3000` |');
+    expect(parseSettingsTable(`intro\n${settingsTable(settingsSource)}\nmore`)).toEqual(expected);
+    const edited = settingsTable(settingsSource).replace('| `5000` |', '| `3000` |');
     expect(parseSettingsTable(edited)).not.toEqual(expected);
   });
 });

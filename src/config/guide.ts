@@ -2,7 +2,9 @@ import { SETTINGS, publicSettings, printSetting, type SettingName } from './sett
 
 // The settings table of docs/configuration.md is made from the table in
 // settings.ts (`npm run docs:settings` rewrites it between the markers), and
-// guide.test.ts fails when the two disagree.
+// guide.test.ts fails when the two disagree. A setting's description is the
+// TSDoc comment of its entry (so the API docs of DEFAULTS show it too): these
+// functions take the text of settings.ts to read it.
 
 /** The marker lines around the generated table in docs/configuration.md. */
 export const TABLE_START = '<!-- settings:start (generated from src/config/settings.ts: npm run docs:settings) -->';
@@ -34,23 +36,27 @@ function shownDefault(name: SettingName): string {
   return `\`${literal(printSetting(name, value, { secure: false }))}\``;
 }
 
-/** The rows the guide's table must hold, in order. */
-export function settingRows(): SettingRow[] {
-  return publicSettings().map((name) => {
-    const s = SETTINGS[name];
-    return {
-      name: `\`${name}\``,
-      methods: s.methods.map((m) => `{@link Config.${m}}`).join(', '),
-      default: shownDefault(name),
-      summary: s.summary,
-    };
-  });
+/** The one-line TSDoc comment of each entry of `SETTINGS` in `source` (the text of settings.ts). */
+export function settingSummaries(source: string): Map<string, string> {
+  const found = source.matchAll(/\/\*\* (.+?) \*\/\n {2}(\w+): setting\b/g);
+  return new Map([...found].map(([, summary = '', name = '']) => [name, summary]));
+}
+
+/** The rows the guide's table must hold, in order; `source` is the text of settings.ts. */
+export function settingRows(source: string): SettingRow[] {
+  const summaries = settingSummaries(source);
+  return publicSettings().map((name) => ({
+    name: `\`${name}\``,
+    methods: SETTINGS[name].methods.map((m) => `{@link Config.${m}}`).join(', '),
+    default: shownDefault(name),
+    summary: summaries.get(name) ?? '',
+  }));
 }
 
 /** The guide's table as Markdown, between its markers. */
-export function settingsTable(): string {
+export function settingsTable(source: string): string {
   const lines = [TABLE_START, '| Setting | Method | Default | What it sets |', '| --- | --- | --- | --- |'];
-  for (const r of settingRows()) lines.push(`| ${r.name} | ${r.methods} | ${r.default} | ${r.summary} |`);
+  for (const r of settingRows(source)) lines.push(`| ${r.name} | ${r.methods} | ${r.default} | ${r.summary} |`);
   return [...lines, TABLE_END].join('\n');
 }
 
@@ -75,9 +81,9 @@ export function parseSettingsTable(markdown: string): SettingRow[] {
 }
 
 /** `markdown` with the table between its markers replaced by the one made from the settings. */
-export function withSettingsTable(markdown: string): string {
+export function withSettingsTable(markdown: string, source: string): string {
   const start = markdown.indexOf(TABLE_START);
   const end = markdown.indexOf(TABLE_END, start);
   if (start < 0 || end < 0) throw new Error(`the settings table markers are missing (${TABLE_START})`);
-  return markdown.slice(0, start) + settingsTable() + markdown.slice(end + TABLE_END.length);
+  return markdown.slice(0, start) + settingsTable(source) + markdown.slice(end + TABLE_END.length);
 }

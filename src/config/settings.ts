@@ -41,8 +41,10 @@ interface PrintContext {
 
 /**
  * Everything said about one setting of a Config, said once: its default,
- * the check its `with…` method applies, how `toJSON` shows it, and the line
- * the configuration guide's table gives it.
+ * the check its `with…` method applies and how `toJSON` shows it. Its
+ * one-line description is the TSDoc comment of its entry in {@link SETTINGS}:
+ * the API docs show it on {@link DEFAULTS}, and the configuration guide's
+ * table takes it from there.
  */
 interface Setting<T, D extends T, A extends unknown[]> {
   /** The `with…` methods that set it, in the guide's order. */
@@ -53,8 +55,6 @@ interface Setting<T, D extends T, A extends unknown[]> {
   readonly check?: (...input: A) => T;
   /** How `toJSON` (and `DEFAULTS`) show the value; the value itself when absent. */
   readonly print?: (value: T, context: PrintContext) => unknown;
-  /** The guide's one-line description. */
-  readonly summary: string;
   /** Internal: neither printed nor documented. */
   readonly internal?: true;
 }
@@ -78,6 +78,7 @@ interface PartitionEntry {
  * guide with it).
  */
 export const SETTINGS = Object.freeze({
+  /** The etcd members to use, as `host:port` or `http(s)://host:port`. */
   endpoints: setting<readonly string[], readonly string[], string[]>({
     methods: ['withEndpoints'],
     // Stored without a scheme: with TLS it is https://localhost:2379.
@@ -87,20 +88,20 @@ export const SETTINGS = Object.freeze({
       return Object.freeze([...new Set(urls.map(storedEndpoint))]);
     },
     print: (value, { secure }) => reportedEndpoints(value, secure),
-    summary: 'The etcd members to use, as `host:port` or `http(s)://host:port`.',
   }),
+  /** Deadline of each attempt of each request, in milliseconds. */
   timeoutMs: setting<number>({
     methods: ['withTimeout'],
     default: 5000,
     check: (ms) => durationMs('timeout', ms),
-    summary: 'Deadline of each attempt of each request, in milliseconds.',
   }),
+  /** How long `Client.connect` waits for an endpoint to answer, in milliseconds. */
   dialTimeoutMs: setting<number>({
     methods: ['withDialTimeout'],
     default: 5000,
     check: (ms) => durationMs('dialTimeout', ms, MAX_TIMER_MS),
-    summary: 'How long `Client.connect` waits for an endpoint to answer, in milliseconds.',
   }),
+  /** User name and password for etcd authentication (the password is never printed). */
   auth: setting<AuthOptions | undefined, undefined, [string, string]>({
     methods: ['withAuth'],
     default: undefined,
@@ -112,16 +113,16 @@ export const SETTINGS = Object.freeze({
       return Object.freeze({ username, password });
     },
     print: (value) => value && { username: value.username, password: '<redacted>' },
-    summary: 'User name and password for etcd authentication (the password is never printed).',
   }),
+  /** TLS, or mutual TLS with `cert` and `key`. */
   tls: setting<ResolvedTLS | undefined, undefined, [Parameters<typeof resolveTLS>[0]]>({
     methods: ['withTLS'],
     default: undefined,
     check: resolveTLS,
     print: (value) =>
       value && { ca: !!value.ca, cert: !!value.cert, key: !!value.key, insecureSkipVerify: value.insecureSkipVerify },
-    summary: 'TLS, or mutual TLS with `cert` and `key`.',
   }),
+  /** Prefix added to every key sent and stripped from every key returned. */
   namespace: setting<string>({
     methods: ['withNamespace'],
     default: '',
@@ -133,46 +134,46 @@ export const SETTINGS = Object.freeze({
       }
       return prefix;
     },
-    summary: 'Prefix added to every key sent and stripped from every key returned.',
   }),
+  /** Most operations in one transaction: the server's `--max-txn-ops`. */
   maxTxnOps: setting<number>({
     methods: ['withMaxTxnOps'],
     default: 128,
     check: (n) => configWhole('maxTxnOps', n, { unit: 'operations' }),
-    summary: "Most operations in one transaction: the server's `--max-txn-ops`.",
   }),
+  /** Largest request in bytes (1.5 MiB): the server's `--max-request-bytes`. */
   maxRequestBytes: setting<number>({
     methods: ['withMaxRequestBytes'],
     default: 1.5 * 1024 * 1024,
     check: (n) => configWhole('maxRequestBytes', n, { unit: 'bytes' }),
-    summary: "Largest request in bytes (1.5 MiB): the server's `--max-request-bytes`.",
   }),
+  /** AES-256-GCM encryption of every value, with key rotation. */
   encryption: setting<EncryptionSettings | undefined, undefined, [Parameters<typeof keyRing>[0]]>({
     methods: ['withEncryption', 'withEncryptionKeys'],
     default: undefined,
     check: keyRing,
     print: (value) =>
       value && { primary: value.primary, keyIds: [...value.keys.keys()], allowPlaintext: value.allowPlaintext },
-    summary: 'AES-256-GCM encryption of every value, with key rotation ([encryption guide](encryption.md)).',
   }),
+  /** Compression of values above a size, before encryption. */
   compression: setting<CompressionSettings | undefined, undefined, [Parameters<typeof compression>[0]]>({
     methods: ['withCompression'],
     default: undefined,
     check: compression,
-    summary: 'Compression of values above a size, before encryption.',
   }),
+  /** Attempts per call and backoff; reads, and writes that never reached a server, are retried. */
   retry: setting<RetryOptions | false, RetryOptions, [Parameters<typeof resolveRetry>[0]]>({
     methods: ['withRetry'],
     default: RETRY,
     check: resolveRetry,
-    summary: 'Attempts per call and backoff; reads, and writes that never reached a server, are retried.',
   }),
+  /** When an endpoint is skipped after failures, and when it is tried again. */
   circuitBreaker: setting<CircuitBreakerOptions, CircuitBreakerOptions, [Parameters<typeof resolveBreaker>[0]]>({
     methods: ['withCircuitBreaker'],
     default: BREAKER,
     check: resolveBreaker,
-    summary: 'When an endpoint is skipped after failures, and when it is tried again.',
   }),
+  /** Streams carry etcd's `hasleader`, so a member cut off from the leader ends them. */
   requireLeader: setting<boolean>({
     methods: ['withRequireLeader'],
     default: true,
@@ -180,57 +181,56 @@ export const SETTINGS = Object.freeze({
       if (typeof on !== 'boolean') throw new ConfigError('requireLeader', `must be true or false, got ${show(on)}`);
       return on;
     },
-    summary: "Streams carry etcd's `hasleader`, so a member cut off from the leader ends them.",
   }),
+  /** Key prefixes served by other etcd clusters. */
   partitions: setting<readonly PartitionEntry[]>({
     methods: ['withPartition'],
     default: NONE,
     print: (value) => value.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
-    summary: 'Key prefixes served by other etcd clusters ([partitions guide](partitions.md)).',
   }),
+  /** How often the endpoints are refreshed from the cluster's member list, in milliseconds. */
   autoSyncMs: setting<number | undefined, undefined>({
     methods: ['withAutoSync'],
     default: undefined,
     check: (ms) => durationMs('autoSync', ms, MAX_TIMER_MS),
-    summary: "How often the endpoints are refreshed from the cluster's member list, in milliseconds.",
   }),
+  /** A telemetry plugin such as `openTelemetry()`. */
   telemetry: setting<Telemetry | undefined, undefined, [Telemetry]>({
     methods: ['withTelemetry'],
     default: undefined,
     check: checkTelemetry,
     print: (value) => value !== undefined,
-    summary: 'A telemetry plugin such as `openTelemetry()` ([observability guide](observability.md)).',
   }),
+  /** A pino-compatible logger for reconnects, failovers and losses. */
   logger: setting<Logger | undefined, undefined, [Logger]>({
     methods: ['withLogger'],
     default: undefined,
     check: checkLogger,
     print: (value) => value !== undefined,
-    summary: 'A pino-compatible logger for reconnects, failovers and losses.',
   }),
+  /** The partition a config serves, for telemetry. */
   telemetryPartition: setting<string | undefined, undefined>({
     methods: ['withTelemetryFrom'],
     default: undefined,
-    summary: 'The partition a config serves, for telemetry.',
     internal: true,
   }),
+  /** How reads are served unless a call says otherwise: `'linearizable'` or `'serializable'`. */
   readConsistency: setting<ReadConsistency, 'linearizable', [ReadConsistency]>({
     methods: ['withReadConsistency'],
     default: 'linearizable',
     check: readConsistency,
-    summary: "How reads are served unless a call says otherwise: `'linearizable'` or `'serializable'`.",
   }),
+  /** Concurrent single-key reads sent together as one read-only transaction; `false` turns it off. */
   readBatching: setting<ReadBatching | false, ReadBatching, [Parameters<typeof readBatching>[0]]>({
     methods: ['withReadBatching'],
     default: READ_BATCHING_DEFAULTS,
     check: readBatching,
-    summary: 'Concurrent single-key reads sent together as one read-only transaction; `false` turns it off.',
   }),
+  /** Concurrent writes to distinct keys sent together as one transaction; off by default. */
   writeBatching: setting<WriteBatching | false, false, [Parameters<typeof writeBatching>[0]]>({
     methods: ['withWriteBatching'],
     default: false,
     check: writeBatching,
-    summary: 'Concurrent writes to distinct keys sent together as one transaction; off by default.',
   }),
 });
 
