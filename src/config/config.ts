@@ -83,9 +83,10 @@ export class Config {
    * ```ts
    * const client = await Client.connect(Config.fromEnv());
    * ```
-   * @throws {@link ConfigError} when a variable holds a bad value.
+   * @throws {@link ConfigError} when a variable holds a bad value, or `env` is not an object.
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): Config {
+    if (env === null || typeof env !== 'object') throw new ConfigError('env', `must be an object, got ${show(env)}`);
     let config = Config.defaults();
     const get = (name: string) => (env[name]?.trim() ? env[name] : undefined);
     const endpoints = get('ETCD_ENDPOINTS');
