@@ -52,6 +52,9 @@ describe('options that are not an object', () => {
     ['election', () => client.election('/k', NULL)],
     ['maintenance.hashKV', () => client.maintenance.hashKV(NULL)],
     ['maintenance.checkConsistency', () => client.maintenance.checkConsistency(NULL)],
+    ['Mutex.tryLock', () => client.newLock('/m').tryLock(NULL)],
+    ['RWMutex.tryReadLock', () => client.newRWLock('/rw').tryReadLock(NULL)],
+    ['RWMutex.tryWriteLock', () => client.newRWLock('/rw').tryWriteLock(NULL)],
   ];
   it.each(calls)('%s(…, null) is refused with a ValidationError', async (_, call) => {
     const err = await failure(call);
