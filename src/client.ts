@@ -1,6 +1,7 @@
 import { Config } from './config/index.js';
 import type { Value } from './codec/index.js';
 import type { CallOptions } from './core/call.js';
+import { checkCallOptions, checkOptions } from './core/options.js';
 import type { Core } from './core/core.js';
 import { ConfigError, namingKeys, ValidationError } from './errors/index.js';
 import type { AuthAdmin, ClusterAdmin, EndpointStatus, Health, Maintenance, Member } from './admin/index.js';
@@ -87,6 +88,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link AuthError} when the user name or password is wrong.
    */
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
+    checkCallOptions(options);
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
     return new Client(await connectBackend(config, options.signal));
   }
@@ -109,7 +111,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for an empty key or a value that is neither string nor bytes.
    * @throws {@link ValueTooLargeError} when the encoded value exceeds `maxRequestBytes`.
    */
-  put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
+  async put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
+    checkOptions(options);
     return this.#backend.put(key, value, options);
   }
 
@@ -118,7 +121,8 @@ export class Client implements AsyncDisposable {
    * @example `const bytes = await client.get('/app/logo.png');`
    * @throws {@link KeyNotFoundError} when the key does not exist.
    */
-  get(key: string, options?: ReadOptions): Promise<Buffer> {
+  async get(key: string, options?: ReadOptions): Promise<Buffer> {
+    checkOptions(options);
     return this.#backend.get(key, options);
   }
 
@@ -128,6 +132,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link KeyNotFoundError} when the key does not exist.
    */
   async getString(key: string, options?: ReadOptions): Promise<string> {
+    checkOptions(options);
     return (await this.get(key, options)).toString('utf8');
   }
 
@@ -138,6 +143,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when the value is not valid JSON.
    */
   async getJSON<T = unknown>(key: string, options?: ReadOptions): Promise<T> {
+    checkOptions(options);
     const text = await this.getString(key, options);
     try {
       return JSON.parse(text) as T;
@@ -153,7 +159,8 @@ export class Client implements AsyncDisposable {
    * Reads `key` with its metadata, or `undefined` when it does not exist.
    * @example `const kv = await client.find('/app/mode'); kv?.modRevision;`
    */
-  find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
+  async find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
+    checkOptions(options);
     return this.#backend.find(key, options);
   }
 
@@ -161,7 +168,8 @@ export class Client implements AsyncDisposable {
    * Whether `key` exists, without transferring its value.
    * @example `if (await client.exists('/app/lock')) { ... }`
    */
-  exists(key: string, options?: ReadOptions): Promise<boolean> {
+  async exists(key: string, options?: ReadOptions): Promise<boolean> {
+    checkOptions(options);
     return this.#backend.exists(key, options);
   }
 
@@ -181,7 +189,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for a bad key or revision (nothing is sent).
    * @throws {@link CompactedError} when `revision` (or a later chunk's pinned revision) was compacted.
    */
-  getMany(keys: Iterable<string>, options?: GetManyOptions): Promise<GetManyResult> {
+  async getMany(keys: Iterable<string>, options?: GetManyOptions): Promise<GetManyResult> {
+    checkOptions(options);
     return this.#backend.getMany(keys, options);
   }
 
@@ -201,6 +210,7 @@ export class Client implements AsyncDisposable {
   delete(key: string, options: DeleteOptions & { prevKV: true }): Promise<DeleteResult>;
   delete(key: string, options?: DeleteOptions): Promise<number>;
   async delete(key: string, options?: DeleteOptions): Promise<number | DeleteResult> {
+    checkOptions(options);
     const res = await this.#backend.delete(key, options);
     return options?.prevKV === true ? res : res.deleted;
   }
@@ -215,7 +225,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link TxnTooLargeError} with `atomic` when the input does not fit one transaction.
    * @throws {@link PartialWriteError} when a chunk fails after others were applied.
    */
-  bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
+  async bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
+    checkOptions(options);
     return this.#backend.bulkPut(entries, options);
   }
 
@@ -223,7 +234,8 @@ export class Client implements AsyncDisposable {
    * Deletes many keys, chunked like {@link Client.bulkPut}; `count` is the number deleted.
    * @example `await client.bulkDelete(['/users/alice', '/users/bob']);`
    */
-  bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
+  async bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
+    checkOptions(options);
     return this.#backend.bulkDelete(keys, options);
   }
 
@@ -231,7 +243,8 @@ export class Client implements AsyncDisposable {
    * Keys starting with `prefix`, in key order, read in pages at one revision.
    * @example `const users = await client.list('/users/');`
    */
-  list(prefix: string, options?: ListOptions): Promise<string[]> {
+  async list(prefix: string, options?: ListOptions): Promise<string[]> {
+    checkOptions(options);
     return this.#backend.list(prefix, options);
   }
 
@@ -239,7 +252,8 @@ export class Client implements AsyncDisposable {
    * Keys and values starting with `prefix`, in key order, read in pages at one revision.
    * @example `for (const [key, value] of await client.listWithValues('/users/')) { ... }`
    */
-  listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
+  async listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
+    checkOptions(options);
     return this.#backend.listWithValues(prefix, options);
   }
 
@@ -252,6 +266,7 @@ export class Client implements AsyncDisposable {
    * ```
    */
   iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
+    checkOptions(options);
     return this.#backend.iterate(prefix, options);
   }
 
@@ -259,7 +274,8 @@ export class Client implements AsyncDisposable {
    * Keys in `[start, end)` with values, in key order; `end = ''` means to the end of the keyspace.
    * @example `const page = await client.getRange('/users/a', '/users/m');`
    */
-  getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
+  async getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
+    checkOptions(options);
     return this.#backend.getRange(start, end, options);
   }
 
@@ -267,7 +283,8 @@ export class Client implements AsyncDisposable {
    * Number of keys under `prefix`, counted by the server.
    * @example `const n = await client.count('/users/');`
    */
-  count(prefix: string, options?: PrefixOptions & CallOptions & ConsistencyOptions): Promise<number> {
+  async count(prefix: string, options?: PrefixOptions & CallOptions & ConsistencyOptions): Promise<number> {
+    checkOptions(options);
     return this.#backend.count(prefix, options);
   }
 
@@ -290,6 +307,7 @@ export class Client implements AsyncDisposable {
   deletePrefix(prefix: string, options: DeletePrefixOptions & { prevKV: true }): Promise<DeletePrefixResult>;
   deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number>;
   async deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number | DeletePrefixResult> {
+    checkOptions(options);
     const res = await this.#backend.deletePrefix(prefix, options);
     return options?.prevKV === true ? res : res.deleted;
   }
@@ -308,6 +326,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CrossPartitionError} on a partitioned client (each cluster has its own database: use `client.partition(prefix).snapshot()`).
    */
   snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk> {
+    checkOptions(options);
     return this.#backend.snapshot(options);
   }
 
@@ -322,7 +341,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link CancelledError} when `signal` aborts, also while the destination stalls.
    * @throws {@link ClosedError} when the client is closed during the transfer.
    */
-  snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
+  async snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
+    checkOptions(options);
     return this.#backend.snapshotTo(destination, options);
   }
 
@@ -341,7 +361,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link ConflictError} (values encrypted or compressed only) when other writers keep rewriting the key with `expected`.
    * @throws {@link AmbiguousWriteError} / {@link TimeoutError} when the reply of the write is lost: read the key to find out.
    */
-  compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
+  async compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
+    checkOptions(options);
     return this.#backend.compareAndSwap(key, expected, next, options);
   }
 
@@ -350,7 +371,8 @@ export class Client implements AsyncDisposable {
    * @example `if (await client.putIfAbsent('/jobs/42/owner', workerId)) runJob();`
    * @throws {@link ValidationError} for an empty key or a bad value.
    */
-  putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
+  async putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
+    checkOptions(options);
     return this.#backend.putIfAbsent(key, value, options);
   }
 
@@ -383,7 +405,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link ConflictError} when every attempt conflicted.
    * @throws whatever `fn` throws (nothing is written then).
    */
-  stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
+  async stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
+    checkOptions(options);
     return this.#backend.stm(fn, options);
   }
 
@@ -404,7 +427,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link DecryptionError} when a value cannot be read with the configured keys (nothing is skipped silently).
    * @throws {@link ConflictError} when a key kept changing under concurrent writers.
    */
-  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+  async reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
+    checkOptions(options);
     return this.#backend.reencrypt(prefix, options);
   }
 
@@ -421,7 +445,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for an empty key or bad options.
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
    */
-  watch(key: string, options?: WatchOptions): Promise<Watch> {
+  async watch(key: string, options?: WatchOptions): Promise<Watch> {
+    checkOptions(options);
     return this.#backend.watch(key, options);
   }
 
@@ -434,7 +459,8 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
    * @throws {@link CompactedError} (from the iteration, or `done`) when `fromRevision` is compacted.
    */
-  watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>> {
+  async watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>> {
+    checkOptions(options);
     return this.#backend.watchPrefix(prefix, options);
   }
 
@@ -443,7 +469,8 @@ export class Client implements AsyncDisposable {
    * @example `const versions = await client.history('/app/mode'); versions.at(-1)?.deleted;`
    * @throws {@link CompactedError} when `fromRevision` is compacted.
    */
-  history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
+  async history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
+    checkOptions(options);
     return this.#backend.history(key, options);
   }
 
@@ -457,7 +484,8 @@ export class Client implements AsyncDisposable {
    * ```
    * @throws {@link ValidationError} for the empty prefix without `{ all: true }`.
    */
-  mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
+  async mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
+    checkOptions(options);
     return this.#backend.mirror(prefix, options);
   }
 
@@ -476,7 +504,8 @@ export class Client implements AsyncDisposable {
    * ```
    * @throws {@link ValidationError} when `ttlSeconds` is not a positive whole number.
    */
-  lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
+  async lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
+    checkOptions(options);
     return this.#backend.lease(ttlSeconds, options);
   }
 
@@ -486,7 +515,13 @@ export class Client implements AsyncDisposable {
    * @example `await client.putWithLease('/services/api/n1', '10.0.0.1:80', session);`
    * @throws {@link LeaseNotFoundError} when the lease has expired or was revoked.
    */
-  putWithLease(key: string, value: Value, lease: LeaseRef, options?: Omit<PutOptions, 'lease'>): Promise<PutResult> {
+  async putWithLease(
+    key: string,
+    value: Value,
+    lease: LeaseRef,
+    options?: Omit<PutOptions, 'lease'>,
+  ): Promise<PutResult> {
+    checkOptions(options);
     return this.#backend.put(key, value, { ...options, lease });
   }
 
@@ -497,7 +532,8 @@ export class Client implements AsyncDisposable {
    * @example `await using session = await client.session({ ttl: 10 });`
    * @throws {@link ValidationError} when `ttl` is not a positive whole number.
    */
-  session(options?: SessionOptions & LeaseHint): Promise<Session> {
+  async session(options?: SessionOptions & LeaseHint): Promise<Session> {
+    checkOptions(options);
     return this.#backend.session(options);
   }
 
@@ -510,6 +546,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link CrossPartitionError} (partitioned client) when `name/` spans partitions or `session` is another partition's.
    */
   newLock(name: string, options?: LockOptions): Mutex {
+    checkOptions(options);
     return this.#backend.newLock(name, options);
   }
 
@@ -519,6 +556,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `name` is empty.
    */
   newRWLock(name: string, options?: RWLockOptions): RWMutex {
+    checkOptions(options);
     return this.#backend.newRWLock(name, options);
   }
 
@@ -528,6 +566,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when `name` is empty.
    */
   election(name: string, options?: ElectionOptions): Election {
+    checkOptions(options);
     return this.#backend.election(name, options);
   }
 
@@ -571,6 +610,7 @@ export class Client implements AsyncDisposable {
    * ```
    */
   stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent> {
+    checkOptions(options);
     return this.#backend.stateChanges(options);
   }
 
@@ -594,6 +634,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link ValidationError} when no partition has that prefix.
    */
   partition(prefix: string): Client {
+    if (typeof prefix !== 'string') throw new ValidationError(`prefix must be a string, got ${typeof prefix}`);
     const backend = this.#backend.partition(prefix);
     if (backend === this.#backend) return this;
     let client = this.#partitions.get(backend);
@@ -613,10 +654,11 @@ export class Client implements AsyncDisposable {
    * ```
    * @throws {@link ValidationError} for a token of another prefix or partition layout.
    */
-  watchPartitioned(
+  async watchPartitioned(
     prefix: string,
     options?: PrefixWatchOptions & PartitionWatchOptions,
   ): Promise<PartitionedWatch<WatchEvent>> {
+    checkOptions(options);
     return this.#backend.watchPartitioned(prefix, options);
   }
 
@@ -624,7 +666,8 @@ export class Client implements AsyncDisposable {
    * Health of each partition's cluster, the default first.
    * @example `for (const p of await client.partitionHealth()) if (!p.health.healthy) alert(p.partition);`
    */
-  partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+  async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
+    checkOptions(options);
     return this.#backend.partitionHealth(options);
   }
 
@@ -637,7 +680,8 @@ export class Client implements AsyncDisposable {
    * instead (a transaction with no operations, which every user may run).
    * @example `const rev = await client.revision();`
    */
-  revision(options?: CallOptions): Promise<number> {
+  async revision(options?: CallOptions): Promise<number> {
+    checkOptions(options);
     return this.#backend.revision(options);
   }
 
@@ -645,7 +689,8 @@ export class Client implements AsyncDisposable {
    * Discards the key history before `revision`; reads and watches at older revisions then fail with {@link CompactedError}.
    * @example `await client.compact(await client.revision());`
    */
-  compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
+  async compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
+    checkOptions(options);
     return this.#backend.compact(revision, options);
   }
 
@@ -653,7 +698,8 @@ export class Client implements AsyncDisposable {
    * Status of every configured endpoint, asked in parallel; an endpoint that does not answer is reported with `reachable: false`.
    * @example `for (const s of await client.status()) console.log(s.endpoint, s.version, s.isLeader);`
    */
-  status(options?: CallOptions): Promise<EndpointStatus[]> {
+  async status(options?: CallOptions): Promise<EndpointStatus[]> {
+    checkOptions(options);
     return this.#backend.status(options);
   }
 
@@ -661,7 +707,8 @@ export class Client implements AsyncDisposable {
    * A summary of {@link Client.status}: healthy when an endpoint answers, sees a leader and reports no alarm.
    * @example `if (!(await client.health()).healthy) alert();`
    */
-  health(options?: CallOptions): Promise<Health> {
+  async health(options?: CallOptions): Promise<Health> {
+    checkOptions(options);
     return this.#backend.health(options);
   }
 
@@ -669,7 +716,8 @@ export class Client implements AsyncDisposable {
    * The members of the cluster.
    * @example `const names = (await client.members()).map((m) => m.name);`
    */
-  members(options?: CallOptions): Promise<Member[]> {
+  async members(options?: CallOptions): Promise<Member[]> {
+    checkOptions(options);
     return this.#backend.members(options);
   }
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthError, PermissionDeniedError, ServerError, ValidationError } from '../errors/index.js';
 import { SINCE } from '../core/server.js';
 import { prefixEnd } from '../keys/range.js';
+import { show } from '../config/show.js';
 
 /** What a permission covers: one key, or every key under a prefix (both in the client's namespace). */
 export type PermissionTarget =
@@ -270,8 +271,12 @@ export class AuthAdmin {
   }
 
   #range(target: PermissionTarget): { key: Buffer; rangeEnd: Buffer } {
-    if (target && 'key' in target) return { key: this.#core.keys.encode(target.key), rangeEnd: Buffer.alloc(0) };
-    if (target && 'prefix' in target) {
+    // `in` on a string or a number would throw a raw TypeError.
+    if (target === null || typeof target !== 'object') {
+      throw new ValidationError(`permission target must be { key } or { prefix }, got ${show(target)}`);
+    }
+    if ('key' in target) return { key: this.#core.keys.encode(target.key), rangeEnd: Buffer.alloc(0) };
+    if ('prefix' in target) {
       const r = this.#core.keys.prefixRange(target.prefix, true);
       return { key: r.key, rangeEnd: r.rangeEnd };
     }

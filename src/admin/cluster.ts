@@ -2,7 +2,8 @@ import { explainFuture } from '../kv/future.js';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { headerRevision } from '../core/ids.js';
-import { PermissionDeniedError, ValidationError } from '../errors/index.js';
+import { PermissionDeniedError } from '../errors/index.js';
+import { checkRevision } from '../config/checks.js';
 
 /** A member of the cluster. */
 export interface Member {
@@ -92,9 +93,7 @@ export async function compact(
   revision: number,
   options: CallOptions & { physical?: boolean } = {},
 ): Promise<void> {
-  if (!Number.isSafeInteger(revision) || revision <= 0) {
-    throw new ValidationError(`revision must be a positive whole number, got ${revision}`);
-  }
+  checkRevision('revision', revision);
   await core.caller
     .run(
       'read', // compacting twice to the same revision changes nothing more

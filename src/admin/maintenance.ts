@@ -13,6 +13,8 @@ import {
 } from './defrag.js';
 import { checkConsistency, hashAll, type ConsistencyReport, type HashKVResult } from './hash.js';
 import { atEndpoint, checkEndpoint, memberEndpoints, probe } from './probe.js';
+import { checkWhole } from '../config/checks.js';
+import { checkOptions } from '../core/options.js';
 
 /** An alarm kind etcd raises: `NOSPACE` (the backend quota is full) or `CORRUPT` (a member's data differs). */
 export type AlarmKind = 'NOSPACE' | 'CORRUPT';
@@ -151,10 +153,9 @@ export class Maintenance {
    * @throws {@link CompactedError} when `revision` is compacted.
    */
   hashKV(options: HashKVOptions = {}): Promise<HashKVResult[]> {
-    const revision = options.revision ?? 0;
-    if (!Number.isSafeInteger(revision) || revision < 0) {
-      throw new ValidationError(`revision must be a whole number >= 0, got ${String(revision)}`);
-    }
+    checkOptions(options);
+    // 0 asks for the latest revision.
+    const revision = checkWhole('revision', options.revision ?? 0, { min: 0 });
     return hashAll(this.#core, revision, options);
   }
 
@@ -167,7 +168,8 @@ export class Maintenance {
    * its own current revision instead (the same one while nothing is written).
    * @example `const r = await client.maintenance.checkConsistency(); if (!r.consistent) alert(r.mismatched);`
    */
-  checkConsistency(options?: CallOptions): Promise<ConsistencyReport> {
+  async checkConsistency(options?: CallOptions): Promise<ConsistencyReport> {
+    checkOptions(options);
     return checkConsistency(this.#core, options);
   }
 

@@ -9,6 +9,6 @@ export function toBuffer(value: Value, key: string): Buffer {
   if (Buffer.isBuffer(value)) return value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   throw new ValidationError(
-    `value for '${key}' must be a string or a Uint8Array, got ${value === null ? 'null' : typeof value}`,
+    `value for '${String(key)}' must be a string or a Uint8Array, got ${value === null ? 'null' : typeof value}`,
   );
 }

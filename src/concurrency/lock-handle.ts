@@ -1,5 +1,6 @@
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
+import { checkCallOptions } from '../core/options.js';
 import { ClosedError, LockLostError, namingKeys, type EtcdKitError } from '../errors/index.js';
 import { Emitter } from '../events/index.js';
 import { LossSignal, type LossListener } from '../lease/index.js';
@@ -193,6 +194,7 @@ export abstract class LockHandle implements AsyncDisposable {
     options: CallOptions,
     claim: (session: Session) => Promise<Claimed | undefined>,
   ): Promise<boolean> {
+    checkCallOptions(options);
     if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
     if (!this.#turn.tryTake()) return false;
     const startedAt = Date.now();

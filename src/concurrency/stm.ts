@@ -5,6 +5,7 @@ import { toBuffer, type Value } from '../codec/index.js';
 import { CancelledError, ConflictError, ValidationError } from '../errors/index.js';
 import { toKeyValue, type KeyValue, type LeaseRef } from '../kv/index.js';
 import { commitTxn, compare, op, type Comparison, type DeleteOp, type GetOpResult, type PutOp } from '../txn/index.js';
+import { checkWhole } from '../config/checks.js';
 
 /**
  * How an {@link Client.stm} transaction is isolated from concurrent writers
@@ -214,9 +215,7 @@ function checkOptions(options: StmOptions): { isolation: Isolation; retries: num
   if (!ISOLATIONS.includes(isolation)) {
     throw new ValidationError(`isolation must be one of ${ISOLATIONS.join(', ')}, got ${JSON.stringify(isolation)}`);
   }
-  const retries = options.retries ?? DEFAULT_RETRIES;
-  if (!Number.isSafeInteger(retries) || retries < 0)
-    throw new ValidationError(`retries must be a whole number >= 0, got ${retries}`);
+  const retries = checkWhole('retries', options.retries ?? DEFAULT_RETRIES, { min: 0 });
   return { isolation, retries };
 }
 

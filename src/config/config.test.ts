@@ -118,4 +118,11 @@ describe('Config', () => {
     expect(Config.defaults().withRequireLeader(false).toJSON().requireLeader).toBe(false);
     expect(configError(() => Config.defaults().withRequireLeader('no' as never)).field).toBe('requireLeader');
   });
+
+  it('fromEnv refuses an env that is not an object with a ConfigError, not a TypeError', () => {
+    for (const env of [null, 42, 'ETCD_ENDPOINTS=a:1']) {
+      const err = configError(() => Config.fromEnv(env as never));
+      expect(err.field).toBe('env');
+    }
+  });
 });

@@ -1,10 +1,7 @@
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors/index.js';
-import { DEFAULTS } from './defaults.js';
-import { resolveTLS, type ResolvedTLS, type TLSOptions } from './tls.js';
+import type { ResolvedTLS, TLSOptions } from './tls.js';
 import {
-  compression,
-  keyRing,
   singleKey,
   type CompressionOptions,
   type CompressionSettings,
@@ -13,56 +10,32 @@ import {
   type EncryptionOptions,
   type EncryptionSettings,
 } from './encryption.js';
-import { durationMs, nonEmptyString, positiveInt, show } from './validate.js';
-import { anyHttps, checkSchemes, reportedEndpoints, storedEndpoint } from './endpoints.js';
-import { MAX_TIMER_MS } from './duration.js';
-import { resolveBreaker, resolveRetry, type CircuitBreakerOptions, type RetryOptions } from './resilience.js';
+import { nonEmptyString, show } from './validate.js';
+import { anyHttps, checkSchemes, reportedEndpoints } from './endpoints.js';
+import type { CircuitBreakerOptions, RetryOptions } from './resilience.js';
 import type { Logger, Telemetry } from '../telemetry/types.js';
-import { checkLogger, checkTelemetry } from './observe.js';
-import {
-  READ_BATCHING_DEFAULTS,
-  readBatching,
-  readConsistency,
-  writeBatching,
-  type ReadBatching,
-  type ReadBatchingOptions,
-  type ReadConsistency,
-  type WriteBatching,
-  type WriteBatchingOptions,
+import type {
+  ReadBatching,
+  ReadBatchingOptions,
+  ReadConsistency,
+  WriteBatching,
+  WriteBatchingOptions,
 } from './reads.js';
+import {
+  checkSetting,
+  defaultValues,
+  printSetting,
+  publicSettings,
+  type AuthOptions,
+  type SettingInput,
+  type SettingName,
+  type SettingValues,
+} from './settings.js';
 
-/** User name and password for etcd's built-in authentication. */
-export interface AuthOptions {
-  /** The etcd user name. */
-  readonly username: string;
-  /** The user's password (hidden by {@link Config.toJSON}). */
-  readonly password: string;
-}
+export type { AuthOptions } from './settings.js';
 
-/** Everything a {@link Config} holds. Read it through the getters of {@link Config}. */
-interface ConfigState {
-  readonly endpoints: readonly string[];
-  readonly timeoutMs: number;
-  readonly dialTimeoutMs: number;
-  readonly auth: AuthOptions | undefined;
-  readonly tls: ResolvedTLS | undefined;
-  readonly namespace: string;
-  readonly maxTxnOps: number;
-  readonly maxRequestBytes: number;
-  readonly encryption: EncryptionSettings | undefined;
-  readonly compression: CompressionSettings | undefined;
-  readonly retry: RetryOptions | false;
-  readonly circuitBreaker: CircuitBreakerOptions;
-  readonly partitions: readonly Partition[];
-  readonly requireLeader: boolean;
-  readonly telemetry: Telemetry | undefined;
-  readonly logger: Logger | undefined;
-  readonly telemetryPartition: string | undefined;
-  readonly autoSyncMs: number | undefined;
-  readonly readConsistency: ReadConsistency;
-  readonly readBatching: ReadBatching | false;
-  readonly writeBatching: WriteBatching | false;
-}
+/** Everything a {@link Config} holds, one value per setting of the table in settings.ts. */
+type ConfigState = SettingValues;
 
 /** A part of the keyspace served by its own etcd cluster: every key starting with `prefix`. */
 export interface Partition {
@@ -96,32 +69,9 @@ export class Config {
     Object.freeze(this);
   }
 
-  /** The defaults listed in {@link DEFAULTS}: `localhost:2379`, 5 s timeouts, etcd's default limits. */
+  /** Every setting at its default (see {@link DEFAULTS} and the table in the configuration guide). */
   static defaults(): Config {
-    return new Config({
-      // The default names no scheme of its own: with TLS it is https://localhost:2379.
-      endpoints: Object.freeze(DEFAULTS.endpoints.map((e) => e.replace(/^http:/, ''))),
-      timeoutMs: DEFAULTS.timeoutMs,
-      dialTimeoutMs: DEFAULTS.dialTimeoutMs,
-      auth: undefined,
-      tls: undefined,
-      namespace: DEFAULTS.namespace,
-      maxTxnOps: DEFAULTS.maxTxnOps,
-      maxRequestBytes: DEFAULTS.maxRequestBytes,
-      encryption: undefined,
-      compression: undefined,
-      retry: DEFAULTS.retry,
-      circuitBreaker: DEFAULTS.circuitBreaker,
-      partitions: Object.freeze([]),
-      autoSyncMs: undefined,
-      telemetry: undefined,
-      logger: undefined,
-      telemetryPartition: undefined,
-      requireLeader: DEFAULTS.requireLeader,
-      readConsistency: 'linearizable',
-      readBatching: READ_BATCHING_DEFAULTS,
-      writeBatching: false,
-    });
+    return new Config(defaultValues());
   }
 
   /**
@@ -133,9 +83,10 @@ export class Config {
    * ```ts
    * const client = await Client.connect(Config.fromEnv());
    * ```
-   * @throws {@link ConfigError} when a variable holds a bad value.
+   * @throws {@link ConfigError} when a variable holds a bad value, or `env` is not an object.
    */
   static fromEnv(env: Record<string, string | undefined> = process.env): Config {
+    if (env === null || typeof env !== 'object') throw new ConfigError('env', `must be an object, got ${show(env)}`);
     let config = Config.defaults();
     const get = (name: string) => (env[name]?.trim() ? env[name] : undefined);
     const endpoints = get('ETCD_ENDPOINTS');
@@ -211,8 +162,7 @@ export class Config {
    * configured, or `http://` and `https://` endpoints mixed.
    */
   withEndpoints(...urls: string[]): Config {
-    if (urls.length === 0) throw new ConfigError('endpoints', 'must list at least one endpoint, got none');
-    return this.#with({ endpoints: Object.freeze([...new Set(urls.map(storedEndpoint))]) });
+    return this.#set('endpoints', ...urls);
   }
 
   /**
@@ -224,7 +174,7 @@ export class Config {
    * @throws {@link ConfigError} when `intervalMs` is not a positive whole number up to 2147483647.
    */
   withAutoSync(intervalMs: number): Config {
-    return this.#with({ autoSyncMs: durationMs('autoSync', intervalMs, MAX_TIMER_MS) });
+    return this.#set('autoSyncMs', intervalMs);
   }
 
   /** How often the endpoint list is refreshed from the member list, in ms; `undefined` when off. */
@@ -240,7 +190,7 @@ export class Config {
    * @throws {@link ConfigError} for a value that is not a positive whole number.
    */
   withTimeout(ms: number): Config {
-    return this.#with({ timeoutMs: durationMs('timeout', ms) });
+    return this.#set('timeoutMs', ms);
   }
 
   /**
@@ -251,14 +201,12 @@ export class Config {
    * @throws {@link ConfigError} for a value that is not a positive whole number, or a larger one.
    */
   withDialTimeout(ms: number): Config {
-    return this.#with({ dialTimeoutMs: durationMs('dialTimeout', ms, MAX_TIMER_MS) });
+    return this.#set('dialTimeoutMs', ms);
   }
 
   /** Authenticate as this etcd user. */
   withAuth(username: string, password: string): Config {
-    nonEmptyString('auth.username', username);
-    if (typeof password !== 'string') throw new ConfigError('auth.password', `must be a string, got ${show(password)}`);
-    return this.#with({ auth: Object.freeze({ username, password }) });
+    return this.#set('auth', username, password);
   }
 
   /**
@@ -271,7 +219,7 @@ export class Config {
    * does not match `cert`, or an `http://` endpoint.
    */
   withTLS(options: TLSOptions): Config {
-    return this.#with({ tls: resolveTLS(options) });
+    return this.#set('tls', options);
   }
 
   /**
@@ -280,20 +228,17 @@ export class Config {
    * @default ''
    */
   withNamespace(prefix: string): Config {
-    if (typeof prefix !== 'string') throw new ConfigError('namespace', `must be a string, got ${show(prefix)}`);
-    // A lone surrogate has no UTF-8 form: it would be stored as U+FFFD.
-    if (/\p{Cs}/u.test(prefix)) throw new ConfigError('namespace', 'must be well-formed Unicode, got a lone surrogate');
-    return this.#with({ namespace: prefix });
+    return this.#set('namespace', prefix);
   }
 
   /** Match the server's `--max-txn-ops`. @default 128 */
   withMaxTxnOps(n: number): Config {
-    return this.#with({ maxTxnOps: positiveInt('maxTxnOps', n, 'operations') });
+    return this.#set('maxTxnOps', n);
   }
 
   /** Match the server's `--max-request-bytes`. @default 1572864 */
   withMaxRequestBytes(n: number): Config {
-    return this.#with({ maxRequestBytes: positiveInt('maxRequestBytes', n, 'bytes') });
+    return this.#set('maxRequestBytes', n);
   }
 
   /**
@@ -321,7 +266,7 @@ export class Config {
    * @throws {@link ConfigError} for a key that is not 32 bytes, a bad key id, or a primary not among the keys.
    */
   withEncryptionKeys(options: EncryptionKeysOptions): Config {
-    return this.#with({ encryption: keyRing(options) });
+    return this.#set('encryption', options);
   }
 
   /**
@@ -333,7 +278,7 @@ export class Config {
    * @throws {@link ConfigError} for a negative threshold or an unknown algorithm.
    */
   withCompression(options?: CompressionOptions): Config {
-    return this.#with({ compression: compression(options) });
+    return this.#set('compression', options);
   }
 
   /** How calls are retried; `false` when retries are off. */
@@ -357,7 +302,7 @@ export class Config {
    * @throws {@link ConfigError} for a non-integer or out-of-range field.
    */
   withRetry(options: Partial<RetryOptions> | false): Config {
-    return this.#with({ retry: resolveRetry(options) });
+    return this.#set('retry', options);
   }
 
   /**
@@ -370,7 +315,7 @@ export class Config {
    * @throws {@link ConfigError} for a non-integer or out-of-range field.
    */
   withCircuitBreaker(options: Partial<CircuitBreakerOptions>): Config {
-    return this.#with({ circuitBreaker: resolveBreaker(options) });
+    return this.#set('circuitBreaker', options);
   }
 
   /** Whether watch and keep-alive streams ask etcd to cancel them when their member loses the leader. */
@@ -390,13 +335,13 @@ export class Config {
    * @throws {@link ConfigError} when `on` is not a boolean.
    */
   withRequireLeader(on: boolean): Config {
-    if (typeof on !== 'boolean') throw new ConfigError('requireLeader', `must be true or false, got ${show(on)}`);
-    return this.#with({ requireLeader: on });
+    return this.#set('requireLeader', on);
   }
 
   /** Partitions added with {@link Config.withPartition}, in the order added; this config itself serves every other key. */
   get partitions(): readonly Partition[] {
-    return this.#state.partitions;
+    // The table types partitions structurally (it cannot import Config); withPartition stores only Partitions.
+    return this.#state.partitions as readonly Partition[];
   }
 
   /**
@@ -427,7 +372,7 @@ export class Config {
    * @throws {@link ConfigError} when `telemetry` is not a plugin object.
    */
   withTelemetry(telemetry: Telemetry): Config {
-    return this.#with({ telemetry: checkTelemetry(telemetry) });
+    return this.#set('telemetry', telemetry);
   }
 
   /**
@@ -437,7 +382,7 @@ export class Config {
    * @throws {@link ConfigError} when `logger` lacks `debug`, `info`, `warn` or `error`.
    */
   withLogger(logger: Logger): Config {
-    return this.#with({ logger: checkLogger(logger) });
+    return this.#set('logger', logger);
   }
 
   /** The telemetry plugin, if any. */
@@ -493,7 +438,7 @@ export class Config {
    * @throws {@link ConfigError} for anything but `'linearizable'` or `'serializable'`.
    */
   withReadConsistency(consistency: ReadConsistency): Config {
-    return this.#with({ readConsistency: readConsistency(consistency) });
+    return this.#set('readConsistency', consistency);
   }
 
   /**
@@ -506,7 +451,7 @@ export class Config {
    * @throws {@link ConfigError} for a `maxBatch` that is not a positive whole number.
    */
   withReadBatching(options: ReadBatchingOptions | false): Config {
-    return this.#with({ readBatching: readBatching(options) });
+    return this.#set('readBatching', options);
   }
 
   /**
@@ -520,48 +465,28 @@ export class Config {
    * @throws {@link ConfigError} for a bad `maxBatch` or `maxDelayMs`.
    */
   withWriteBatching(options: WriteBatchingOptions | false = {}): Config {
-    return this.#with({ writeBatching: writeBatching(options) });
+    return this.#set('writeBatching', options);
   }
 
-  /** A plain description with the password hidden, for logs. */
+  /** A plain description with the password hidden, for logs: every setting, as the configuration guide names it. */
   toJSON(): Record<string, unknown> {
-    const s = this.#state;
-    return {
-      endpoints: this.#endpoints,
-      timeoutMs: s.timeoutMs,
-      dialTimeoutMs: s.dialTimeoutMs,
-      auth: s.auth && { username: s.auth.username, password: '<redacted>' },
-      tls: s.tls && {
-        ca: !!s.tls.ca,
-        cert: !!s.tls.cert,
-        key: !!s.tls.key,
-        insecureSkipVerify: s.tls.insecureSkipVerify,
-      },
-      namespace: s.namespace,
-      maxTxnOps: s.maxTxnOps,
-      maxRequestBytes: s.maxRequestBytes,
-      encryption: s.encryption && {
-        primary: s.encryption.primary,
-        keyIds: [...s.encryption.keys.keys()],
-        allowPlaintext: s.encryption.allowPlaintext,
-      },
-      compression: s.compression,
-      retry: s.retry,
-      circuitBreaker: s.circuitBreaker,
-      requireLeader: s.requireLeader,
-      partitions: s.partitions.map((p) => ({ prefix: p.prefix, config: p.config.toJSON() })),
-      ...(s.autoSyncMs === undefined ? {} : { autoSyncMs: s.autoSyncMs }),
-      telemetry: s.telemetry !== undefined,
-      logger: s.logger !== undefined,
-      readConsistency: s.readConsistency,
-      readBatching: s.readBatching,
-      writeBatching: s.writeBatching,
-    };
+    const context = { secure: this.secure };
+    const out: Record<string, unknown> = {};
+    for (const name of publicSettings()) {
+      const shown = printSetting(name, this.#state[name], context);
+      if (shown !== undefined) out[name] = shown;
+    }
+    return out;
   }
 
   /** @internal */
   [inspect.custom](): string {
     return `Config ${inspect(this.toJSON())}`;
+  }
+
+  /** A new Config with setting `name` set from `input`, checked by the setting's own check. */
+  #set<K extends SettingName>(name: K, ...input: SettingInput<K>): Config {
+    return this.#with({ [name]: checkSetting(name, ...input) });
   }
 
   #with(patch: Partial<ConfigState>): Config {

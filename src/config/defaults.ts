@@ -1,23 +1,46 @@
-import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from './resilience.js';
+import { SETTINGS, SETTING_NAMES, printSetting, type SettingDefaults, type SettingName } from './settings.js';
 
-/** The values {@link Config.defaults} starts from. */
-export const DEFAULTS = Object.freeze({
-  /** @default ['http://localhost:2379'] */
-  endpoints: Object.freeze(['http://localhost:2379']) as readonly string[],
-  /** Per-request deadline in milliseconds. @default 5000 */
-  timeoutMs: 5000,
-  /** How long {@link Client.connect} waits for an endpoint to answer. @default 5000 */
-  dialTimeoutMs: 5000,
-  /** The server's `--max-txn-ops`. @default 128 */
-  maxTxnOps: 128,
-  /** The server's `--max-request-bytes`. @default 1572864 (1.5 MiB) */
-  maxRequestBytes: 1.5 * 1024 * 1024,
-  /** Key prefix applied to every key. @default '' */
-  namespace: '',
-  /** Retries: attempts (first included) and backoff bounds. @default { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 } */
-  retry: RETRY_DEFAULTS,
-  /** Per-endpoint circuit breaker. @default { threshold: 3, halfOpenAfterMs: 5000 } */
-  circuitBreaker: BREAKER_DEFAULTS,
-  /** Streams carry etcd's `hasleader` metadata. @default true */
-  requireLeader: true,
-});
+type Settings = typeof SETTINGS;
+
+/** The settings that have a default value (auth, TLS, partitions and the like have none). */
+type DefaultName = Exclude<
+  { [K in SettingName]: undefined extends SettingDefaults[K] ? never : K }[SettingName],
+  'partitions' | 'telemetryPartition'
+>;
+
+function hasDefault(name: SettingName): boolean {
+  const value: unknown = SETTINGS[name].default;
+  return value !== undefined && !(Array.isArray(value) && value.length === 0);
+}
+
+/** Every setting that has a default value, at that value, as `toJSON` prints it. */
+function withDefaults(): {
+  readonly [K in keyof Settings as K extends DefaultName ? K : never]: Settings[K]['default'];
+} {
+  const entries = SETTING_NAMES.filter(hasDefault).map((name) => [
+    name,
+    printSetting(name, SETTINGS[name].default, { secure: false }),
+  ]);
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+/**
+ * The values {@link Config.defaults} starts from: every setting that has a
+ * default value, as {@link Config.toJSON} shows it. The settings table in the
+ * configuration guide lists them with the rest.
+ *
+ * @example `DEFAULTS.retry.maxAttempts // 6`
+ */
+export const DEFAULTS = withDefaults();
+
+/**
+ * The retry defaults.
+ * @deprecated Use {@link DEFAULTS}.retry: this is the same object under a second name.
+ */
+export const RETRY_DEFAULTS = DEFAULTS.retry;
+
+/**
+ * The circuit breaker defaults.
+ * @deprecated Use {@link DEFAULTS}.circuitBreaker: this is the same object under a second name.
+ */
+export const BREAKER_DEFAULTS = DEFAULTS.circuitBreaker;

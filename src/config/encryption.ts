@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors/index.js';
+import { configWhole } from './checks.js';
 import { show } from './validate.js';
 
 /** Key material: exactly 32 bytes, as bytes or as a hex (64 digits) or base64 (44 characters) string. */
@@ -133,13 +134,7 @@ export function compression(options: CompressionOptions = {}): CompressionSettin
   if (options === null || typeof options !== 'object') {
     throw new ConfigError('compression', `must be an object, got ${show(options)}`);
   }
-  const threshold = options.threshold ?? 1024;
-  if (typeof threshold !== 'number' || !Number.isSafeInteger(threshold) || threshold < 0) {
-    throw new ConfigError(
-      'compression.threshold',
-      `must be a whole number of bytes (0 or more), got ${show(threshold)}`,
-    );
-  }
+  const threshold = configWhole('compression.threshold', options.threshold ?? 1024, { min: 0, unit: 'bytes' });
   const algorithm = options.algorithm ?? 'gzip';
   if (algorithm !== 'gzip' && algorithm !== 'brotli') {
     throw new ConfigError('compression.algorithm', `must be 'gzip' or 'brotli', got ${show(algorithm)}`);

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/index.js';
+import { configObject, configWhole } from './checks.js';
 import { MAX_TIMER_MS } from './duration.js';
-import { positiveInt, show } from './validate.js';
+import { show } from './validate.js';
 
 /**
  * How a read is served. `linearizable`: confirmed with the leader (a read
@@ -52,41 +53,28 @@ export function readConsistency(value: unknown): ReadConsistency {
   return value;
 }
 
-function plainObject(field: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(field, `must be an object, got ${show(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
 export function readBatching(value: unknown): ReadBatching | false {
   if (value === false) return false;
-  const o = plainObject('readBatching', value);
+  const o = configObject('readBatching', value);
   const maxBatch =
     o.maxBatch === undefined
       ? READ_BATCHING_DEFAULTS.maxBatch
-      : positiveInt('readBatching.maxBatch', o.maxBatch, 'reads');
+      : configWhole('readBatching.maxBatch', o.maxBatch, { unit: 'reads' });
   return Object.freeze({ maxBatch });
 }
 
 export function writeBatching(value: unknown): WriteBatching | false {
   if (value === false) return false;
-  const o = plainObject('writeBatching', value ?? {});
+  const o = configObject('writeBatching', value ?? {});
   const maxBatch =
     o.maxBatch === undefined
       ? WRITE_BATCHING_DEFAULTS.maxBatch
-      : positiveInt('writeBatching.maxBatch', o.maxBatch, 'writes');
-  let maxDelayMs = WRITE_BATCHING_DEFAULTS.maxDelayMs;
-  if (o.maxDelayMs !== undefined) {
-    // One timer holds the wait: above MAX_TIMER_MS Node would fire it after 1 ms.
-    const d = o.maxDelayMs;
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_TIMER_MS) {
-      throw new ConfigError(
-        'writeBatching.maxDelayMs',
-        `must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${show(d)}`,
-      );
-    }
-    maxDelayMs = d;
-  }
+      : configWhole('writeBatching.maxBatch', o.maxBatch, { unit: 'writes' });
+  // One timer holds the wait: above MAX_TIMER_MS Node would fire it after 1 ms.
+  const maxDelayMs = configWhole('writeBatching.maxDelayMs', o.maxDelayMs ?? WRITE_BATCHING_DEFAULTS.maxDelayMs, {
+    min: 0,
+    max: MAX_TIMER_MS,
+    unit: 'milliseconds',
+  });
   return Object.freeze({ maxBatch, maxDelayMs });
 }

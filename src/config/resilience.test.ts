@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Config } from './index.js';
 import { ConfigError } from '../errors/index.js';
-import { BREAKER_DEFAULTS, RETRY_DEFAULTS } from './resilience.js';
+import { BREAKER_DEFAULTS, DEFAULTS, RETRY_DEFAULTS } from './defaults.js';
 
 describe('Config.withRetry', () => {
   it('defaults to the documented values', () => {
@@ -38,5 +38,13 @@ describe('Config.withCircuitBreaker', () => {
   });
   it('appears in toJSON', () => {
     expect(Config.defaults().toJSON()).toMatchObject({ retry: RETRY_DEFAULTS, circuitBreaker: BREAKER_DEFAULTS });
+  });
+});
+
+describe('RETRY_DEFAULTS and BREAKER_DEFAULTS', () => {
+  it('are the very objects DEFAULTS holds (deprecated second names)', () => {
+    expect(RETRY_DEFAULTS).toBe(DEFAULTS.retry);
+    expect(BREAKER_DEFAULTS).toBe(DEFAULTS.circuitBreaker);
+    expect(Config.defaults().retry).toBe(DEFAULTS.retry);
   });
 });

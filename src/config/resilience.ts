@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/index.js';
-import { show } from './validate.js';
+import { configObject, configWhole } from './checks.js';
 import { MAX_TIMER_MS } from './duration.js';
 
 /** How calls are retried. See {@link Config.withRetry}. */
@@ -20,42 +20,22 @@ export interface CircuitBreakerOptions {
   readonly halfOpenAfterMs: number;
 }
 
-/** The retry defaults: up to 6 attempts, backoff from 100 ms doubling up to 2 s, with jitter. */
-export const RETRY_DEFAULTS: RetryOptions = Object.freeze({ maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
+/** The retry defaults (the `retry` setting's default and what a partial `withRetry` fills in). */
+export const RETRY: RetryOptions = Object.freeze({ maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2000 });
 
-/** The circuit breaker defaults: open after 3 consecutive failures, test again after 5 s. */
-export const BREAKER_DEFAULTS: CircuitBreakerOptions = Object.freeze({ threshold: 3, halfOpenAfterMs: 5000 });
+/** The circuit breaker defaults (the `circuitBreaker` setting's default). */
+export const BREAKER: CircuitBreakerOptions = Object.freeze({ threshold: 3, halfOpenAfterMs: 5000 });
 
-function whole(field: string, value: unknown, min: number, unit: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    const floor = min === 0 ? 'a non-negative' : min === 1 ? 'a positive' : `at least ${min}, a`;
-    throw new ConfigError(field, `must be ${floor} whole number of ${unit}, got ${show(value)}`);
-  }
-  // Delays become single Node timers, which fire at once beyond 2^31 - 1 ms.
-  if (unit === 'milliseconds' && value > MAX_TIMER_MS) {
-    throw new ConfigError(field, `must be at most ${MAX_TIMER_MS} milliseconds (about 24.8 days), got ${show(value)}`);
-  }
-  return value;
-}
+// Delays become single Node timers, which fire at once beyond 2^31 - 1 ms.
+const DELAY = { min: 0, max: MAX_TIMER_MS, unit: 'milliseconds' } as const;
 
-function object(field: string, value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object')
-    throw new ConfigError(field, `must be an object, got ${show(value)}`);
-  return value as Record<string, unknown>;
-}
-
-/** Checks retry options, filling what is missing from {@link RETRY_DEFAULTS}. */
+/** Checks retry options, filling what is missing from {@link RETRY}. */
 export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptions | false {
   if (options === false) return false;
-  const o = object('retry', options);
-  const maxAttempts = whole('retry.maxAttempts', o.maxAttempts ?? RETRY_DEFAULTS.maxAttempts, 1, 'attempts');
-  const initialDelayMs = whole(
-    'retry.initialDelayMs',
-    o.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
-    0,
-    'milliseconds',
-  );
-  const maxDelayMs = whole('retry.maxDelayMs', o.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, 0, 'milliseconds');
+  const o = configObject('retry', options);
+  const maxAttempts = configWhole('retry.maxAttempts', o.maxAttempts ?? RETRY.maxAttempts, { unit: 'attempts' });
+  const initialDelayMs = configWhole('retry.initialDelayMs', o.initialDelayMs ?? RETRY.initialDelayMs, DELAY);
+  const maxDelayMs = configWhole('retry.maxDelayMs', o.maxDelayMs ?? RETRY.maxDelayMs, DELAY);
   if (maxDelayMs < initialDelayMs) {
     throw new ConfigError(
       'retry.maxDelayMs',
@@ -65,15 +45,13 @@ export function resolveRetry(options: Partial<RetryOptions> | false): RetryOptio
   return Object.freeze({ maxAttempts, initialDelayMs, maxDelayMs });
 }
 
-/** Checks circuit breaker options, filling what is missing from {@link BREAKER_DEFAULTS}. */
+/** Checks circuit breaker options, filling what is missing from {@link BREAKER}. */
 export function resolveBreaker(options: Partial<CircuitBreakerOptions>): CircuitBreakerOptions {
-  const o = object('circuitBreaker', options);
-  const threshold = whole('circuitBreaker.threshold', o.threshold ?? BREAKER_DEFAULTS.threshold, 1, 'failures');
-  const halfOpenAfterMs = whole(
-    'circuitBreaker.halfOpenAfterMs',
-    o.halfOpenAfterMs ?? BREAKER_DEFAULTS.halfOpenAfterMs,
-    1,
-    'milliseconds',
-  );
+  const o = configObject('circuitBreaker', options);
+  const threshold = configWhole('circuitBreaker.threshold', o.threshold ?? BREAKER.threshold, { unit: 'failures' });
+  const halfOpenAfterMs = configWhole('circuitBreaker.halfOpenAfterMs', o.halfOpenAfterMs ?? BREAKER.halfOpenAfterMs, {
+    ...DELAY,
+    min: 1,
+  });
   return Object.freeze({ threshold, halfOpenAfterMs });
 }

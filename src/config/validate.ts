@@ -4,13 +4,6 @@ import { show } from './show.js';
 
 export { show } from './show.js';
 
-export function positiveInt(field: string, value: unknown, unit: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(field, `must be a positive whole number of ${unit}, got ${show(value)}`);
-  }
-  return value;
-}
-
 /**
  * A duration in whole milliseconds for the config `field` (see
  * {@link durationProblem}), at most `max`.

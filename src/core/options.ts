@@ -12,6 +12,18 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
 }
 
 /**
+ * Refuses `options` that are given but are not an object (`null`, a number,
+ * an array): reading a field of them would fail with a raw TypeError.
+ * @throws {@link ValidationError}
+ */
+export function checkOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValidationError(`options must be an object, got ${show(options)}`);
+  }
+}
+
+/**
  * Checks the options every blocking call takes (`timeoutMs`, `signal`)
  * before anything is sent.
  * @throws {@link ValidationError} for a bad value.
@@ -20,8 +32,7 @@ export function checkCallOptions(
   options: { readonly timeoutMs?: unknown; readonly signal?: unknown } | undefined,
 ): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object')
-    throw new ValidationError(`options must be an object, got ${show(options)}`);
+  checkOptions(options);
   if (options.timeoutMs !== undefined) checkDuration('timeoutMs', options.timeoutMs);
   checkSignal(options.signal);
 }

@@ -80,3 +80,16 @@ describe('Keyspace', () => {
     expect(ks.decode(ks.encode('k-\uFFFD'))).toBe('k-\uFFFD');
   });
 });
+
+describe('Keyspace.range with bounds that are not strings', () => {
+  it.each([null, 42, Symbol('s'), {}])('refuses %s with a ValidationError, not a TypeError', (bound) => {
+    for (const ks of [new Keyspace(''), new Keyspace('/n/')]) {
+      expect(() => ks.range(bound as never, '')).toThrow(
+        new ValidationError(`range start must be a string, got ${typeof bound}`),
+      );
+      expect(() => ks.range('a', bound as never)).toThrow(
+        new ValidationError(`range end must be a string, got ${typeof bound}`),
+      );
+    }
+  });
+});

@@ -120,6 +120,8 @@ export class Keyspace {
   }
 
   #join(key: string, what: string): Buffer {
+    // A range's start and end reach here unchecked: a non-string would fail in Buffer as a TypeError.
+    if (typeof key !== 'string') throw new ValidationError(`${what} must be a string, got ${typeof key}`);
     checkWellFormed(key, what);
     const n = this.#prefix.length;
     if (n === 0) return Buffer.from(key, 'utf8');

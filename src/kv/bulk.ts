@@ -8,6 +8,8 @@ import { chunkForTxn, runChunks } from './chunk.js';
 import { OP_OVERHEAD } from './limits.js';
 import { encodePut, leaseOf, type EncodedPut } from './write.js';
 import type { LeaseRef } from './types.js';
+import { checkWhole } from '../config/checks.js';
+import { show } from '../config/show.js';
 
 /** Key/value pairs as a plain object, a `Map`, or any iterable of pairs. */
 export type Entries = Record<string, Value> | ReadonlyMap<string, Value> | Iterable<readonly [string, Value]>;
@@ -42,18 +44,33 @@ export interface BulkResult {
 
 const DEFAULT_CONCURRENCY = 4;
 
-export function pairs(entries: Entries): Iterable<readonly [string, Value]> {
+export function* pairs(entries: Entries): Iterable<readonly [string, Value]> {
   if (entries === null || typeof entries !== 'object') {
-    throw new ValidationError(`entries must be an object, a Map or an iterable of pairs, got ${entries}`);
+    throw new ValidationError(`entries must be an object, a Map or an iterable of pairs, got ${show(entries)}`);
   }
-  return Symbol.iterator in entries ? (entries as Iterable<readonly [string, Value]>) : Object.entries(entries);
+  if (!(Symbol.iterator in entries)) {
+    yield* Object.entries(entries as Record<string, Value>);
+    return;
+  }
+  for (const pair of entries as Iterable<unknown>) {
+    // Destructuring anything but a [key, value] pair would fail as a raw TypeError.
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new ValidationError(`entries must hold [key, value] pairs, got ${show(pair)}`);
+    }
+    yield pair as [string, Value];
+  }
+}
+
+/** The keys of a bulk delete, refusing anything that is not an iterable. */
+export function bulkKeys(keys: Iterable<string>): string[] {
+  if (keys === null || typeof (keys as Partial<Iterable<string>>)?.[Symbol.iterator] !== 'function') {
+    throw new ValidationError(`keys must be an iterable of strings, got ${show(keys)}`);
+  }
+  return [...keys];
 }
 
 function concurrencyOf(options: BulkOptions): number {
-  const n = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new ValidationError(`concurrency must be a positive whole number, got ${n}`);
-  return n;
+  return checkWhole('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY);
 }
 
 export async function bulkPut(core: Core, entries: Entries, options: BulkPutOptions = {}): Promise<BulkResult> {
@@ -70,7 +87,7 @@ export async function bulkPut(core: Core, entries: Entries, options: BulkPutOpti
 }
 
 export async function bulkDelete(core: Core, keys: Iterable<string>, options: BulkOptions = {}): Promise<BulkResult> {
-  const etcdKeys = [...new Map([...keys].map((k) => [k, core.keys.encode(k)] as const)).values()];
+  const etcdKeys = [...new Map(bulkKeys(keys).map((k) => [k, core.keys.encode(k)] as const)).values()];
   const chunks = chunkForTxn(etcdKeys, (k) => k.length + OP_OVERHEAD, core.config, options.atomic === true);
   return runBulk(core, 'bulkDelete', chunks, concurrencyOf(options), options, (chunk) => ({
     success: chunk.map((key) => ({ request_delete_range: { key } })),

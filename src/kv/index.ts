@@ -14,6 +14,7 @@ export {
   bulkPut,
   bulkDelete,
   pairs,
+  bulkKeys,
   type Entries,
   type BulkOptions,
   type BulkPutOptions,

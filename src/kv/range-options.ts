@@ -1,6 +1,7 @@
 import type { IKeyValue, IRangeRequest } from 'etcd3';
 import type { ReadConsistency } from '../config/index.js';
 import type { Core } from '../core/core.js';
+import { checkRevision as checkNamedRevision, checkWhole } from '../config/checks.js';
 import { ValidationError } from '../errors/index.js';
 
 /** The consistency option every read accepts. */
@@ -59,11 +60,9 @@ const TARGETS: Record<SortTarget, IRangeRequest['sort_target']> = {
 
 const FILTERS = ['minModRevision', 'maxModRevision', 'minCreateRevision', 'maxCreateRevision'] as const;
 
-/** Refuses a revision that is not a positive whole number. */
+/** Refuses a `revision` option that is not a positive whole number (`undefined` is the latest). */
 export function checkRevision(revision: number | undefined): void {
-  if (revision !== undefined && (!Number.isSafeInteger(revision) || revision <= 0)) {
-    throw new ValidationError(`revision must be a positive whole number, got ${revision}`);
-  }
+  if (revision !== undefined) checkNamedRevision('revision', revision);
 }
 
 /** True when `options` (or the client's default) asks for a serializable read. */
@@ -97,13 +96,9 @@ export function sortsByContent(options: RangeOptions): boolean {
 
 /** Checks the range options before anything is sent. */
 export function checkRangeOptions(core: Core, options: RangeOptions & { pageSize?: number }): void {
-  if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit <= 0)) {
-    throw new ValidationError(`limit must be a positive whole number, got ${options.limit}`);
-  }
+  if (options.limit !== undefined) checkWhole('limit', options.limit);
   for (const f of FILTERS) {
-    const v = options[f];
-    if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0))
-      throw new ValidationError(`${f} must be a positive whole number, got ${v}`);
+    if (options[f] !== undefined) checkNamedRevision(f, options[f]);
   }
   const sort = options.sort;
   if (sort === undefined) return;

@@ -17,6 +17,7 @@ import {
   type ConsistencyOptions,
   type RangeOptions,
 } from './range-options.js';
+import { checkWhole } from '../config/checks.js';
 
 /** Options of paged reads over a range of keys. */
 export interface ScanOptions extends CallOptions, ConsistencyOptions, RangeOptions {
@@ -92,10 +93,7 @@ export async function* scan(
   options: ScanOptions & { keysOnly?: boolean } = {},
 ): AsyncGenerator<Page> {
   const fixed = options.pageSize !== undefined;
-  let pageSize = options.pageSize ?? DEFAULT_PAGE;
-  if (!Number.isSafeInteger(pageSize) || pageSize <= 0) {
-    throw new ValidationError(`pageSize must be a positive whole number, got ${pageSize}`);
-  }
+  let pageSize = checkWhole('pageSize', options.pageSize ?? DEFAULT_PAGE);
   checkRevision(options.revision);
   checkInvalidKeys(options.invalidKeys);
   checkRangeOptions(core, options);

@@ -2,11 +2,11 @@ import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { leaseFromWire, leaseToWire } from '../core/ids.js';
 import { grpcDeadline, MAX_TIMER_MS } from '../config/duration.js';
-import { show } from '../config/show.js';
 import { LeaseNotFoundError, ValidationError, type EtcdKitError } from '../errors/index.js';
 import { KeepAliveHub } from './hub.js';
 import { KeepAliveLoop } from './keepalive.js';
 import { LossSignal, type LossListener } from './loss.js';
+import { checkWhole } from '../config/checks.js';
 
 /** What {@link Lease.timeToLive} reports. */
 export interface LeaseTimeToLive {
@@ -231,11 +231,8 @@ export const MAX_LEASE_TTL = 9_000_000_000;
 
 /** Grants a lease of `ttlSeconds`. */
 export async function grantLease(core: Core, ttlSeconds: number, options: CallOptions = {}): Promise<Lease> {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > MAX_LEASE_TTL) {
-    throw new ValidationError(
-      `lease TTL must be a whole number of seconds from 1 to ${MAX_LEASE_TTL} (etcd's maximum), got ${show(ttlSeconds)}`,
-    );
-  }
+  // The maximum is etcd's own.
+  checkWhole('lease TTL', ttlSeconds, { max: MAX_LEASE_TTL, unit: 'seconds' });
   const sentAt = Date.now();
   const res = await core.caller.run(
     'write',

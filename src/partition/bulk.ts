@@ -1,7 +1,15 @@
 import type { Backend } from '../backend/index.js';
 import type { Value } from '../codec/index.js';
 import { PartialWriteError } from '../errors/index.js';
-import { encodePut, pairs, type BulkOptions, type BulkPutOptions, type BulkResult, type Entries } from '../kv/index.js';
+import {
+  bulkKeys,
+  encodePut,
+  pairs,
+  type BulkOptions,
+  type BulkPutOptions,
+  type BulkResult,
+  type Entries,
+} from '../kv/index.js';
 import type { Partitions } from './segments.js';
 import { crossPartition, inPartitionOf, partitionLabel } from '../errors/partition-label.js';
 import { checkHome } from './lease-home.js';
@@ -33,7 +41,7 @@ export async function bulkDelete(
   options: BulkOptions = {},
 ): Promise<BulkResult> {
   const groups = new Map<string, Set<string>>();
-  for (const key of keys) {
+  for (const key of bulkKeys(keys)) {
     const p = parts.table.partitionOf(key);
     groups.set(p, (groups.get(p) ?? new Set<string>()).add(key));
   }

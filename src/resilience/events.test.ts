@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnavailableError } from '../errors/index.js';
+import { UnavailableError, ValidationError } from '../errors/index.js';
 import { ConnectionEvents, type ConnectionEvent } from './events.js';
 
 describe('ConnectionEvents', () => {
@@ -40,5 +40,22 @@ describe('ConnectionEvents', () => {
     const rest: ConnectionEvent[] = [];
     for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value);
     expect(rest.map((e) => ('endpoint' in e ? e.endpoint : e.type))).toEqual(['d', 'closed']);
+  });
+
+  it.each([
+    ['a bufferSize of 0', { bufferSize: 0 }, 'bufferSize must be a positive whole number, got 0'],
+    ['a fractional bufferSize', { bufferSize: 1.5 }, 'bufferSize must be a positive whole number, got 1.5'],
+    ['a bufferSize given as text', { bufferSize: '3' }, 'bufferSize must be a positive whole number, got "3"'],
+    ['options that are not an object', null, 'options must be an object, got null'],
+    ['a signal that is not an AbortSignal', { signal: 'stop' }, 'signal must be an AbortSignal, got "stop"'],
+  ])('refuses %s with a ValidationError, not a TypeError', async (_, options, message) => {
+    const events = new ConnectionEvents(() => {});
+    const it = events.iterate(options as never)[Symbol.asyncIterator]();
+    const err = await it.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toBe(message);
   });
 });

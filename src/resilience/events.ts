@@ -1,5 +1,7 @@
 import type { EtcdKitError } from '../errors/index.js';
 import { Emitter, type ListenerErrorHandler } from '../events/index.js';
+import { checkBufferSize } from '../config/checks.js';
+import { checkCallOptions } from '../core/options.js';
 
 /**
  * The client's overall connection state.
@@ -107,9 +109,9 @@ export class ConnectionEvents {
 
   /** The events as an async iterable with a bounded buffer (oldest dropped). */
   async *iterate(options: StateChangesOptions = {}): AsyncGenerator<ConnectionEvent, void, undefined> {
-    const size = options.bufferSize ?? 100;
-    if (!Number.isInteger(size) || size < 1)
-      throw new TypeError(`bufferSize must be a positive whole number, got ${size}`);
+    // Bad options (not an object, a signal that is not an AbortSignal) would fail below as a raw TypeError.
+    checkCallOptions(options);
+    const size = checkBufferSize(options.bufferSize) ?? 100;
     const buffer: ConnectionEvent[] = [];
     let wake: (() => void) | undefined;
     const unsubscribe = this.subscribe((e) => {

@@ -6,6 +6,7 @@ import { namingKeys, ValidationError } from '../errors/index.js';
 import { encodePut, leaseOf, OP_OVERHEAD, toKeyValue } from '../kv/index.js';
 import type { Comparison, CompareOp, CompareTarget } from './compare.js';
 import type { Operation, OperationResult } from './ops.js';
+import { checkWhole } from '../config/checks.js';
 
 /** A transaction as plain data: conditions and both branches. */
 export interface TxnSpec {
@@ -105,9 +106,7 @@ function encodeOp(core: Core, o: Operation, acc: { bytes: number; writes: boolea
       const r = o.prefix
         ? core.keys.prefixRange(o.key, o.all === true)
         : { key: core.keys.encode(o.key), rangeEnd: undefined };
-      if (o.limit !== undefined && (!Number.isSafeInteger(o.limit) || o.limit < 0)) {
-        throw new ValidationError(`get limit must be a whole number >= 0, got ${show(o.limit)}`);
-      }
+      if (o.limit !== undefined) checkWhole('get limit', o.limit, { min: 0 });
       acc.bytes += size(r.key, r.rangeEnd);
       return {
         request_range: { key: r.key, range_end: r.rangeEnd, limit: o.limit ?? 0, keys_only: o.keysOnly === true },
