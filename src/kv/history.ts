@@ -7,7 +7,7 @@ import { ClosedError, CompactedError, TimeoutError, mapError } from '../errors/i
 import { ownLink } from '../watch/link.js';
 import { Watch } from '../watch/watch.js';
 import type { WatchEvent } from './events.js';
-import { checkRevision } from './read.js';
+import { checkRevision } from '../config/checks.js';
 import { isSerializable, readRun, type ConsistencyOptions } from './range-options.js';
 
 /** One past state of a key, as returned by {@link Client.history}. */
@@ -58,7 +58,7 @@ function distinctRevisions(events: IWatchResponse['events']): number {
  */
 export async function history(core: Core, key: string, options: HistoryOptions = {}): Promise<KeyVersion[]> {
   const raw = core.keys.encode(key);
-  checkRevision(options.fromRevision);
+  if (options.fromRevision !== undefined) checkRevision('fromRevision', options.fromRevision);
   // Serializable: the starting point (current revision) comes from the member reached.
   const serializable = isSerializable(core, options);
   const now = await core.caller.run(

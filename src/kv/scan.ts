@@ -2,7 +2,7 @@ import type { IKeyValue } from 'etcd3';
 import type { Core } from '../core/core.js';
 import type { CallOptions } from '../core/call.js';
 import { revision } from '../core/ids.js';
-import { EtcdKitError, ValidationError } from '../errors/index.js';
+import { EtcdKitError } from '../errors/index.js';
 import { checkInvalidKeys, keyAfter, type InvalidKeyPolicy, type RawRange } from '../keys/index.js';
 import { enrichCompacted } from '../watch/compaction.js';
 import { explainFuture } from './future.js';

@@ -1,3 +1,4 @@
+import { checkBufferSize } from '../config/checks.js';
 import type { IEvent } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { revision } from '../core/ids.js';
@@ -110,10 +111,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
 
   /** @internal Lists the prefix and starts watching it. */
   static async open(core: Core, prefix: string, options: MirrorOptions = {}): Promise<Mirror> {
-    const { bufferSize } = options;
-    if (bufferSize !== undefined && (!Number.isSafeInteger(bufferSize) || bufferSize < 1)) {
-      throw new ValidationError(`bufferSize must be a positive whole number, got ${bufferSize}`);
-    }
+    checkBufferSize(options.bufferSize);
     checkDecryptionPolicy(options.onDecryptionError);
     const mirror = new Mirror(core, core.keys.prefixRange(prefix, options.all), options);
     await mirror.#load(options.signal);

@@ -1,3 +1,4 @@
+import { checkBufferSize, checkRevision } from '../config/checks.js';
 import type { IWatchCreateRequest } from 'etcd3';
 import { checkSignal } from '../core/options.js';
 import { ValidationError } from '../errors/index.js';
@@ -82,12 +83,8 @@ export function validate(options: WatchOptions): void {
   const { fromRevision, bufferSize, types, callback } = options;
   checkSignal(options.signal);
   checkInvalidKeys(options.invalidKeys);
-  if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision <= 0)) {
-    throw new ValidationError(`fromRevision must be a positive whole number, got ${fromRevision}`);
-  }
-  if (bufferSize !== undefined && (!Number.isSafeInteger(bufferSize) || bufferSize < 1)) {
-    throw new ValidationError(`bufferSize must be a positive whole number, got ${bufferSize}`);
-  }
+  if (fromRevision !== undefined) checkRevision('fromRevision', fromRevision);
+  checkBufferSize(bufferSize);
   for (const t of types ?? []) {
     if (t !== 'put' && t !== 'delete') throw new ValidationError(`types must hold 'put' or 'delete', got ${String(t)}`);
   }

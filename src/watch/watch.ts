@@ -1,3 +1,4 @@
+import { checkCallOptions } from '../core/options.js';
 import type { IEvent, IWatchCreateRequest, IWatchResponse } from 'etcd3';
 import type { Core } from '../core/core.js';
 import { headerRevision, revision } from '../core/ids.js';
@@ -256,6 +257,7 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
    * @throws {@link TimeoutError} when no answer comes within the timeout.
    */
   async requestProgress(options: CallOptions = {}): Promise<number> {
+    checkCallOptions(options);
     if (this.#stopped) throw this.#failure ?? new ClosedError('watch.requestProgress: the watch is closed');
     const timeoutMs = options.timeoutMs ?? this.#core.config.timeoutMs;
     const progress = (this.#progress ??= new ProgressRequests());
