@@ -77,7 +77,22 @@ function tail(file: string): string {
 }
 
 /** Starts a cluster of local etcd processes on free loopback ports with a temp data dir. */
+/**
+ * Starts local members. A port another process bound between being found
+ * free and etcd binding it makes a member exit at once: it starts again on
+ * other ports (twice at most).
+ */
 export async function startLocal(binary: string, options: StartEtcdOptions): Promise<EtcdHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, options);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !err.message.includes('address already in use')) throw err;
+    }
+  }
+}
+
+async function startOnce(binary: string, options: StartEtcdOptions): Promise<EtcdHandle> {
   const size = options.members ?? 1;
   const root = await mkdtemp(join(tmpdir(), 'etcdkit-'));
   trackDir(root);
@@ -118,10 +133,17 @@ export async function startLocal(binary: string, options: StartEtcdOptions): Pro
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const healthy = async (list: Member[]) => {
+    // A member that exited (a port taken meanwhile, say) ends the wait: another process
+    // answering on its port must not pass for it.
     const ok = await waitUntil(
-      async () => (await Promise.all(list.map((m) => isHealthy(m.endpoint, tls)))).every(Boolean),
+      async () =>
+        list.some((m) => !alive(m)) || (await Promise.all(list.map((m) => isHealthy(m.endpoint, tls)))).every(Boolean),
       startTimeoutMs,
     );
+    const dead = list.find((m) => !alive(m));
+    if (dead) {
+      throw new Error(`etcd member ${dead.name} exited while starting; last log lines:\n${tail(dead.log)}`);
+    }
     if (!ok) {
       throw new Error(
         `etcd did not become healthy within ${startTimeoutMs} ms; last log lines:\n${tail(list[0]!.log)}`,
