@@ -13,7 +13,7 @@ describe('freePort', () => {
 
   it('takes over a claim older than the reservation period', async () => {
     const port = await freePort();
-    const file = join(tmpdir(), 'etcdkit-ports', String(port));
+    const file = join(tmpdir(), 'etcdkit.ports', String(port));
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(file, hourAgo, hourAgo);
     expect(reserve(port)).toBe(true);

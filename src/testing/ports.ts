@@ -8,7 +8,8 @@ import { join } from 'node:path';
 // the same one, and then one etcd fails to bind while the other answers for
 // both. Each port handed out is therefore reserved for a while by a file
 // created exclusively in a directory all such processes share.
-const RESERVATIONS = join(tmpdir(), 'etcdkit-ports');
+// Kept between runs (each claim lapses by itself), and not named like the temp dirs the harness removes.
+const RESERVATIONS = join(tmpdir(), 'etcdkit.ports');
 const RESERVED_MS = 15 * 60_000;
 
 function osPort(): Promise<number> {
