@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   const floor = openFloor(etcd.endpoints);
   const runId = randomBytes(3).toString('hex');
   const done: ScenarioResult[] = [];
+  let compacted = 0;
   try {
     const version = (await etcdkit.status())[0]?.version ?? 'unknown';
     console.log(
@@ -114,7 +115,10 @@ async function main(): Promise<void> {
         done.push(await runScenario(scenario, ctx, opts.plan));
       } finally {
         await etcdkit.deletePrefix(prefix);
-        if (!process.env.ETCD_ENDPOINTS) await etcdkit.compact(await etcdkit.revision());
+        if (!process.env.ETCD_ENDPOINTS) {
+          const now = await etcdkit.revision();
+          if (now > compacted) await etcdkit.compact((compacted = now));
+        }
       }
       console.log(`  ${scenario.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
