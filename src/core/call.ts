@@ -89,7 +89,7 @@ const CONNECTED = Object.freeze({ type: 'connected' as const });
  * with {@link AmbiguousWriteError} and is never repeated.
  *
  * A call whose first attempt succeeds costs one async frame here: its
- * deadline is grpc-js' own (no JS timer), the breakers are asked with a field
+ * deadline is grpc-js' own (no timer of ours per call), the breakers are asked with a field
  * read (see resilience/circuits.ts), nothing is allocated for telemetry
  * unless somebody listens, and the retry loop, the backoff and the ambiguity
  * check are entered only once an attempt has failed.

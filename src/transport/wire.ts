@@ -17,7 +17,7 @@ import { type Pool, type PoolHost, poolOf } from './internals.js';
  * {@link Rpc} take it where etcd3's clients take grpc-js call options.
  */
 export interface CallSpec extends GrpcCallOptions {
-  /** When the attempt gives up, as a `Date.now()` time (grpc-js' deadline: no JS timer). */
+  /** When the attempt gives up, as a `Date.now()` time (grpc-js' deadline: no timer of etcdkit's per call). */
   readonly deadline: number;
   /** Ask etcd to refuse the call when the member has no leader (the `hasleader` metadata). */
   readonly leader?: boolean;
