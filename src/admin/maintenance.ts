@@ -214,7 +214,7 @@ export class Maintenance {
     const res = await this.#core.caller.run(
       'read',
       { op: 'lease list' },
-      (grpc) => this.#core.etcd.leaseClient.leaseLeases(grpc),
+      (grpc) => this.#core.rpc.lease.leaseLeases(grpc),
       options,
     );
     return (res.leases ?? []).map((l) => leaseFromWire(l.ID)).filter((id): id is string => id !== undefined);
@@ -232,7 +232,7 @@ export class Maintenance {
     const res = await this.#core.caller.run(
       'read',
       { op: 'lease timetolive' },
-      (grpc) => this.#core.etcd.leaseClient.leaseTimeToLive({ ID, keys: options.keys === true }, grpc),
+      (grpc) => this.#core.rpc.lease.leaseTimeToLive({ ID, keys: options.keys === true }, grpc),
       options,
     );
     if (Number(res.TTL) < 0) throw new LeaseNotFoundError(`lease ${id} not found (expired or revoked)`);

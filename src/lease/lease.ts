@@ -137,8 +137,7 @@ export class Lease implements AsyncDisposable {
     const res = await this.#core.caller.run(
       'read',
       { op: 'lease.timeToLive' },
-      (grpc) =>
-        this.#core.etcd.leaseClient.leaseTimeToLive({ ID: leaseToWire(this.id), keys: options.keys === true }, grpc),
+      (grpc) => this.#core.rpc.lease.leaseTimeToLive({ ID: leaseToWire(this.id), keys: options.keys === true }, grpc),
       options,
     );
     const ttl = Number(res.TTL);
@@ -165,7 +164,7 @@ export class Lease implements AsyncDisposable {
       await this.#core.caller.run(
         'write',
         { op: 'lease.revoke' },
-        (grpc) => this.#core.etcd.leaseClient.leaseRevoke({ ID: leaseToWire(this.id) }, grpc),
+        (grpc) => this.#core.rpc.lease.leaseRevoke({ ID: leaseToWire(this.id) }, grpc),
         options,
       );
     } catch (err) {
@@ -237,7 +236,7 @@ export async function grantLease(core: Core, ttlSeconds: number, options: CallOp
   const res = await core.caller.run(
     'write',
     { op: 'lease.grant' },
-    (grpc) => core.etcd.leaseClient.leaseGrant({ TTL: ttlSeconds }, grpc),
+    (grpc) => core.rpc.lease.leaseGrant({ TTL: ttlSeconds }, grpc),
     options,
   );
   return new Lease(core, leaseFromWire(res.ID)!, Number(res.TTL), sentAt);
@@ -274,7 +273,7 @@ function expired(id: string, ttl: number): LeaseNotFoundError {
  */
 export async function revokeQuietly(core: Core, id: string, timeoutMs: number): Promise<void> {
   try {
-    await core.etcd.leaseClient.leaseRevoke({ ID: leaseToWire(id) }, { deadline: grpcDeadline(timeoutMs) });
+    await core.rpc.lease.leaseRevoke({ ID: leaseToWire(id) }, { deadline: grpcDeadline(timeoutMs) });
   } catch {
     // Expired already, or unreachable: the lease ends with its TTL either way.
   }
