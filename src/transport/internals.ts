@@ -82,3 +82,30 @@ export interface HostGuard {
 export function asHostPolicy(guard: HostGuard): IPolicy {
   return guard as unknown as IPolicy;
 }
+
+/**
+ * Where a unary call of grpc-js got to, as grpc-js' own deadline error words
+ * it (resolving-call.ts, retrying-call.ts, load-balancing-call.ts): e.g.
+ * `['waiting for name resolution']`, `['Waiting for LB pick']` (no transport
+ * chosen: nothing sent) or `['LB pick: 0.001s', 'remote_addr=127.0.0.1:2379']`.
+ * `undefined` when the call's private shape is not the expected one: the
+ * caller must then assume the request may have been sent.
+ */
+export function callProgress(call: unknown): string[] | undefined {
+  try {
+    // ClientUnaryCallImpl.call (BaseUnaryInterceptingCall, no interceptors) .call (ResolvingCall)
+    const resolving = (call as { call?: { call?: ResolvingCallShape } }).call?.call;
+    if (resolving === undefined || !('child' in resolving)) return undefined;
+    const retrying = resolving.child;
+    if (retrying === null) return ['waiting for name resolution'];
+    const info = retrying.getDeadlineInfo();
+    if (!Array.isArray(info)) return undefined;
+    return info.length === 0 ? ['Waiting for LB pick'] : info; // no attempt started yet
+  } catch {
+    return undefined;
+  }
+}
+
+interface ResolvingCallShape {
+  readonly child: { getDeadlineInfo(): unknown } | null;
+}

@@ -10,14 +10,15 @@ import {
   castGrpcError,
   isRecoverableError,
 } from 'etcd3';
-import { type Pool, type PoolHost, poolOf } from './internals.js';
+import { Deadlines, deadlineError, type Pending } from './deadlines.js';
+import { callProgress, type Pool, type PoolHost, poolOf } from './internals.js';
 
 /**
  * What the call layer hands each attempt of a unary call. The services of
  * {@link Rpc} take it where etcd3's clients take grpc-js call options.
  */
 export interface CallSpec extends GrpcCallOptions {
-  /** When the attempt gives up, as a `Date.now()` time (grpc-js' deadline: no timer of etcdkit's per call). */
+  /** When the attempt gives up, as a `Date.now()` time (followed by the wire's one deadline timer, not one timer per call). */
   readonly deadline: number;
   /** Ask etcd to refuse the call when the member has no leader (the `hasleader` metadata). */
   readonly leader?: boolean;
@@ -71,6 +72,7 @@ function callMetadata(plain: Metadata): CallMetadata {
 export class Wire {
   readonly #pool: Pool;
   readonly #auth: boolean;
+  readonly #deadlines = new Deadlines();
   #metadata: CallMetadata | undefined;
   #loading: Promise<CallMetadata> | undefined;
 
@@ -124,12 +126,16 @@ export class Wire {
     if (spec) spec.endpoint = guard.endpoint ?? host.host;
     return new Promise<T>((resolve, reject) => {
       const client = host.getServiceClient(service);
-      const options: GrpcCallOptions = spec ? { deadline: spec.deadline } : {};
-      client[method]!(
+      const pending = spec === undefined ? undefined : new Call(spec.deadline);
+      const call = client[method]!(
         request,
         spec?.leader ? metadata.leader : metadata.plain,
-        options,
+        NO_OPTIONS,
         (err: Error | null, res: T) => {
+          if (pending !== undefined) {
+            this.#deadlines.delete(pending);
+            if (pending.error !== undefined) err = pending.error;
+          }
           if (err === null) {
             guard.settle?.(undefined);
             return resolve(res);
@@ -144,6 +150,10 @@ export class Wire {
           reject(error);
         },
       );
+      if (pending !== undefined) {
+        pending.call = call as GrpcCall;
+        this.#deadlines.add(pending);
+      }
     });
   }
 
@@ -160,6 +170,34 @@ export class Wire {
       if (refusal === undefined) return host;
     }
     return refusal!;
+  }
+}
+
+// No grpc-js deadline: the wire's Deadlines follow every call with one timer.
+const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
+
+/** What the wire needs of a grpc-js call object. */
+interface GrpcCall {
+  cancel(): void;
+}
+
+/** A unary call in flight, for the wire's {@link Deadlines}. */
+class Call implements Pending {
+  readonly deadline: number;
+  readonly startedAt = Date.now();
+  call: GrpcCall | undefined;
+  /** Set when the deadline passed: what the call fails with. */
+  error: Error | undefined;
+
+  constructor(deadline: number) {
+    this.deadline = deadline;
+  }
+
+  expire(): void {
+    if (this.call === undefined) return;
+    // Read where the call got to before cancelling it: after, it has no transport.
+    this.error = deadlineError(this.startedAt, callProgress(this.call));
+    this.call.cancel();
   }
 }
 
