@@ -138,7 +138,7 @@ export class ClusterAdmin {
    * replaced them with the members' client URLs.
    */
   get endpoints(): readonly string[] {
-    return current.get(this.#core) ?? this.#core.config.endpoints;
+    return this.#core.syncedEndpoints ?? this.#core.config.endpoints;
   }
 
   /**
@@ -159,7 +159,7 @@ export class ClusterAdmin {
       guards.add(e);
       return guards.policy(e);
     });
-    current.set(this.#core, Object.freeze([...urls]));
+    this.#core.syncedEndpoints = Object.freeze([...urls]);
     return this.endpoints;
   }
 
@@ -173,9 +173,6 @@ export class ClusterAdmin {
     return this.#core.caller.run('write', { op }, attempt, options);
   }
 }
-
-/** The endpoints the last sync chose, per client. */
-const current = new WeakMap<Core, readonly string[]>();
 
 /**
  * Starts the periodic sync of `Config.withAutoSync`; the returned handle is

@@ -71,8 +71,7 @@ const hex = (id: string) => BigInt(id).toString(16);
 
 /** A client bound to one endpoint only, made on first use and closed with the client. */
 export function endpointClient(core: Core, endpoint: string): Etcd3 {
-  const cache = endpointClients.get(core) ?? new Map<string, Etcd3>();
-  endpointClients.set(core, cache);
+  const cache = (core.endpointClients ??= new Map<string, Etcd3>());
   let etcd = cache.get(endpoint);
   if (!etcd) {
     etcd = createEtcd3(core.config, [endpoint]);
@@ -81,7 +80,6 @@ export function endpointClient(core: Core, endpoint: string): Etcd3 {
   }
   return etcd;
 }
-const endpointClients = new WeakMap<Core, Map<string, Etcd3>>();
 
 /**
  * Asks every configured endpoint for its status, in parallel, once each and

@@ -22,6 +22,18 @@ export interface Core {
   readonly server: ServerVersion;
   /** Handles (watches, leases, sessions) closed with the client. A handle removes itself when closed. */
   readonly resources: Set<Closeable>;
+
+  // Per-client objects, made on first use by the module that owns each (through the accessor named) and
+  // kept for the client's life. Whatever holds a connection registers in `resources` and is closed with
+  // the client. Four more are declared beside their owners by declaration merging, so that core/ imports
+  // nothing from the layers above it (an import cycle): `watchPool` (watch/pool.ts, `WatchPool.of`),
+  // `keepAliveHub` (lease/hub.ts, `KeepAliveHub.of`), `writeBatcher` (kv/write-batch.ts, `writeBatcher`)
+  // and `readBatchers` (kv/batch.ts, `readBatcher`).
+
+  /** One etcd3 client per endpoint, for status and probes (admin/status.ts, `endpointClient`); each is in `resources`. */
+  endpointClients?: Map<string, Etcd3>;
+  /** The endpoints the last `cluster.sync()` chose (admin/membership.ts); unset: the configured ones. */
+  syncedEndpoints?: readonly string[];
 }
 
 /** Anything with an idempotent close. */

@@ -191,14 +191,18 @@ function timedOut(p: BatchCaller): TimeoutError {
   return new TimeoutError(`${where(p.ctx)}: no answer within the timeout (waited in a read batch)`);
 }
 
-const batchers = new WeakMap<Core, { linearizable?: ReadBatcher; serializable?: ReadBatcher }>();
+declare module '../core/core.js' {
+  interface Core {
+    /** The client's read batchers, one per consistency, each made by its first read when read batching is on ({@link readBatcher}). */
+    readBatchers?: { linearizable?: ReadBatcher; serializable?: ReadBatcher };
+  }
+}
 
 /** The read batcher of `core` for one consistency, or `undefined` when read batching is off. */
 export function readBatcher(core: Core, serializable: boolean): ReadBatcher | undefined {
   const settings = core.config.readBatching;
   if (settings === false) return undefined;
-  let pair = batchers.get(core);
-  if (!pair) batchers.set(core, (pair = {}));
+  const pair = (core.readBatchers ??= {});
   const which = serializable ? 'serializable' : 'linearizable';
   return (pair[which] ??= new ReadBatcher(core, settings.maxBatch, serializable));
 }

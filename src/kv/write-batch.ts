@@ -232,13 +232,16 @@ function timedOut(b: BatchCaller): TimeoutError | AmbiguousWriteError {
   );
 }
 
-const batchers = new WeakMap<Core, WriteBatcher>();
+declare module '../core/core.js' {
+  interface Core {
+    /** The client's write batcher, made by the first write when write batching is on ({@link writeBatcher}). */
+    writeBatcher?: WriteBatcher;
+  }
+}
 
 /** The write batcher of `core`, or `undefined` when write batching is off. */
 export function writeBatcher(core: Core): WriteBatcher | undefined {
   const settings = core.config.writeBatching;
   if (settings === false) return undefined;
-  let b = batchers.get(core);
-  if (!b) batchers.set(core, (b = new WriteBatcher(core, settings)));
-  return b;
+  return (core.writeBatcher ??= new WriteBatcher(core, settings));
 }

@@ -34,7 +34,13 @@ interface Kept {
  * that came back is used again before a short lease expires.
  */
 const RECONNECT = { initialMs: 100, floorMs: 50, maxMs: 2_000 } as const;
-const hubs = new WeakMap<Core, KeepAliveHub>();
+
+declare module '../core/core.js' {
+  interface Core {
+    /** The client's one keep-alive stream and its renewals, made by the first lease kept alive ({@link KeepAliveHub.of}). */
+    keepAliveHub?: KeepAliveHub;
+  }
+}
 
 /**
  * Every lease of a client renewed over one LeaseKeepAlive stream (as Go's
@@ -66,9 +72,7 @@ export class KeepAliveHub {
 
   /** The hub of `core`'s client. */
   static of(core: Core): KeepAliveHub {
-    let hub = hubs.get(core);
-    if (!hub) hubs.set(core, (hub = new KeepAliveHub(core)));
-    return hub;
+    return (core.keepAliveHub ??= new KeepAliveHub(core));
   }
 
   /** Open keep-alive streams (0 or 1). */

@@ -186,7 +186,12 @@ class SharedStream {
   }
 }
 
-const pools = new WeakMap<Core, WatchPool>();
+declare module '../core/core.js' {
+  interface Core {
+    /** The client's shared watch streams, made by the first watch ({@link WatchPool.of}). */
+    watchPool?: WatchPool;
+  }
+}
 
 /**
  * The shared watch streams of one client: up to {@link WATCHERS_PER_STREAM}
@@ -202,9 +207,7 @@ export class WatchPool {
   }
 
   static of(core: Core): WatchPool {
-    let pool = pools.get(core);
-    if (!pool) pools.set(core, (pool = new WatchPool(core)));
-    return pool;
+    return (core.watchPool ??= new WatchPool(core));
   }
 
   /** Open shared streams. */
