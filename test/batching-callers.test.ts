@@ -108,7 +108,7 @@ describe("a queued caller's deadline counts from its call", () => {
   it('a queued read times out on its own while etcd is stalled and the read ahead of it waits', async () => {
     const k = `${uniquePrefix('stall-read')}k`;
     await reader.put(k, 'v');
-    await whileStalled(etcd.endpoints[0]!, async () => {
+    await whileStalled(etcd, async () => {
       const first = tracked(reader.getString(k, { timeoutMs: 60_000 }));
       const queued = await reader.getString(k, { timeoutMs: 300 }).catch((e: unknown) => e);
       expect(queued).toBeInstanceOf(TimeoutError);
@@ -121,7 +121,7 @@ describe("a queued caller's deadline counts from its call", () => {
   it('a queued write times out on its own, unsent, while etcd is stalled', async () => {
     const k = `${uniquePrefix('stall-write')}k`;
     let first: ReturnType<typeof tracked<unknown>> | undefined;
-    await whileStalled(etcd.endpoints[0]!, async () => {
+    await whileStalled(etcd, async () => {
       first = tracked(writer.put(k, 'first', { timeoutMs: 60_000 }));
       // Same key: it may not be sent before the write ahead of it is answered.
       const queued = await writer.put(k, 'second', { timeoutMs: 300 }).catch((e: unknown) => e);
@@ -136,7 +136,7 @@ describe("a queued caller's deadline counts from its call", () => {
   it('a write whose batch was sent gets AmbiguousWriteError at its own deadline', async () => {
     const p = uniquePrefix('stall-sent');
     let first: ReturnType<typeof tracked<unknown>> | undefined;
-    await whileStalled(etcd.endpoints[0]!, async () => {
+    await whileStalled(etcd, async () => {
       first = tracked(writer.put(`${p}first`, 'x', { timeoutMs: 60_000 }));
       // Another key: its batch goes after maxDelayMs (50), into the stalled etcd.
       const sent = await writer.put(`${p}sent`, 'x', { timeoutMs: 1_000 }).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CompactedError, LeaseNotFoundError, TimeoutError, ValidationError } from '../errors/index.js';
-import { arm, asOwn, callerDeadline, disarm, type BatchCaller } from './batch-caller.js';
+import { Deadlines } from '../transport/index.js';
+import { arm, asOwn, callerDeadline, disarm, unarmed, type BatchCaller } from './batch-caller.js';
 
 const caller = (deadline: number, signal?: AbortSignal): BatchCaller => ({
   ctx: { op: 'put', key: '/a' },
@@ -8,7 +9,7 @@ const caller = (deadline: number, signal?: AbortSignal): BatchCaller => ({
   deadline,
   done: false,
   onAbort: undefined,
-  timer: undefined,
+  expire: unarmed,
 });
 
 describe('asOwn', () => {
@@ -46,27 +47,31 @@ describe('callerDeadline, arm and disarm', () => {
   });
 
   it("gives the caller's own timeout once, counted from its call, and nothing once disarmed", () => {
+    const deadlines = new Deadlines();
     const give = vi.fn();
     const p = caller(Date.now() + 300);
-    expect(arm(p, give, () => new TimeoutError('late'))).toBe(true);
+    expect(arm(p, deadlines, give, () => new TimeoutError('late'))).toBe(true);
     vi.advanceTimersByTime(299);
     expect(give).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(give).toHaveBeenCalledWith(expect.any(TimeoutError));
     const q = caller(Date.now() + 300);
     const other = vi.fn();
-    arm(q, other, () => new TimeoutError('late'));
-    expect(disarm(q)).toBe(true);
-    expect(disarm(q)).toBe(false);
+    arm(q, deadlines, other, () => new TimeoutError('late'));
+    expect(disarm(q, deadlines)).toBe(true);
+    expect(disarm(q, deadlines)).toBe(false);
     vi.advanceTimersByTime(1000);
     expect(other).not.toHaveBeenCalled();
+    expect(deadlines.size).toBe(0);
   });
 
   it('refuses a caller whose signal already aborted, and gives CancelledError on a later abort', () => {
-    expect(arm(caller(Date.now() + 300, AbortSignal.abort()), vi.fn(), () => new TimeoutError('late'))).toBe(false);
+    expect(
+      arm(caller(Date.now() + 300, AbortSignal.abort()), new Deadlines(), vi.fn(), () => new TimeoutError('late')),
+    ).toBe(false);
     const ac = new AbortController();
     const give = vi.fn();
-    arm(caller(Date.now() + 300, ac.signal), give, () => new TimeoutError('late'));
+    arm(caller(Date.now() + 300, ac.signal), new Deadlines(), give, () => new TimeoutError('late'));
     ac.abort();
     expect(give).toHaveBeenCalledWith(expect.objectContaining({ code: 'CANCELLED' }));
   });

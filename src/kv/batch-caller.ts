@@ -1,22 +1,26 @@
 import type { CallOptions } from '../core/call.js';
 import { checkCallOptions } from '../core/options.js';
-import { setLongTimeout, type LongTimer } from '../core/timer.js';
 import { CancelledError, EtcdKitError, type ErrorContext } from '../errors/index.js';
+import type { Deadlines, Pending } from '../transport/index.js';
 
 /**
  * What the read and the write batcher keep of one caller: its own signal and
  * its own deadline, both enforced from the call on, while it waits for a
  * batch and while its batch is in flight (retries included).
  */
-export interface BatchCaller {
+export interface BatchCaller extends Pending {
   readonly ctx: ErrorContext;
   readonly signal: AbortSignal | undefined;
   /** When the caller's own timeout runs out (epoch ms), counted from its call. */
   readonly deadline: number;
   done: boolean;
   onAbort: (() => void) | undefined;
-  timer: LongTimer | undefined;
+  /** Fails the caller with its timeout error: called by the batcher's {@link Deadlines}. */
+  expire: () => void;
 }
+
+/** What {@link BatchCaller.expire} is until {@link arm} sets it. */
+export function unarmed(): void {}
 
 /**
  * Checks a caller's options before it joins a batch, so that its bad input
@@ -31,11 +35,13 @@ export function callerDeadline(options: CallOptions, defaultTimeoutMs: number): 
 
 /**
  * Arms a caller's signal and deadline: `give` is called with the error when
- * the caller aborts, or with `timedOut(p)` when its time runs out. False when
- * its signal had already aborted (nothing armed; the caller must be refused).
+ * the caller aborts, or with `timedOut(p)` when its time runs out (followed by
+ * the batcher's `deadlines`, one timer for all its callers, not one each).
+ * False when its signal had already aborted (nothing armed; the caller must be refused).
  */
 export function arm(
   p: BatchCaller,
+  deadlines: Deadlines,
   give: (err: EtcdKitError) => void,
   timedOut: (p: BatchCaller) => EtcdKitError,
 ): boolean {
@@ -44,16 +50,17 @@ export function arm(
     p.onAbort = () => give(cancelled(p));
     p.signal.addEventListener('abort', p.onAbort, { once: true });
   }
-  p.timer = setLongTimeout(() => give(timedOut(p)), p.deadline - Date.now());
+  p.expire = () => give(timedOut(p));
+  deadlines.add(p);
   return true;
 }
 
-/** Marks a caller settled and disarms its signal and timer; false when it already was. */
-export function disarm(p: BatchCaller): boolean {
+/** Marks a caller settled and disarms its signal and deadline; false when it already was. */
+export function disarm(p: BatchCaller, deadlines: Deadlines): boolean {
   if (p.done) return false;
   p.done = true;
   if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
-  p.timer?.clear();
+  deadlines.delete(p);
   return true;
 }
 

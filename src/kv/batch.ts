@@ -1,9 +1,10 @@
 import type { IRangeRequest, IRangeResponse } from 'etcd3';
 import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
-import { PermissionDeniedError, TimeoutError, type ErrorContext } from '../errors/index.js';
+import { CancelledError, PermissionDeniedError, TimeoutError, type ErrorContext } from '../errors/index.js';
 import { smallerPage } from './scan.js';
-import { arm, asOwn, callerDeadline, cancelled, disarm, where, type BatchCaller } from './batch-caller.js';
+import { Deadlines } from '../transport/index.js';
+import { arm, unarmed, asOwn, callerDeadline, cancelled, disarm, where, type BatchCaller } from './batch-caller.js';
 
 /** A read issued while the client had no read in flight, before the end of its turn. */
 interface TurnRead {
@@ -19,32 +20,36 @@ interface Pending extends BatchCaller {
   readonly request: IRangeRequest;
   readonly resolve: (res: IRangeResponse) => void;
   readonly reject: (err: unknown) => void;
-  /** Aborts the batch's request once every caller in it has settled (no retries for nobody). */
-  batch: { live: number; readonly stop: AbortController } | undefined;
+  /** The callers of its batch still waiting: at 0 the batch is not tried again (no retries for nobody). */
+  batch: { live: number } | undefined;
 }
 
 /**
  * Read batching: single-key reads issued in the same turn of the event loop,
- * or while another read of this client is in flight, go out together as one
- * read-only transaction (served by etcd at one revision, with one read-index
- * round for the whole batch); a read alone goes as a plain range request. An
- * idle client sends at the end of the current turn (a microtask, no timer),
- * so batching adds no delay; a busy one waits for the read in flight. One
- * request at a time, each carrying everything that waited: 64 callers in a
- * closed loop ride together every round trip (sending the first read of a
+ * or while the client has reads in flight, go out together as one read-only
+ * transaction (served by etcd at one revision, with one read-index round for
+ * the whole batch); a read alone goes as a plain range request. An idle
+ * client sends at the end of the current turn (a microtask, no timer), so
+ * batching adds no delay.
+ *
+ * One request at a time, each carrying everything that waited: 64 callers in
+ * a closed loop ride together every round trip (sending the first read of a
  * burst alone instead made them alternate between a batch of one and one of
- * 63, half the reads per round trip).
+ * 63, half the reads per round trip; sending a burst as two halves in flight
+ * at once cost a quarter more client CPU per read, for two requests' overhead).
  *
  * Each caller keeps its own options, checked before it joins (bad input fails
  * it alone), its own signal (aborting leaves the batch, which goes on for the
  * others), its own deadline (counted from its call, queueing and retries
- * included: a timer of its own) and its own errors, naming its own key. A
- * batch etcd refuses for permission is split until each read gets its own
- * answer. Reads queue only after they started, and are sent later still, so
- * each is linearizable from its own start.
+ * included; one timer of the batcher follows them all) and its own errors,
+ * naming its own key. A batch etcd refuses for permission is split until each
+ * read gets its own answer. Reads queue only after they started, and are sent
+ * later still, so each is linearizable from its own start.
  */
 export class ReadBatcher {
   readonly #core: Core;
+  /** One timer for every waiting caller's own deadline. */
+  readonly #deadlines = new Deadlines();
   readonly #maxBatch: number;
   readonly #serializable: boolean;
   #inflight = 0;
@@ -90,11 +95,11 @@ export class ReadBatcher {
       reject,
       signal: options.signal,
       onAbort: undefined,
-      timer: undefined,
+      expire: unarmed,
       done: false,
       batch: undefined,
     };
-    if (!arm(p, (err) => this.#settle(p, undefined, err), timedOut)) return reject(cancelled(p));
+    if (!arm(p, this.#deadlines, (err) => this.#settle(p, undefined, err), timedOut)) return reject(cancelled(p));
     this.#queue.push(p);
     if (this.#queue.length >= this.#maxBatch) this.#flush();
   }
@@ -136,10 +141,11 @@ export class ReadBatcher {
       // Per attempt, the longest time any caller has left; each caller's own timer ends it sooner.
       const now = Date.now();
       const timeoutMs = Math.max(...batch.map((p) => p.deadline - now));
-      const stop = new AbortController();
-      const group = { live: batch.length, stop };
+      // No AbortController per batch (creating one, and the DOMException of its abort, cost more
+      // than the rest of the batch's bookkeeping): an attempt checks the count before it sends.
+      const group = { live: batch.length };
       for (const p of batch) p.batch = group;
-      if (timeoutMs > 0) await this.#run(batch, timeoutMs, stop.signal);
+      if (timeoutMs > 0) await this.#run(batch, timeoutMs, group);
     } finally {
       this.#completed();
     }
@@ -150,28 +156,42 @@ export class ReadBatcher {
    * for permission (etcd refuses a transaction holding one read the user may
    * not make), splits it in halves, each sent again.
    */
-  async #run(all: Pending[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+  async #run(all: Pending[], timeoutMs: number, group: { live: number }): Promise<void> {
     const batch = all.filter((p) => !p.done);
     if (batch.length === 0) return;
     const core = this.#core;
     const op = batch[0]!.ctx.op;
     const ctx: ErrorContext = batch.length === 1 ? batch[0]!.ctx : { op: `${op} (batch of ${batch.length})` };
-    const run = { timeoutMs, signal, requireLeader: !this.#serializable, operation: op };
+    const run = { timeoutMs, requireLeader: !this.#serializable, operation: op };
     try {
       if (batch.length === 1) {
         const p = batch[0]!;
-        const res = await core.caller.run('read', ctx, (grpc) => core.rpc.kv.range(p.request, grpc), run);
+        const res = await core.caller.run(
+          'read',
+          ctx,
+          (grpc) => unlessAbandoned(group, ctx) ?? core.rpc.kv.range(p.request, grpc),
+          run,
+        );
         return this.#settle(p, res);
       }
-      const success = batch.map((p) => ({ request_range: { ...p.request, serializable: this.#serializable } }));
-      const res = await core.caller.run('read', ctx, (grpc) => core.rpc.kv.txn({ success }, grpc), run);
+      // A linearizable batch sends the callers' requests as they are; inside a transaction a
+      // range is served serializably only when it says so.
+      const success = this.#serializable
+        ? batch.map((p) => ({ request_range: { ...p.request, serializable: true } }))
+        : batch.map((p) => ({ request_range: p.request }));
+      const res = await core.caller.run(
+        'read',
+        ctx,
+        (grpc) => unlessAbandoned(group, ctx) ?? core.rpc.kv.txn({ success }, grpc),
+        run,
+      );
       for (const [i, r] of res.responses.entries()) this.#settle(batch[i]!, r.response_range as IRangeResponse);
     } catch (err) {
       if (batch.length > 1 && (err instanceof PermissionDeniedError || smallerPage(err, batch.length) !== undefined)) {
         const half = Math.ceil(batch.length / 2);
         await Promise.all([
-          this.#run(batch.slice(0, half), timeoutMs, signal),
-          this.#run(batch.slice(half), timeoutMs, signal),
+          this.#run(batch.slice(0, half), timeoutMs, group),
+          this.#run(batch.slice(half), timeoutMs, group),
         ]);
         return;
       }
@@ -180,11 +200,17 @@ export class ReadBatcher {
   }
 
   #settle(p: Pending, res: IRangeResponse | undefined, err?: unknown): void {
-    if (!disarm(p)) return;
-    if (p.batch && --p.batch.live === 0) p.batch.stop.abort();
+    if (!disarm(p, this.#deadlines)) return;
+    if (p.batch) p.batch.live--;
     if (res) p.resolve(res);
     else p.reject(err);
   }
+}
+
+/** A rejection instead of an attempt once every caller of the batch has left (timed out or aborted). */
+function unlessAbandoned(group: { live: number }, ctx: ErrorContext): Promise<never> | undefined {
+  if (group.live > 0) return undefined;
+  return Promise.reject(new CancelledError(`${ctx.op}: every caller left the batch`));
 }
 
 function timedOut(p: BatchCaller): TimeoutError {

@@ -39,8 +39,9 @@ async function readOne(core: Core, key: string, options: ReadOptions): Promise<I
   checkCallOptions(options);
   const raw = core.keys.encode(key);
   checkRevision(options.revision);
+  // One key (no range end): no limit to send (it would cost a 64-bit field to encode and decode).
   const request: IRangeRequest =
-    options.revision === undefined ? { key: raw, limit: 1 } : { key: raw, revision: options.revision, limit: 1 };
+    options.revision === undefined ? { key: raw } : { key: raw, revision: options.revision };
   const res = await rangeOne(core, request, { op: 'get', key, revision: options.revision }, options).catch(
     async (err: unknown) => {
       throw await explainFuture(core, await enrichCompacted(core, err, raw));

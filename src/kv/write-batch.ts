@@ -6,7 +6,8 @@ import { AmbiguousWriteError, PermissionDeniedError, TimeoutError, type ErrorCon
 import type { WriteBatching } from '../config/index.js';
 import { TXN_OVERHEAD } from './chunk.js';
 import { OP_OVERHEAD, RECEIVE_LIMIT } from './limits.js';
-import { arm, asOwn, callerDeadline, cancelled, disarm, where, type BatchCaller } from './batch-caller.js';
+import { Deadlines } from '../transport/index.js';
+import { arm, unarmed, asOwn, callerDeadline, cancelled, disarm, where, type BatchCaller } from './batch-caller.js';
 
 /** What one write of a batch gets back: its own response and the batch's revision. */
 export interface WriteOutcome {
@@ -52,6 +53,8 @@ interface Batch {
  */
 export class WriteBatcher {
   readonly #core: Core;
+  /** One timer for every waiting caller's own deadline. */
+  readonly #deadlines = new Deadlines();
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
   readonly #budget: number;
@@ -88,11 +91,11 @@ export class WriteBatcher {
         resolve,
         reject,
         onAbort: undefined,
-        timer: undefined,
+        expire: unarmed,
         done: false,
         sent: false,
       };
-      if (!arm(p, (err) => this.#settle(p, undefined, err), timedOut)) return reject(cancelled(p));
+      if (!arm(p, this.#deadlines, (err) => this.#settle(p, undefined, err), timedOut)) return reject(cancelled(p));
       this.#enqueue(p);
     });
   }
@@ -215,7 +218,7 @@ export class WriteBatcher {
   }
 
   #settle(p: PendingWrite, outcome: WriteOutcome | undefined, err?: unknown): void {
-    if (!disarm(p)) return;
+    if (!disarm(p, this.#deadlines)) return;
     if (outcome) p.resolve(outcome);
     else p.reject(err);
   }

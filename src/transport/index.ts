@@ -20,3 +20,4 @@ export {
 } from './streams.js';
 export { unary } from './unary.js';
 export { createRpc, type CallSpec, type Rpc } from './wire.js';
+export { Deadlines, type Pending } from './deadlines.js';
