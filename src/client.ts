@@ -110,8 +110,8 @@ export class Client implements AsyncDisposable {
    */
   async put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
     checkOptions(options);
-    return route.onKey(this.#backend, key, async (c, p) => {
-      route.checkLeaseHome(this.#backend, p, options?.lease, `key '${key}'`);
+    return route.onKey(this.#backend, key, (c, partition) => {
+      route.checkLeaseHome(this.#backend, partition, options?.lease, `key '${key}'`);
       return kv.put(c.core, key, value, options);
     });
   }
@@ -448,7 +448,7 @@ export class Client implements AsyncDisposable {
    */
   async watch(key: string, options?: WatchOptions): Promise<Watch> {
     checkOptions(options);
-    return route.onKey(this.#backend, key, async (c) => Watch.open(c.core, { key: c.core.keys.encode(key) }, options));
+    return route.onKey(this.#backend, key, (c) => Watch.open(c.core, { key: c.core.keys.encode(key) }, options));
   }
 
   /**

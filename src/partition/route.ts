@@ -18,8 +18,12 @@ export function clusterOf(backend: Backend, partition: string): Cluster {
   return backend.clusters.get(partition)!;
 }
 
-/** Runs `fn` on the cluster owning `key`, naming its partition in what it throws. */
-export async function onKey<T>(
+/**
+ * Runs `fn` on the cluster owning `key`, naming its partition in what it throws.
+ * Not `async`: a single read or write is the hot path, and the caller (an
+ * `async` method of Client) turns a synchronous throw into a rejection.
+ */
+export function onKey<T>(
   backend: Backend,
   key: string,
   fn: (cluster: Cluster, partition: string) => Promise<T>,
@@ -32,7 +36,7 @@ export async function onKey<T>(
  * Runs `fn` on the cluster of the one partition holding every key under `prefix` (what needs one cluster's revisions).
  * @throws {@link CrossPartitionError} when the prefix spans partitions.
  */
-export async function onPrefix<T>(
+export function onPrefix<T>(
   backend: Backend,
   prefix: string,
   op: string,
