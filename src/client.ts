@@ -4,26 +4,23 @@ import type { CallOptions } from './core/call.js';
 import { checkCallOptions, checkOptions } from './core/options.js';
 import type { Core } from './core/core.js';
 import { ConfigError, namingKeys, ValidationError } from './errors/index.js';
+import * as admin from './admin/index.js';
 import type { AuthAdmin, ClusterAdmin, EndpointStatus, Health, Maintenance, Member } from './admin/index.js';
 import type { SnapshotChunk, SnapshotOptions, SnapshotResult, SnapshotToOptions } from './admin/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from './resilience/index.js';
 import type { Backend, LeaseHint, PartitionHealth, PartitionWatchOptions } from './backend/index.js';
-import { connectBackend, type PartitionedWatch } from './partition/index.js';
+import * as route from './partition/index.js';
+import type { PartitionedWatch } from './watch/merged.js';
+import * as txn from './txn/index.js';
 import type { CasOptions, TxnBuilder } from './txn/index.js';
 import type { StmOptions, StmResult, StmTx } from './concurrency/stm.js';
 import type { ReencryptOptions, ReencryptResult } from './kv/reencrypt.js';
-import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent, WatchOptions } from './watch/index.js';
+import { Mirror, Watch } from './watch/index.js';
+import type { MirrorOptions, PrefixWatchOptions, WatchEvent, WatchOptions } from './watch/index.js';
 import type { Lease } from './lease/index.js';
-import type {
-  Election,
-  Mutex,
-  RWMutex,
-  ElectionOptions,
-  LockOptions,
-  RWLockOptions,
-  Session,
-  SessionOptions,
-} from './concurrency/index.js';
+import { Election, Mutex, RWMutex } from './concurrency/index.js';
+import type { ElectionOptions, LockOptions, RWLockOptions, Session, SessionOptions } from './concurrency/index.js';
+import * as kv from './kv/index.js';
 import type {
   BulkOptions,
   BulkPutOptions,
@@ -58,11 +55,11 @@ export interface ConnectOptions {
  * A connection to an etcd cluster. Create one with {@link Client.connect},
  * share it across your application, and close it when done.
  *
- * The client is a facade: apart from conveniences such as `getString` and
- * `getJSON`, each method hands the call to one backend, either a single cluster or,
- * when the config has partitions ({@link Config.withPartition}), a
- * partitioned keyspace that routes each call to the clusters it concerns.
- * Both offer the same operations with the same meaning.
+ * Each operation is written once here, over one backend: either a single
+ * cluster or, when the config has partitions ({@link Config.withPartition}),
+ * a partitioned keyspace. The backend says where a call goes (the cluster
+ * owning a key, the ranges a prefix spans); the call itself is the same
+ * either way, so every operation means the same with or without partitions.
  *
  * @example
  * ```ts
@@ -72,7 +69,7 @@ export interface ConnectOptions {
  * ```
  */
 export class Client implements AsyncDisposable {
-  /** Where every operation goes: one cluster, or a partitioned keyspace that routes between clusters. */
+  /** Where every operation goes: one cluster, or a partitioned keyspace that routes between clusters (see backend/backend.ts). */
   readonly #backend: Backend;
   /** The facades of this client's partitions, so that `partition(prefix)` gives the same client each time. */
   readonly #partitions = new Map<Backend, Client>();
@@ -90,7 +87,7 @@ export class Client implements AsyncDisposable {
   static async connect(config: Config, options: ConnectOptions = {}): Promise<Client> {
     checkCallOptions(options);
     if (!(config instanceof Config)) throw new ConfigError('config', 'must be a Config (see Config.defaults())');
-    return new Client(await connectBackend(config, options.signal));
+    return new Client(await route.connectBackend(config, options.signal));
   }
 
   /** The configuration this client was made with. */
@@ -113,7 +110,10 @@ export class Client implements AsyncDisposable {
    */
   async put(key: string, value: Value, options?: PutOptions): Promise<PutResult> {
     checkOptions(options);
-    return this.#backend.put(key, value, options);
+    return route.onKey(this.#backend, key, (c, partition) => {
+      route.checkLeaseHome(this.#backend, partition, options?.lease, `key '${key}'`);
+      return kv.put(c.core, key, value, options);
+    });
   }
 
   /**
@@ -123,7 +123,7 @@ export class Client implements AsyncDisposable {
    */
   async get(key: string, options?: ReadOptions): Promise<Buffer> {
     checkOptions(options);
-    return this.#backend.get(key, options);
+    return route.onKey(this.#backend, key, (c) => kv.get(c.core, key, options));
   }
 
   /**
@@ -161,7 +161,7 @@ export class Client implements AsyncDisposable {
    */
   async find(key: string, options?: ReadOptions): Promise<KeyValue | undefined> {
     checkOptions(options);
-    return this.#backend.find(key, options);
+    return route.onKey(this.#backend, key, (c) => kv.find(c.core, key, options));
   }
 
   /**
@@ -170,7 +170,7 @@ export class Client implements AsyncDisposable {
    */
   async exists(key: string, options?: ReadOptions): Promise<boolean> {
     checkOptions(options);
-    return this.#backend.exists(key, options);
+    return route.onKey(this.#backend, key, (c) => kv.exists(c.core, key, options));
   }
 
   /**
@@ -191,7 +191,7 @@ export class Client implements AsyncDisposable {
    */
   async getMany(keys: Iterable<string>, options?: GetManyOptions): Promise<GetManyResult> {
     checkOptions(options);
-    return this.#backend.getMany(keys, options);
+    return route.getMany(this.#backend, keys, options);
   }
 
   /**
@@ -211,7 +211,7 @@ export class Client implements AsyncDisposable {
   delete(key: string, options?: DeleteOptions): Promise<number>;
   async delete(key: string, options?: DeleteOptions): Promise<number | DeleteResult> {
     checkOptions(options);
-    const res = await this.#backend.delete(key, options);
+    const res = await route.onKey(this.#backend, key, (c) => kv.del(c.core, key, options));
     return options?.prevKV === true ? res : res.deleted;
   }
 
@@ -227,7 +227,7 @@ export class Client implements AsyncDisposable {
    */
   async bulkPut(entries: Entries, options?: BulkPutOptions): Promise<BulkResult> {
     checkOptions(options);
-    return this.#backend.bulkPut(entries, options);
+    return route.bulkPut(this.#backend, entries, options);
   }
 
   /**
@@ -236,7 +236,7 @@ export class Client implements AsyncDisposable {
    */
   async bulkDelete(keys: Iterable<string>, options?: BulkOptions): Promise<BulkResult> {
     checkOptions(options);
-    return this.#backend.bulkDelete(keys, options);
+    return route.bulkDelete(this.#backend, keys, options);
   }
 
   /**
@@ -245,7 +245,7 @@ export class Client implements AsyncDisposable {
    */
   async list(prefix: string, options?: ListOptions): Promise<string[]> {
     checkOptions(options);
-    return this.#backend.list(prefix, options);
+    return kv.listSegments(this.#backend.spanning(prefix, options), options);
   }
 
   /**
@@ -254,7 +254,7 @@ export class Client implements AsyncDisposable {
    */
   async listWithValues(prefix: string, options?: ListOptions): Promise<Map<string, Buffer>> {
     checkOptions(options);
-    return this.#backend.listWithValues(prefix, options);
+    return kv.listWithValuesSegments(this.#backend.spanning(prefix, options), options);
   }
 
   /**
@@ -267,7 +267,7 @@ export class Client implements AsyncDisposable {
    */
   iterate(prefix: string, options?: ListOptions): AsyncIterable<KeyValue> {
     checkOptions(options);
-    return this.#backend.iterate(prefix, options);
+    return iterateOver(this.#backend, prefix, options);
   }
 
   /**
@@ -276,7 +276,7 @@ export class Client implements AsyncDisposable {
    */
   async getRange(start: string, end: string, options?: ScanOptions): Promise<KeyValue[]> {
     checkOptions(options);
-    return this.#backend.getRange(start, end, options);
+    return kv.getRangeSegments(this.#backend.spanningRange(start, end, options), options);
   }
 
   /**
@@ -285,7 +285,7 @@ export class Client implements AsyncDisposable {
    */
   async count(prefix: string, options?: PrefixOptions & CallOptions & ConsistencyOptions): Promise<number> {
     checkOptions(options);
-    return this.#backend.count(prefix, options);
+    return kv.countSegments(this.#backend.spanning(prefix, options), options);
   }
 
   /**
@@ -308,7 +308,8 @@ export class Client implements AsyncDisposable {
   deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number>;
   async deletePrefix(prefix: string, options?: DeletePrefixOptions): Promise<number | DeletePrefixResult> {
     checkOptions(options);
-    const res = await this.#backend.deletePrefix(prefix, options);
+    kv.checkWriteOptions(options ?? {});
+    const res = await kv.deleteSegments(this.#backend.spanning(prefix, options), prefix, options);
     return options?.prevKV === true ? res : res.deleted;
   }
 
@@ -327,7 +328,7 @@ export class Client implements AsyncDisposable {
    */
   snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk> {
     checkOptions(options);
-    return this.#backend.snapshot(options);
+    return snapshotOf(this.#backend, options);
   }
 
   /**
@@ -343,7 +344,7 @@ export class Client implements AsyncDisposable {
    */
   async snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult> {
     checkOptions(options);
-    return this.#backend.snapshotTo(destination, options);
+    return admin.snapshotTo(route.theCluster(this.#backend, 'snapshotTo').core, destination, options);
   }
 
   // ---- transactions ----------------------------------------------------
@@ -363,7 +364,7 @@ export class Client implements AsyncDisposable {
    */
   async compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean> {
     checkOptions(options);
-    return this.#backend.compareAndSwap(key, expected, next, options);
+    return route.onKey(this.#backend, key, (c) => txn.compareAndSwap(c.core, key, expected, next, options));
   }
 
   /**
@@ -373,7 +374,7 @@ export class Client implements AsyncDisposable {
    */
   async putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean> {
     checkOptions(options);
-    return this.#backend.putIfAbsent(key, value, options);
+    return route.onKey(this.#backend, key, (c) => txn.putIfAbsent(c.core, key, value, options));
   }
 
   /**
@@ -386,7 +387,7 @@ export class Client implements AsyncDisposable {
    * @throws {@link TxnTooLargeError} (at `commit`) over `maxTxnOps` or `maxRequestBytes`; nothing is sent.
    */
   txn(): TxnBuilder {
-    return this.#backend.txn();
+    return route.txn(this.#backend);
   }
 
   /**
@@ -407,7 +408,7 @@ export class Client implements AsyncDisposable {
    */
   async stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>> {
     checkOptions(options);
-    return this.#backend.stm(fn, options);
+    return route.stmIn(this.#backend, fn, options);
   }
 
   // ---- encryption ------------------------------------------------------
@@ -429,7 +430,7 @@ export class Client implements AsyncDisposable {
    */
   async reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult> {
     checkOptions(options);
-    return this.#backend.reencrypt(prefix, options);
+    return route.reencryptIn(this.#backend, prefix, options);
   }
 
   // ---- watch and revisions ---------------------------------------------
@@ -447,7 +448,7 @@ export class Client implements AsyncDisposable {
    */
   async watch(key: string, options?: WatchOptions): Promise<Watch> {
     checkOptions(options);
-    return this.#backend.watch(key, options);
+    return route.onKey(this.#backend, key, (c) => Watch.open(c.core, { key: c.core.keys.encode(key) }, options));
   }
 
   /**
@@ -461,7 +462,7 @@ export class Client implements AsyncDisposable {
    */
   async watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>> {
     checkOptions(options);
-    return this.#backend.watchPrefix(prefix, options);
+    return route.watchPrefix(this.#backend, prefix, options);
   }
 
   /**
@@ -471,7 +472,7 @@ export class Client implements AsyncDisposable {
    */
   async history(key: string, options?: HistoryOptions): Promise<KeyVersion[]> {
     checkOptions(options);
-    return this.#backend.history(key, options);
+    return route.onKey(this.#backend, key, (c) => kv.history(c.core, key, options));
   }
 
   /**
@@ -486,7 +487,7 @@ export class Client implements AsyncDisposable {
    */
   async mirror(prefix: string, options?: MirrorOptions): Promise<Mirror> {
     checkOptions(options);
-    return this.#backend.mirror(prefix, options);
+    return route.onPrefix(this.#backend, prefix, 'a mirror', (c) => Mirror.open(c.core, prefix, options));
   }
 
   // ---- leases and locks ------------------------------------------------
@@ -506,7 +507,7 @@ export class Client implements AsyncDisposable {
    */
   async lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease> {
     checkOptions(options);
-    return this.#backend.lease(ttlSeconds, options);
+    return route.lease(this.#backend, ttlSeconds, options);
   }
 
   /**
@@ -522,7 +523,7 @@ export class Client implements AsyncDisposable {
     options?: Omit<PutOptions, 'lease'>,
   ): Promise<PutResult> {
     checkOptions(options);
-    return this.#backend.put(key, value, { ...options, lease });
+    return this.put(key, value, { ...options, lease });
   }
 
   /**
@@ -534,7 +535,7 @@ export class Client implements AsyncDisposable {
    */
   async session(options?: SessionOptions & LeaseHint): Promise<Session> {
     checkOptions(options);
-    return this.#backend.session(options);
+    return route.session(this.#backend, options);
   }
 
   /**
@@ -547,7 +548,7 @@ export class Client implements AsyncDisposable {
    */
   newLock(name: string, options?: LockOptions): Mutex {
     checkOptions(options);
-    return this.#backend.newLock(name, options);
+    return new Mutex(route.recipeCluster(this.#backend, name, 'lock', options?.session).core, name, options);
   }
 
   /**
@@ -557,7 +558,7 @@ export class Client implements AsyncDisposable {
    */
   newRWLock(name: string, options?: RWLockOptions): RWMutex {
     checkOptions(options);
-    return this.#backend.newRWLock(name, options);
+    return new RWMutex(route.recipeCluster(this.#backend, name, 'rwlock', options?.session).core, name, options);
   }
 
   /**
@@ -567,7 +568,7 @@ export class Client implements AsyncDisposable {
    */
   election(name: string, options?: ElectionOptions): Election {
     checkOptions(options);
-    return this.#backend.election(name, options);
+    return new Election(route.recipeCluster(this.#backend, name, 'election', options?.session).core, name, options);
   }
 
   // ---- resilience ------------------------------------------------------
@@ -635,7 +636,7 @@ export class Client implements AsyncDisposable {
    */
   partition(prefix: string): Client {
     if (typeof prefix !== 'string') throw new ValidationError(`prefix must be a string, got ${typeof prefix}`);
-    const backend = this.#backend.partition(prefix);
+    const backend = route.partitionBackend(this.#backend, prefix);
     if (backend === this.#backend) return this;
     let client = this.#partitions.get(backend);
     if (!client) this.#partitions.set(backend, (client = new Client(backend)));
@@ -659,7 +660,7 @@ export class Client implements AsyncDisposable {
     options?: PrefixWatchOptions & PartitionWatchOptions,
   ): Promise<PartitionedWatch<WatchEvent>> {
     checkOptions(options);
-    return this.#backend.watchPartitioned(prefix, options);
+    return route.watchPartitioned(this.#backend, prefix, options);
   }
 
   /**
@@ -668,7 +669,7 @@ export class Client implements AsyncDisposable {
    */
   async partitionHealth(options?: CallOptions): Promise<PartitionHealth[]> {
     checkOptions(options);
-    return this.#backend.partitionHealth(options);
+    return route.partitionHealth(this.#backend, options);
   }
 
   // ---- cluster ---------------------------------------------------------
@@ -682,7 +683,7 @@ export class Client implements AsyncDisposable {
    */
   async revision(options?: CallOptions): Promise<number> {
     checkOptions(options);
-    return this.#backend.revision(options);
+    return admin.currentRevision(route.theCluster(this.#backend, 'revision').core, options);
   }
 
   /**
@@ -691,7 +692,7 @@ export class Client implements AsyncDisposable {
    */
   async compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void> {
     checkOptions(options);
-    return this.#backend.compact(revision, options);
+    return admin.compact(route.theCluster(this.#backend, 'compact').core, revision, options);
   }
 
   /**
@@ -700,7 +701,7 @@ export class Client implements AsyncDisposable {
    */
   async status(options?: CallOptions): Promise<EndpointStatus[]> {
     checkOptions(options);
-    return this.#backend.status(options);
+    return route.status(this.#backend, options);
   }
 
   /**
@@ -709,7 +710,7 @@ export class Client implements AsyncDisposable {
    */
   async health(options?: CallOptions): Promise<Health> {
     checkOptions(options);
-    return this.#backend.health(options);
+    return route.health(this.#backend, options);
   }
 
   /**
@@ -718,7 +719,7 @@ export class Client implements AsyncDisposable {
    */
   async members(options?: CallOptions): Promise<Member[]> {
     checkOptions(options);
-    return this.#backend.members(options);
+    return route.members(this.#backend, options);
   }
 
   /**
@@ -727,7 +728,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.maintenance.defragmentAll();`
    */
   get maintenance(): Maintenance {
-    return this.#backend.maintenance;
+    return route.clusterOf(this.#backend, '').maintenance;
   }
 
   /**
@@ -736,7 +737,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.cluster.addMember(['http://10.0.0.4:2380'], { learner: true });`
    */
   get cluster(): ClusterAdmin {
-    return this.#backend.cluster;
+    return route.clusterOf(this.#backend, '').cluster;
   }
 
   /**
@@ -745,7 +746,7 @@ export class Client implements AsyncDisposable {
    * @example `await client.auth.grantPermission('app', { prefix: '/app/' }, 'readwrite');`
    */
   get auth(): AuthAdmin {
-    return this.#backend.auth;
+    return route.clusterOf(this.#backend, '').auth;
   }
 
   // ---- lifecycle -------------------------------------------------------
@@ -759,4 +760,14 @@ export class Client implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The keys under `prefix`, streamed; the prefix is checked at the first read, like every failure of an iteration. */
+async function* iterateOver(backend: Backend, prefix: string, options?: ListOptions): AsyncGenerator<KeyValue> {
+  yield* kv.iterateSegments(backend.spanning(prefix, options), options);
+}
+
+/** A snapshot of the one cluster; over partitions, a stream that fails at its first read. */
+async function* snapshotOf(backend: Backend, options?: SnapshotOptions): AsyncGenerator<SnapshotChunk> {
+  yield* admin.snapshot(route.theCluster(backend, 'snapshot').core, options);
 }

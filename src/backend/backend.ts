@@ -1,37 +1,8 @@
-import type { Value } from '../codec/index.js';
 import type { Config } from '../config/index.js';
-import type { CallOptions } from '../core/call.js';
 import type { Core } from '../core/core.js';
-import type {
-  AuthAdmin,
-  ClusterAdmin,
-  EndpointStatus,
-  Health,
-  Maintenance,
-  Member,
-  SnapshotChunk,
-  SnapshotOptions,
-  SnapshotResult,
-  SnapshotToOptions,
-} from '../admin/index.js';
-import type {
-  Election,
-  ElectionOptions,
-  LockOptions,
-  Mutex,
-  RWLockOptions,
-  RWMutex,
-  Session,
-  SessionOptions,
-} from '../concurrency/index.js';
-import type { StmOptions, StmResult, StmTx } from '../concurrency/stm.js';
-import type * as kv from '../kv/index.js';
-import type { ReencryptOptions, ReencryptResult } from '../kv/reencrypt.js';
-import type { Lease } from '../lease/index.js';
+import type { AuthAdmin, ClusterAdmin, Health, Maintenance } from '../admin/index.js';
+import type { PrefixOptions, Segments } from '../kv/index.js';
 import type { ConnectionEvent, ConnectionState, StateChangesOptions } from '../resilience/index.js';
-import type { CasOptions, TxnBuilder } from '../txn/index.js';
-import type { Mirror, MirrorOptions, PrefixWatchOptions, Watch, WatchEvent, WatchOptions } from '../watch/index.js';
-import type { PartitionedWatch } from '../watch/merged.js';
 
 /** Options of {@link Client.lease} and {@link Client.session} on where the lease lives. */
 export interface LeaseHint {
@@ -59,91 +30,69 @@ export interface PartitionWatchOptions {
 }
 
 /**
- * The contract behind {@link Client}: every operation the client offers,
- * with the same names and meaning (the client's TSDoc is the reference for
- * each). Two implementations:
- * - `ClusterBackend` (`backend/cluster.ts`): one etcd cluster; it owns its
- *   {@link Core} and calls the feature modules (`kv/`, `txn/`, `watch/`…).
+ * The contract behind {@link Client}: where a call goes, not what it does.
+ * A backend answers routing questions (which cluster owns a key, which
+ * clusters and ranges a prefix spans, which one partition a set of keys lies
+ * in) and owns the connection(s); every operation is written once, in
+ * `client.ts`, against these primitives and the feature modules (`kv/`,
+ * `txn/`, `watch/`…), which work on one cluster's {@link Core}. Two
+ * implementations:
+ * - `ClusterBackend` (`backend/cluster.ts`): one etcd cluster, its own only
+ *   partition (`''`); it owns its {@link Core} and the cluster's admin handles.
  * - `PartitionedBackend` (`partition/backend.ts`): one `ClusterBackend` per
- *   partition; it makes every routing decision and merges what spans clusters.
+ *   partition; it makes every routing decision from the partition table.
  *
- * Like Go's `namespace.NewKV(kv KV) KV`, a variant wraps the one interface, so
- * a new operation is added here, in both implementations, and as a one-line
- * delegation in `Client`. Internal: not part of the public API.
+ * Like Go's `namespace.NewKV(kv KV) KV`, a variant wraps the one small
+ * interface: a new operation needs no change here. Internal: not part of the
+ * public API. `backend.test.ts` keeps it at most 15 members.
  */
 export interface Backend {
   /** The configuration the backend was made with (with partitions, for a partitioned one). */
   readonly config: Config;
   /** The internals of the default cluster (tests and tools reach etcd3 through them). */
   readonly core: Core;
+  /** Every cluster by partition prefix, the default (`''`) first: one entry for a client of one cluster. */
+  readonly clusters: ReadonlyMap<string, Cluster>;
 
-  // ---- key/value ----
-  put(key: string, value: Value, options?: kv.PutOptions): Promise<kv.PutResult>;
-  get(key: string, options?: kv.ReadOptions): Promise<Buffer>;
-  find(key: string, options?: kv.ReadOptions): Promise<kv.KeyValue | undefined>;
-  exists(key: string, options?: kv.ReadOptions): Promise<boolean>;
-  getMany(keys: Iterable<string>, options?: kv.GetManyOptions): Promise<kv.GetManyResult>;
-  /** Always the full result; the client gives the count alone unless `prevKV` was asked. */
-  delete(key: string, options?: kv.DeleteOptions): Promise<kv.DeleteResult>;
-  bulkPut(entries: kv.Entries, options?: kv.BulkPutOptions): Promise<kv.BulkResult>;
-  bulkDelete(keys: Iterable<string>, options?: kv.BulkOptions): Promise<kv.BulkResult>;
-  list(prefix: string, options?: kv.ListOptions): Promise<string[]>;
-  listWithValues(prefix: string, options?: kv.ListOptions): Promise<Map<string, Buffer>>;
-  iterate(prefix: string, options?: kv.ListOptions): AsyncIterable<kv.KeyValue>;
-  getRange(start: string, end: string, options?: kv.ScanOptions): Promise<kv.KeyValue[]>;
-  count(prefix: string, options?: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions): Promise<number>;
-  deletePrefix(prefix: string, options?: kv.DeletePrefixOptions): Promise<kv.DeletePrefixResult>;
-  history(key: string, options?: kv.HistoryOptions): Promise<kv.KeyVersion[]>;
-  reencrypt(prefix: string, options?: ReencryptOptions): Promise<ReencryptResult>;
-
-  // ---- transactions ----
-  compareAndSwap(key: string, expected: Value | undefined, next: Value, options?: CasOptions): Promise<boolean>;
-  putIfAbsent(key: string, value: Value, options?: CasOptions): Promise<boolean>;
-  txn(): TxnBuilder;
-  stm<T>(fn: (tx: StmTx) => Promise<T> | T, options?: StmOptions): Promise<StmResult<T>>;
-
-  // ---- watch ----
-  watch(key: string, options?: WatchOptions): Promise<Watch>;
-  watchPrefix(prefix: string, options?: PrefixWatchOptions): Promise<Watch | PartitionedWatch<WatchEvent>>;
-  watchPartitioned(
-    prefix: string,
-    options?: PrefixWatchOptions & PartitionWatchOptions,
-  ): Promise<PartitionedWatch<WatchEvent>>;
-  mirror(prefix: string, options?: MirrorOptions): Promise<Mirror>;
-
-  // ---- leases and locks ----
-  lease(ttlSeconds: number, options?: CallOptions & LeaseHint): Promise<Lease>;
-  session(options?: SessionOptions & LeaseHint): Promise<Session>;
-  newLock(name: string, options?: LockOptions): Mutex;
-  newRWLock(name: string, options?: RWLockOptions): RWMutex;
-  election(name: string, options?: ElectionOptions): Election;
-
-  // ---- connection ----
-  readonly connectionState: ConnectionState;
-  onStateChange(listener: (event: ConnectionEvent) => void): () => void;
-  stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent>;
-
-  // ---- partitions ----
+  /**
+   * The prefix of the partition owning `key`, `''` for the default (always, without partitions).
+   * @throws {@link ValidationError} when `key` is not a string.
+   */
   partitionOf(key: string): string;
-  /** The backend of one partition (`''`: the default; a cluster backend is its own default). */
-  partition(prefix: string): Backend;
-  partitionHealth(options?: CallOptions): Promise<PartitionHealth[]>;
+  /**
+   * The one partition holding every key of `keys` and every key under each of
+   * `prefixes`, for what must run in one cluster. Sends nothing.
+   * @throws {@link CrossPartitionError} when they live in more than one partition (`op` names the call).
+   */
+  assertSamePartition(keys: Iterable<string>, op?: string, prefixes?: Iterable<string>): string;
+  /** Runs `fn`, the work of `partition`'s cluster, naming the partition in what it throws (nothing to name in one cluster). */
+  within<T>(partition: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * The ranges holding the keys under `prefix`, each in its cluster, in key
+   * order, for the segmented calls of `kv/` (list, count, deletePrefix…).
+   * @throws {@link ValidationError} for a prefix that is not a string, the empty prefix without
+   *   `all`, or a `revision` that would apply to several clusters.
+   */
+  spanning(prefix: string, options?: PrefixOptions & { revision?: number }): Segments;
+  /** {@link Backend.spanning} for the keys in `[start, end)` (`end = ''`: to the end of the keyspace). */
+  spanningRange(start: string, end: string, options?: { revision?: number }): Segments;
 
-  // ---- admin ----
-  snapshot(options?: SnapshotOptions): AsyncIterable<SnapshotChunk>;
-  snapshotTo(destination: NodeJS.WritableStream, options?: SnapshotToOptions): Promise<SnapshotResult>;
-  revision(options?: CallOptions): Promise<number>;
-  compact(revision: number, options?: CallOptions & { physical?: boolean }): Promise<void>;
-  status(options?: CallOptions): Promise<EndpointStatus[]>;
-  health(options?: CallOptions): Promise<Health>;
-  members(options?: CallOptions): Promise<Member[]>;
-  /** Maintenance of the (default) cluster. */
-  readonly maintenance: Maintenance;
-  /** Membership of the (default) cluster. */
-  readonly cluster: ClusterAdmin;
-  /** Access control of the (default) cluster. */
-  readonly auth: AuthAdmin;
-
+  /** The overall connection state (the worst of every cluster's). */
+  readonly connectionState: ConnectionState;
+  /** Subscribes to connection events (of every cluster); returns the unsubscribe function. */
+  onStateChange(listener: (event: ConnectionEvent) => void): () => void;
+  /** The same events as an async iterable with a bounded buffer. */
+  stateChanges(options?: StateChangesOptions): AsyncIterable<ConnectionEvent>;
   /** Closes every handle, then the connection(s). Idempotent. */
   close(): Promise<void>;
+}
+
+/** One etcd cluster as a backend of its own, with its admin handles. */
+export interface Cluster extends Backend {
+  /** Maintenance of this cluster. */
+  readonly maintenance: Maintenance;
+  /** Membership of this cluster. */
+  readonly cluster: ClusterAdmin;
+  /** Access control of this cluster. */
+  readonly auth: AuthAdmin;
 }

@@ -6,7 +6,7 @@ import { PartialWriteError } from '../errors/index.js';
 import { keyAfter, type RawRange } from '../keys/index.js';
 import { TXN_OVERHEAD } from './chunk.js';
 import { RECEIVE_LIMIT } from './limits.js';
-import { byCluster, oneCluster, type PrefixOptions, type Segments } from './prefix.js';
+import { byCluster, type PrefixOptions, type Segments } from './prefix.js';
 import { decodePrevious } from './previous.js';
 import { checkWriteOptions } from './write.js';
 import { scan } from './scan.js';
@@ -140,13 +140,4 @@ async function rest(core: Core, range: RawRange, first: IRangeResponse, revision
   const out: IKeyValue[] = [];
   for await (const page of scan(core, 'deletePrefix', from, { revision })) out.push(...page.kvs);
   return out;
-}
-
-export async function deletePrefix(
-  core: Core,
-  prefix: string,
-  options: DeletePrefixOptions = {},
-): Promise<DeletePrefixResult> {
-  checkWriteOptions(options);
-  return deleteSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), prefix, options);
 }

@@ -20,17 +20,8 @@ export {
   type BulkPutOptions,
   type BulkResult,
 } from './bulk.js';
+export type { ListOptions, PrefixOptions } from './prefix.js';
 export {
-  list,
-  listWithValues,
-  iterate,
-  getRange,
-  count,
-  type ListOptions,
-  type PrefixOptions,
-} from './prefix.js';
-export {
-  deletePrefix,
   deleteSegments,
   type DeletePrefixOptions,
   type DeletePrefixResult,
@@ -43,6 +34,8 @@ export {
   iterateSegments,
   getRangeSegments,
   countSegments,
+  oneCluster,
+  byCluster,
   type Segments,
 } from './prefix.js';
 export type { ScanOptions } from './scan.js';

@@ -171,31 +171,3 @@ export async function countSegments(
   );
   return counts.reduce((a, b) => a + b, 0);
 }
-
-export async function list(core: Core, prefix: string, options: ListOptions = {}): Promise<string[]> {
-  return listSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
-}
-
-export async function listWithValues(
-  core: Core,
-  prefix: string,
-  options: ListOptions = {},
-): Promise<Map<string, Buffer>> {
-  return listWithValuesSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
-}
-
-export async function* iterate(core: Core, prefix: string, options: ListOptions = {}): AsyncGenerator<KeyValue> {
-  yield* iterateSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
-}
-
-export async function getRange(core: Core, start: string, end: string, options: ScanOptions = {}): Promise<KeyValue[]> {
-  return getRangeSegments(oneCluster(core, core.keys.range(start, end)), options);
-}
-
-export async function count(
-  core: Core,
-  prefix: string,
-  options: PrefixOptions & CallOptions & ConsistencyOptions = {},
-): Promise<number> {
-  return countSegments(oneCluster(core, core.keys.prefixRange(prefix, options.all)), options);
-}

@@ -1,55 +1,59 @@
-import type { Backend } from '../backend/index.js';
+import type { Backend, Cluster } from '../backend/index.js';
 import type { Value } from '../codec/index.js';
 import { PartialWriteError } from '../errors/index.js';
-import {
-  bulkKeys,
-  encodePut,
-  pairs,
-  type BulkOptions,
-  type BulkPutOptions,
-  type BulkResult,
-  type Entries,
-} from '../kv/index.js';
-import type { Partitions } from './segments.js';
-import { crossPartition, inPartitionOf, partitionLabel } from '../errors/partition-label.js';
+import * as kv from '../kv/index.js';
+import { crossPartition, partitionLabel } from '../errors/partition-label.js';
 import { checkHome } from './lease-home.js';
+import { clusterOf, soleCluster } from './route.js';
 
 /**
- * Writes each partition's share of `entries` through its own backend. Every
- * entry is checked before anything is sent; `atomic` is refused when the keys
- * span partitions (no transaction crosses clusters).
+ * Writes `entries`: in one cluster, as `kv.bulkPut` does; over partitions,
+ * each partition's share through its own cluster. Every entry is checked
+ * before anything is sent; `atomic` is refused when the keys span partitions
+ * (no transaction crosses clusters).
  */
-export async function bulkPut(parts: Partitions, entries: Entries, options: BulkPutOptions = {}): Promise<BulkResult> {
+export async function bulkPut(
+  backend: Backend,
+  entries: kv.Entries,
+  options: kv.BulkPutOptions = {},
+): Promise<kv.BulkResult> {
+  const sole = soleCluster(backend);
+  if (sole) return kv.bulkPut(sole.core, entries, options);
   const groups = new Map<string, Map<string, Value>>();
-  for (const [key, value] of pairs(entries)) {
-    const p = parts.table.partitionOf(key);
+  for (const [key, value] of kv.pairs(entries)) {
+    const p = backend.partitionOf(key);
     groups.set(p, (groups.get(p) ?? new Map<string, Value>()).set(key, value));
   }
   for (const p of groups.keys()) checkHome(p, options.lease, 'bulkPut');
   if (groups.size > 1) {
     if (options.atomic) throw crossPartition('an atomic bulkPut', keysOf(groups));
     // A single client checks its whole input first; do the same across clients.
-    for (const [p, group] of groups) for (const [key, value] of group) encodePut(parts.backend(p).core, key, value);
+    for (const [p, group] of groups) {
+      const core = clusterOf(backend, p).core;
+      for (const [key, value] of group) kv.encodePut(core, key, value);
+    }
   }
-  return run(parts, 'bulkPut', groups, (backend, group) => backend.bulkPut(group, options));
+  return run(backend, 'bulkPut', groups, (cluster, group) => kv.bulkPut(cluster.core, group, options));
 }
 
-/** Deletes each partition's share of `keys` through its own backend; `atomic` across partitions is refused. */
+/** Deletes `keys`, as {@link bulkPut} writes: each partition's share through its own cluster; `atomic` across partitions is refused. */
 export async function bulkDelete(
-  parts: Partitions,
+  backend: Backend,
   keys: Iterable<string>,
-  options: BulkOptions = {},
-): Promise<BulkResult> {
+  options: kv.BulkOptions = {},
+): Promise<kv.BulkResult> {
+  const sole = soleCluster(backend);
+  if (sole) return kv.bulkDelete(sole.core, keys, options);
   const groups = new Map<string, Set<string>>();
-  for (const key of bulkKeys(keys)) {
-    const p = parts.table.partitionOf(key);
+  for (const key of kv.bulkKeys(keys)) {
+    const p = backend.partitionOf(key);
     groups.set(p, (groups.get(p) ?? new Set<string>()).add(key));
   }
   if (groups.size > 1) {
     if (options.atomic) throw crossPartition('an atomic bulkDelete', keysOf(groups));
-    for (const [p, group] of groups) for (const key of group) parts.backend(p).core.keys.encode(key);
+    for (const [p, group] of groups) for (const key of group) clusterOf(backend, p).core.keys.encode(key);
   }
-  return run(parts, 'bulkDelete', groups, (backend, group) => backend.bulkDelete(group, options));
+  return run(backend, 'bulkDelete', groups, (cluster, group) => kv.bulkDelete(cluster.core, group, options));
 }
 
 function keysOf(groups: ReadonlyMap<string, Map<string, unknown> | Set<string>>): Map<string, string[]> {
@@ -57,13 +61,15 @@ function keysOf(groups: ReadonlyMap<string, Map<string, unknown> | Set<string>>)
 }
 
 async function run<G extends { size: number }>(
-  parts: Partitions,
+  backend: Backend,
   op: string,
   groups: ReadonlyMap<string, G>,
-  write: (backend: Backend, group: G) => Promise<BulkResult>,
-): Promise<BulkResult> {
+  write: (cluster: Cluster, group: G) => Promise<kv.BulkResult>,
+): Promise<kv.BulkResult> {
   const entries = [...groups];
-  const settled = await Promise.allSettled(entries.map(([p, g]) => inPartitionOf(p, () => write(parts.backend(p), g))));
+  const settled = await Promise.allSettled(
+    entries.map(([p, g]) => backend.within(p, () => write(clusterOf(backend, p), g))),
+  );
   let count = 0;
   let applied = 0;
   const revisions: number[] = [];

@@ -1,31 +1,35 @@
 import type { CallOptions } from '../core/call.js';
+import * as admin from '../admin/index.js';
 import type { EndpointStatus, Health, Member } from '../admin/index.js';
 import type { Backend, PartitionHealth } from '../backend/index.js';
-import { inPartitionOf } from '../errors/partition-label.js';
 import { worst } from './connection.js';
+import { soleCluster } from './route.js';
 
-/** The backends of a partitioned keyspace, by partition prefix (`''`: the default). */
-type Backends = ReadonlyMap<string, Backend>;
-
-/** Status of every endpoint of every partition's cluster. */
-export async function status(backends: Backends, options?: CallOptions): Promise<EndpointStatus[]> {
-  return (await Promise.all([...backends.values()].map((b) => b.status(options)))).flat();
+/** Status of every endpoint of every cluster. */
+export async function status(backend: Backend, options?: CallOptions): Promise<EndpointStatus[]> {
+  const clusters = [...backend.clusters.values()];
+  return (await Promise.all(clusters.map((c) => admin.status(c.core, options)))).flat();
 }
 
 /** Health of each partition's cluster, the default first. */
-export async function partitionHealth(backends: Backends, options?: CallOptions): Promise<PartitionHealth[]> {
+export async function partitionHealth(backend: Backend, options?: CallOptions): Promise<PartitionHealth[]> {
   return Promise.all(
-    [...backends].map(async ([partition, b]) => ({
+    [...backend.clusters].map(async ([partition, c]) => ({
       partition,
-      endpoints: b.config.endpoints,
-      health: await b.health(options),
+      endpoints: c.config.endpoints,
+      health: await admin.health(c.core, options),
     })),
   );
 }
 
-/** Healthy when every partition is; `statuses` lists every endpoint of every partition; `connection` is the worst. */
-export async function health(backends: Backends, options?: CallOptions): Promise<Health> {
-  const all = await partitionHealth(backends, options);
+/**
+ * One cluster's health; over partitions, healthy when every partition is,
+ * `statuses` listing every endpoint of every partition, `connection` the worst.
+ */
+export async function health(backend: Backend, options?: CallOptions): Promise<Health> {
+  const sole = soleCluster(backend);
+  if (sole) return admin.health(sole.core, options);
+  const all = await partitionHealth(backend, options);
   return {
     healthy: all.every((p) => p.health.healthy),
     endpoints: all.reduce((n, p) => n + p.health.endpoints, 0),
@@ -36,8 +40,9 @@ export async function health(backends: Backends, options?: CallOptions): Promise
   };
 }
 
-/** The members of every partition's cluster, naming the partition of one that fails. */
-export async function members(backends: Backends, options?: CallOptions): Promise<Member[]> {
-  const lists = await Promise.all([...backends].map(([p, b]) => inPartitionOf(p, () => b.members(options))));
+/** The members of every cluster, naming the partition of one that fails. */
+export async function members(backend: Backend, options?: CallOptions): Promise<Member[]> {
+  const clusters = [...backend.clusters];
+  const lists = await Promise.all(clusters.map(([p, c]) => backend.within(p, () => admin.members(c.core, options))));
   return lists.flat();
 }

@@ -1,19 +1,24 @@
 import type { Backend } from '../backend/index.js';
 import { ConfigError } from '../errors/index.js';
 import { partitionLabel } from '../errors/partition-label.js';
-import type { PrefixOptions } from '../kv/index.js';
-import type { ReencryptOptions, ReencryptResult } from '../kv/reencrypt.js';
+import { reencrypt, type ReencryptOptions, type ReencryptResult } from '../kv/reencrypt.js';
+import { legsOf, soleCluster } from './route.js';
 
 /**
- * Re-encrypts `prefix` in each spanned partition, one after the other, each
- * with its own configuration's keys. Partitions without encryption are left
- * alone (their values are plaintext by design); if none has it, the error says why.
+ * Re-encrypts `prefix`: in one cluster, as `kv/reencrypt.ts` does; over
+ * partitions, in each spanned partition, one after the other, each with its
+ * own configuration's keys. Partitions without encryption are left alone
+ * (their values are plaintext by design); if none has it, the error says why.
  */
-export async function reencryptAll(
-  legs: ReadonlyArray<{ partition: string; prefix: string; backend: Backend }>,
-  options: ReencryptOptions & PrefixOptions = {},
+export async function reencryptIn(
+  backend: Backend,
+  prefix: string,
+  options: ReencryptOptions = {},
 ): Promise<ReencryptResult> {
-  const encrypted = legs.filter((l) => l.backend.config.encryption !== undefined);
+  const sole = soleCluster(backend);
+  if (sole) return reencrypt(sole.core, prefix, options);
+  const legs = legsOf(backend, prefix, options);
+  const encrypted = legs.filter((l) => l.cluster.config.encryption !== undefined);
   if (encrypted.length === 0) {
     throw new ConfigError(
       'encryption',
@@ -27,7 +32,7 @@ export async function reencryptAll(
     const all = leg.prefix === '' ? { all: true } : {};
     total = add(
       before,
-      await leg.backend.reencrypt(leg.prefix, { ...options, ...all, ...(onProgress ? { onProgress } : {}) }),
+      await reencrypt(leg.cluster.core, leg.prefix, { ...options, ...all, ...(onProgress ? { onProgress } : {}) }),
     );
   }
   return total;

@@ -28,10 +28,13 @@ export function samePartition(
  * partition; a key of another partition throws, before it is read or written.
  * @throws {@link CrossPartitionError} for a key outside the bound partition.
  */
-export function partitionBinder(table: PartitionTable, op = 'an STM block'): (key: string) => string {
+export function partitionBinder(
+  owner: { partitionOf(key: string): string },
+  op = 'an STM block',
+): (key: string) => string {
   let bound: { partition: string; key: string } | undefined;
   return (key) => {
-    const partition = table.partitionOf(key);
+    const partition = owner.partitionOf(key);
     bound ??= { partition, key };
     if (partition !== bound.partition) {
       throw crossPartition(

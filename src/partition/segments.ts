@@ -1,16 +1,16 @@
-import type { Backend } from '../backend/index.js';
-import type { CallOptions } from '../core/call.js';
+import type { Backend, Cluster } from '../backend/index.js';
 import type { Core } from '../core/core.js';
 import { ValidationError } from '../errors/index.js';
 import { inPartitionOf, partitionLabel } from '../errors/partition-label.js';
 import { prefixEnd, type RawRange } from '../keys/index.js';
 import * as kv from '../kv/index.js';
+import { clusterOf, soleCluster } from './route.js';
 import type { PartitionTable, Segment } from './table.js';
 
-/** What the segmented calls need: the layout and each partition's backend. */
+/** What the segmented calls need: the layout and each partition's cluster. */
 export interface Partitions {
   readonly table: PartitionTable;
-  backend(partition: string): Backend;
+  readonly clusters: ReadonlyMap<string, Cluster>;
 }
 
 /** The etcd range of `segment` in its partition's cluster (under that cluster's namespace). */
@@ -46,16 +46,17 @@ function checkOneRevision(segments: readonly Segment[], revision: number | undef
   }
 }
 
-/** The ranges the listing of kv/prefix.ts reads: each segment in its partition's cluster, errors labelled with it. */
+/** The ranges the listings of kv/prefix.ts read: each segment in its partition's cluster, errors labelled with it. */
 function toSegments(parts: Partitions, segments: readonly Segment[]): kv.Segments {
   const ranges = segments.map((s) => {
-    const core = parts.backend(s.partition).core;
+    const core = parts.clusters.get(s.partition)!.core;
     return { cluster: s.partition, core, range: rawRange(core, s) };
   });
   return { ranges, inCluster: inPartitionOf, name: partitionLabel };
 }
 
-function prefixSegments(
+/** The ranges under `prefix` over the partitions it spans, in key order. */
+export function prefixSegments(
   parts: Partitions,
   prefix: string,
   options: kv.PrefixOptions & { revision?: number },
@@ -63,75 +64,35 @@ function prefixSegments(
   return toSegments(parts, segmentsOf(parts, prefix, options));
 }
 
-export async function list(parts: Partitions, prefix: string, options: kv.ListOptions = {}): Promise<string[]> {
-  return kv.listSegments(prefixSegments(parts, prefix, options), options);
-}
-
-export async function listWithValues(
-  parts: Partitions,
-  prefix: string,
-  options: kv.ListOptions = {},
-): Promise<Map<string, Buffer>> {
-  return kv.listWithValuesSegments(prefixSegments(parts, prefix, options), options);
-}
-
-/** Streams the keys under `prefix` in key order, partition piece after piece; each partition read at one revision. */
-export async function* iterate(
-  parts: Partitions,
-  prefix: string,
-  options: kv.ListOptions = {},
-): AsyncGenerator<kv.KeyValue> {
-  yield* kv.iterateSegments(prefixSegments(parts, prefix, options), options);
-}
-
-export async function getRange(
+/** The ranges of `[start, end)` over the partitions it spans, in key order. */
+export function rangeSegments(
   parts: Partitions,
   start: string,
   end: string,
-  options: kv.ScanOptions = {},
-): Promise<kv.KeyValue[]> {
+  options: { revision?: number },
+): kv.Segments {
   if (typeof start !== 'string' || typeof end !== 'string') throw new ValidationError('start and end must be strings');
   const segments = parts.table.spanRange(Buffer.from(start, 'utf8'), end === '' ? null : Buffer.from(end, 'utf8'));
   checkOneRevision(segments, options.revision);
-  return kv.getRangeSegments(toSegments(parts, segments), options);
-}
-
-export async function count(
-  parts: Partitions,
-  prefix: string,
-  options: kv.PrefixOptions & CallOptions & kv.ConsistencyOptions = {},
-): Promise<number> {
-  return kv.countSegments(prefixSegments(parts, prefix, options), options);
+  return toSegments(parts, segments);
 }
 
 /**
- * Deletes under `prefix` partition by partition, in key order; within one
- * partition in one transaction. Not atomic across partitions: a failure after
- * some partitions were cleared is a {@link PartialWriteError} (its `total` is
- * NaN: how many keys the failed partition held is unknown).
- */
-export async function deletePrefix(
-  parts: Partitions,
-  prefix: string,
-  options: kv.DeletePrefixOptions = {},
-): Promise<kv.DeletePrefixResult> {
-  kv.checkWriteOptions(options);
-  return kv.deleteSegments(prefixSegments(parts, prefix, options), prefix, options);
-}
-
-/**
- * Reads `keys` grouped by partition, the groups in parallel, each in its
- * cluster's read-only transactions; `revisions` lists every cluster's.
+ * Reads `keys`: in one cluster, as `kv.getMany` does; over partitions,
+ * grouped by partition, the groups in parallel, each in its cluster's
+ * read-only transactions, with `revisions` listing every cluster's.
  * @throws {@link ValidationError} for a `revision` when the keys span partitions.
  */
 export async function getMany(
-  parts: Partitions,
+  backend: Backend,
   keys: Iterable<string>,
   options: kv.GetManyOptions = {},
 ): Promise<kv.GetManyResult> {
+  const sole = soleCluster(backend);
+  if (sole) return kv.getMany(sole.core, keys, options);
   const groups = new Map<string, string[]>();
   for (const key of kv.distinctKeys(keys)) {
-    const p = parts.table.partitionOf(key);
+    const p = backend.partitionOf(key);
     groups.set(p, [...(groups.get(p) ?? []), key]);
   }
   if (options.revision !== undefined && groups.size > 1) {
@@ -140,7 +101,7 @@ export async function getMany(
     );
   }
   const results = await Promise.all(
-    [...groups].map(([p, ks]) => inPartitionOf(p, () => parts.backend(p).getMany(ks, options))),
+    [...groups].map(([p, ks]) => backend.within(p, () => kv.getMany(clusterOf(backend, p).core, ks, options))),
   );
   return kv.manyResult(
     results.flatMap((r) => [...r]),
