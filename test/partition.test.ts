@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '../src/index.js';
 import { Router } from '../src/partition/index.js';
+import { ClusterBackend } from '../src/backend/index.js';
 
 const EVENTS = '/registry/events/';
 const CACHE = '/cache/';
@@ -133,7 +134,7 @@ describe('routing', () => {
 describe('transactions across partitions', () => {
   it('are refused before any request reaches either cluster', async () => {
     const before = await Promise.all([revisionOf(raw.main), revisionOf(raw.events)]);
-    const router = await Router.connect(config, (c) => Client.connect(c));
+    const router = await Router.connect(config, (c) => ClusterBackend.connect(c));
     try {
       expect(router.assertSamePartition([`${EVENTS}a`, `${EVENTS}b/c`])).toBe(EVENTS);
       expect(router.assertSamePartition(['/x', '/registry/eventsX'])).toBe('');
