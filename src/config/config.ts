@@ -45,6 +45,10 @@ export interface Partition {
   readonly config: Config;
 }
 
+// Set by the class's static block: how the internal functions at the end of this file reach a config's state.
+let stateOf: (config: Config) => ConfigState;
+let patched: (config: Config, patch: Partial<ConfigState>) => Config;
+
 /**
  * Immutable client configuration. Start from {@link Config.defaults} or
  * {@link Config.fromEnv}; every `with…` method returns a new frozen Config and
@@ -59,9 +63,6 @@ export interface Partition {
  * const client = await Client.connect(config);
  * ```
  */
-let stateOf: (config: Config) => ConfigState;
-let patched: (config: Config, patch: Partial<ConfigState>) => Config;
-
 export class Config {
   readonly #state: ConfigState;
   readonly #endpoints: readonly string[];
