@@ -90,7 +90,8 @@ export type {
   SnapshotResult,
   SnapshotToOptions,
 } from './admin/index.js';
-export { Maintenance, ClusterAdmin, AuthAdmin } from './admin/index.js';
+// Handles the client makes (client.maintenance, client.cluster, client.auth): types, never constructed by users.
+export type { Maintenance, ClusterAdmin, AuthAdmin } from './admin/index.js';
 export type {
   Alarm,
   AlarmKind,
@@ -112,7 +113,8 @@ export type {
   RoleInfo,
   UnreachableMember,
 } from './admin/index.js';
-export { compare, op, TxnBuilder } from './txn/index.js';
+export { compare, op } from './txn/index.js';
+export type { TxnBuilder } from './txn/index.js';
 export type {
   CompareOptions,
   Operation,
@@ -144,7 +146,7 @@ export type {
   CompressionSettings,
 } from './config/index.js';
 export type { ReencryptOptions, ReencryptResult } from './kv/reencrypt.js';
-export { Watch, Mirror } from './watch/index.js';
+export type { Watch, Mirror } from './watch/index.js';
 export type {
   WatchOptions,
   PrefixWatchOptions,
@@ -158,19 +160,9 @@ export type {
   MirrorResync,
 } from './watch/index.js';
 export type { KeyVersion, HistoryOptions } from './kv/index.js';
+export type { Lease, LeaseState, LeaseTimeToLive, TimeToLiveOptions, LossListener } from './lease/index.js';
+export type { Session, LockHandle, Mutex, RWMutex, Election } from './concurrency/index.js';
 export {
-  Lease,
-  type LeaseState,
-  type LeaseTimeToLive,
-  type TimeToLiveOptions,
-  type LossListener,
-} from './lease/index.js';
-export {
-  Session,
-  LockHandle,
-  Mutex,
-  RWMutex,
-  Election,
   DEFAULT_SESSION_TTL,
   type SessionOptions,
   type SessionChoice,
@@ -193,15 +185,12 @@ export {
 // ---- partitions ----
 export { PartitionUnavailableError } from './errors/index.js';
 export type { Partition } from './config/index.js';
-export { PartitionedWatch } from './partition/index.js';
 export type {
+  PartitionedWatch,
   LeaseHint,
   PartitionedEvent,
   PartitionHealth,
   PartitionWatchOptions,
-  EventSource,
-  EventStream,
-  SourceEvent,
 } from './partition/index.js';
 
 // ---- Kubernetes values ----
