@@ -53,6 +53,9 @@ function declared(dts: string): { values: string[]; types: string[] } {
   return out;
 }
 
+/** Whether `node`'s TSDoc says `@internal`. */
+const isInternal = (node: ts.Node) => ts.getJSDocTags(node).some((t) => t.tagName.text === 'internal');
+
 describe('public surface', () => {
   it('exports as values exactly what users construct, call or read, and its declarations say the same', async () => {
     for (const [entry, values] of Object.entries(VALUES)) {
@@ -70,7 +73,7 @@ describe('public surface', () => {
     for (const plumbing of ['EventSource', 'EventStream', 'SourceEvent']) expect(types).not.toContain(plumbing);
   });
 
-  it('exports nothing marked @internal, from any entry point', () => {
+  it('exports nothing marked @internal, nor a class with an @internal member users can reach', () => {
     const entries = ['src/index.ts', 'src/testing/index.ts', 'src/opentelemetry/index.ts'];
     const program = ts.createProgram(entries, {
       module: ts.ModuleKind.ESNext,
@@ -86,10 +89,18 @@ describe('public surface', () => {
       for (const symbol of checker.getExportsOfModule(module)) {
         exported++;
         const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-        const tagged = (target.declarations ?? []).some((d) =>
-          ts.getJSDocTags(d).some((t) => t.tagName.text === 'internal'),
-        );
-        if (tagged) internal.push(`${entry}: ${symbol.name}`);
+        for (const decl of target.declarations ?? []) {
+          if (isInternal(decl)) internal.push(`${entry}: ${symbol.name}`);
+          // A member users can reach on an instance: not the constructor, a static factory or a protected hook.
+          if (!ts.isClassDeclaration(decl)) continue;
+          for (const member of decl.members) {
+            const hidden =
+              ts.getCombinedModifierFlags(member) &
+              (ts.ModifierFlags.Static | ts.ModifierFlags.NonPublicAccessibilityModifier);
+            if (!ts.isConstructorDeclaration(member) && !hidden && isInternal(member))
+              internal.push(`${entry}: ${symbol.name}.${member.name?.getText() ?? '?'}`);
+          }
+        }
       }
     }
     expect(exported).toBeGreaterThan(150);
