@@ -12,6 +12,10 @@
  * ```
  * @packageDocumentation
  */
+// Values are only what users construct, call or read (Client.connect, Config, DEFAULTS, compare, op, the
+// errors...). The handles the client makes (Lease, Session, Watch, Mirror, PartitionedWatch, the locks,
+// Election, TxnBuilder and the admin handles) are exported as types: users get them from the client,
+// never `new` them, and tell a merged watch from a plain one by its `token` ('token' in watch).
 export { Client, type ConnectOptions } from './client.js';
 export { Config, DEFAULTS, type AuthOptions, type TLSOptions, type ResolvedTLS } from './config/index.js';
 export type { CallOptions } from './core/call.js';
@@ -90,7 +94,6 @@ export type {
   SnapshotResult,
   SnapshotToOptions,
 } from './admin/index.js';
-// Handles the client makes (client.maintenance, client.cluster, client.auth): types, never constructed by users.
 export type { Maintenance, ClusterAdmin, AuthAdmin } from './admin/index.js';
 export type {
   Alarm,
