@@ -2,7 +2,6 @@ import { Config } from './config/index.js';
 import type { Value } from './codec/index.js';
 import type { CallOptions } from './core/call.js';
 import { checkCallOptions, checkOptions } from './core/options.js';
-import type { Core } from './core/core.js';
 import { ConfigError, namingKeys, ValidationError } from './errors/index.js';
 import * as admin from './admin/index.js';
 import type { AuthAdmin, ClusterAdmin, EndpointStatus, Health, Maintenance, Member } from './admin/index.js';
@@ -44,6 +43,13 @@ import type {
   GetManyOptions,
   GetManyResult,
 } from './kv/index.js';
+
+let readBackend: (client: Client) => Backend;
+
+/** The backend of `client`: for `src/internal.ts` only (not re-exported by `src/index.ts`). */
+export function backendOf(client: Client): Backend {
+  return readBackend(client);
+}
 
 /** Options of {@link Client.connect}. */
 export interface ConnectOptions {
@@ -95,9 +101,9 @@ export class Client implements AsyncDisposable {
     return this.#backend.config;
   }
 
-  /** @internal The internals feature modules build on. */
-  get core(): Core {
-    return this.#backend.core;
+  // Hands `backendOf` a reader of the backend: the repo's tests reach it through `src/internal.ts`, not a member.
+  static {
+    readBackend = (client) => client.#backend;
   }
 
   // ---- key/value -------------------------------------------------------

@@ -12,6 +12,10 @@
  * ```
  * @packageDocumentation
  */
+// Values are only what users construct, call or read (Client.connect, Config, DEFAULTS, compare, op, the
+// errors...). The handles the client makes (Lease, Session, Watch, Mirror, PartitionedWatch, the locks,
+// Election, TxnBuilder and the admin handles) are exported as types: users get them from the client,
+// never `new` them, and tell a merged watch from a plain one by its `token` ('token' in watch).
 export { Client, type ConnectOptions } from './client.js';
 export { Config, DEFAULTS, type AuthOptions, type TLSOptions, type ResolvedTLS } from './config/index.js';
 export type { CallOptions } from './core/call.js';
@@ -90,7 +94,7 @@ export type {
   SnapshotResult,
   SnapshotToOptions,
 } from './admin/index.js';
-export { Maintenance, ClusterAdmin, AuthAdmin } from './admin/index.js';
+export type { Maintenance, ClusterAdmin, AuthAdmin } from './admin/index.js';
 export type {
   Alarm,
   AlarmKind,
@@ -112,7 +116,8 @@ export type {
   RoleInfo,
   UnreachableMember,
 } from './admin/index.js';
-export { compare, op, TxnBuilder } from './txn/index.js';
+export { compare, op } from './txn/index.js';
+export type { TxnBuilder } from './txn/index.js';
 export type {
   CompareOptions,
   Operation,
@@ -144,7 +149,7 @@ export type {
   CompressionSettings,
 } from './config/index.js';
 export type { ReencryptOptions, ReencryptResult } from './kv/reencrypt.js';
-export { Watch, Mirror } from './watch/index.js';
+export type { Watch, Mirror } from './watch/index.js';
 export type {
   WatchOptions,
   PrefixWatchOptions,
@@ -158,19 +163,9 @@ export type {
   MirrorResync,
 } from './watch/index.js';
 export type { KeyVersion, HistoryOptions } from './kv/index.js';
+export type { Lease, LeaseState, LeaseTimeToLive, TimeToLiveOptions, LossListener } from './lease/index.js';
+export type { Session, LockHandle, Mutex, RWMutex, Election } from './concurrency/index.js';
 export {
-  Lease,
-  type LeaseState,
-  type LeaseTimeToLive,
-  type TimeToLiveOptions,
-  type LossListener,
-} from './lease/index.js';
-export {
-  Session,
-  LockHandle,
-  Mutex,
-  RWMutex,
-  Election,
   DEFAULT_SESSION_TTL,
   type SessionOptions,
   type SessionChoice,
@@ -193,15 +188,12 @@ export {
 // ---- partitions ----
 export { PartitionUnavailableError } from './errors/index.js';
 export type { Partition } from './config/index.js';
-export { PartitionedWatch } from './partition/index.js';
 export type {
+  PartitionedWatch,
   LeaseHint,
   PartitionedEvent,
   PartitionHealth,
   PartitionWatchOptions,
-  EventSource,
-  EventStream,
-  SourceEvent,
 } from './partition/index.js';
 
 // ---- Kubernetes values ----

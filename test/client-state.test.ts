@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClosedError, type Client } from '../src/index.js';
+import { coreOf } from '../src/internal.js';
 import { connect, rejection, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, within } from './waits.js';
 
@@ -38,7 +39,7 @@ describe('two clients of one cluster', () => {
     await Promise.all([a.status(), b.status()]);
     for (const e of events) expect(await keys(e, 4)).toEqual(['k/a', 'k/a2', 'k/b', 'k/b2']);
 
-    const [ca, cb] = [a.core, b.core];
+    const [ca, cb] = [coreOf(a), coreOf(b)];
     for (const field of ['watchPool', 'keepAliveHub', 'writeBatcher', 'readBatchers', 'endpointClients'] as const) {
       expect(ca[field], field).toBeDefined();
       expect(ca[field], field).not.toBe(cb[field]);

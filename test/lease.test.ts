@@ -77,6 +77,16 @@ describe.concurrent('Lease', () => {
     await expect(lease.timeToLive()).rejects.toBeInstanceOf(LeaseNotFoundError);
   });
 
+  it('orphan() (what close() does on a lease) stops renewing but keeps the keys until the TTL', async () => {
+    const lease = (await client.lease(30)).keepAlive();
+    await client.putWithLease('orphaned', 'v', lease);
+    await lease.orphan();
+    expect(lease.state).toBe('closed');
+    expect(await client.exists('orphaned')).toBe(true);
+    await expect(lease.keepAliveOnce()).rejects.toBeInstanceOf(LeaseNotFoundError);
+    await revokeFromOutside(lease.id);
+  });
+
   it('refuses a bad TTL and closes with the client', async () => {
     await expect(client.lease(0)).rejects.toBeInstanceOf(ValidationError);
     await expect(client.lease(1.5)).rejects.toBeInstanceOf(ValidationError);
@@ -114,6 +124,21 @@ describe.concurrent('Session', () => {
     await own.close();
     expect(session.active).toBe(false);
     expect(await client.exists('session/closing')).toBe(false);
+  });
+
+  it('says in its name whether it deletes the keys: revoke() does, orphan() keeps them until the TTL', async () => {
+    const revoked = await client.session({ ttl: 30 });
+    const orphaned = await client.session({ ttl: 30 });
+    await client.putWithLease('session/revoked', 'v', revoked);
+    await client.putWithLease('session/orphaned', 'v', orphaned);
+    await revoked.revoke();
+    await orphaned.orphan();
+    await orphaned.close(); // the end of an `await using` block: an orphaned session stays orphaned
+    expect([revoked.active, orphaned.active]).toEqual([false, false]);
+    expect(await client.exists('session/revoked')).toBe(false);
+    expect(await client.exists('session/orphaned')).toBe(true);
+    await orphaned.revoke(); // still deletes them when asked by name
+    expect(await client.exists('session/orphaned')).toBe(false);
   });
 
   it('defaults to a 60 s TTL', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../src/index.js';
 import { connect, endpoints, rawEtcd, revokeFromOutside, testConfig, uniquePrefix } from './helpers.js';
 import { eventually, stillPending, within } from './waits.js';
+import { coreOf } from '../src/internal.js';
 
 let client: Client;
 let other: Client;
@@ -37,18 +38,18 @@ afterAll(async () => {
  */
 async function fencedPut(owner: Mutex, key: string, value: string): Promise<boolean> {
   const cmp = owner.isOwner();
-  const res = await client.core.caller.run('write', { op: 'fencedPut', key }, (grpc) =>
-    client.core.rpc.kv.txn(
+  const res = await coreOf(client).caller.run('write', { op: 'fencedPut', key }, (grpc) =>
+    coreOf(client).rpc.kv.txn(
       {
         compare: [
           {
-            key: client.core.keys.encode(cmp.key),
+            key: coreOf(client).keys.encode(cmp.key),
             target: 'Create',
             result: 'Equal',
             create_revision: cmp.operand as number,
           },
         ],
-        success: [{ request_put: { key: client.core.keys.encode(key), value: Buffer.from(value) } }],
+        success: [{ request_put: { key: coreOf(client).keys.encode(key), value: Buffer.from(value) } }],
       },
       grpc,
     ),

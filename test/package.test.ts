@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from './helpers.js';
 
@@ -15,8 +16,97 @@ beforeAll(async () => {
   await mkdir('.tmp', { recursive: true });
   out = await mkdtemp(join(process.cwd(), '.tmp', 'dist-'));
   await run('npx', ['--no-install', 'tsup', '--out-dir', out], { timeout: 180_000 });
+  await run(process.execPath, ['scripts/dts-type-exports.mjs', out]); // as `npm run build` does
 }, 200_000);
 afterAll(() => rm(out, { recursive: true, force: true }));
+
+/**
+ * What each entry point exports as a value: what a user constructs, calls or reads. Everything else
+ * (options, results, and the handles the client makes: Lease, Session, Watch, Mutex, ...) is a type.
+ */
+const VALUES: Record<string, string[]> = {
+  index: [
+    ...['Client', 'Config', 'DEFAULTS', 'RETRY_DEFAULTS', 'BREAKER_DEFAULTS', 'DEFAULT_SESSION_TTL'],
+    ...['compare', 'op', 'decodeKubernetesValue'],
+    ...['EtcdKitError', 'ConfigError', 'ValidationError', 'ValueTooLargeError', 'TxnTooLargeError'],
+    ...['KeyNotFoundError', 'KeyEncodingError', 'CancelledError', 'ClosedError', 'ConnectionError', 'AuthError'],
+    ...['PermissionDeniedError', 'UnavailableError', 'TimeoutError', 'AmbiguousWriteError', 'PartialWriteError'],
+    ...['QuotaExceededError', 'CompactedError', 'ResponseTooLargeError', 'LeaseNotFoundError', 'ServerError'],
+    ...['FutureRevisionError', 'RequestRefusedError', 'RoleNotFoundError', 'UserNotFoundError', 'DecryptionError'],
+    ...['ConflictError', 'CrossPartitionError', 'LockLostError', 'PartitionUnavailableError'],
+  ],
+  'testing/index': ['startEtcd', 'findEtcdBinary', 'startFaultProxy', 'checkLinearizable', 'checkWatch'],
+  'opentelemetry/index': ['openTelemetry', 'INSTRUMENTATION_NAME'],
+};
+
+/** The names a bundled declaration file exports: as values, and as types only (`export type`, `type X`). */
+function declared(dts: string): { values: string[]; types: string[] } {
+  const source = ts.createSourceFile('index.d.ts', dts, ts.ScriptTarget.Latest);
+  const out = { values: [] as string[], types: [] as string[] };
+  for (const st of source.statements) {
+    if (!ts.isExportDeclaration(st) || !st.exportClause || !ts.isNamedExports(st.exportClause)) continue;
+    for (const spec of st.exportClause.elements) {
+      (st.isTypeOnly || spec.isTypeOnly ? out.types : out.values).push(spec.name.text);
+    }
+  }
+  out.values.sort();
+  return out;
+}
+
+/** Whether `node`'s TSDoc says `@internal`. */
+const isInternal = (node: ts.Node) => ts.getJSDocTags(node).some((t) => t.tagName.text === 'internal');
+
+describe('public surface', () => {
+  it('exports as values exactly what users construct, call or read, and its declarations say the same', async () => {
+    for (const [entry, values] of Object.entries(VALUES)) {
+      const runtime = Object.keys(await import(join(out, `${entry}.js`))).sort();
+      expect(runtime, entry).toEqual([...values].sort());
+      for (const ext of ['.d.ts', '.d.cts']) {
+        // A handle class declared as a value would let `new Lease()` and `instanceof Lease` compile, then fail.
+        expect(declared(await readFile(join(out, entry + ext), 'utf8')).values, entry + ext).toEqual(runtime);
+      }
+    }
+    const { types } = declared(await readFile(join(out, 'index.d.ts'), 'utf8'));
+    const handles = ['Lease', 'Session', 'Watch', 'Mirror', 'PartitionedWatch', 'Mutex', 'RWMutex', 'LockHandle'];
+    handles.push('Election', 'TxnBuilder', 'Maintenance', 'ClusterAdmin', 'AuthAdmin');
+    expect(types).toEqual(expect.arrayContaining(handles));
+    for (const plumbing of ['EventSource', 'EventStream', 'SourceEvent']) expect(types).not.toContain(plumbing);
+  });
+
+  it('exports nothing marked @internal, nor a class with an @internal member users can reach', () => {
+    const entries = ['src/index.ts', 'src/testing/index.ts', 'src/opentelemetry/index.ts'];
+    const program = ts.createProgram(entries, {
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      target: ts.ScriptTarget.ES2022,
+      noEmit: true,
+    });
+    const checker = program.getTypeChecker();
+    const internal: string[] = [];
+    let exported = 0;
+    for (const entry of entries) {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+      for (const symbol of checker.getExportsOfModule(module)) {
+        exported++;
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        for (const decl of target.declarations ?? []) {
+          if (isInternal(decl)) internal.push(`${entry}: ${symbol.name}`);
+          // A member users can reach on an instance: not the constructor, a static factory or a protected hook.
+          if (!ts.isClassDeclaration(decl)) continue;
+          for (const member of decl.members) {
+            const hidden =
+              ts.getCombinedModifierFlags(member) &
+              (ts.ModifierFlags.Static | ts.ModifierFlags.NonPublicAccessibilityModifier);
+            if (!ts.isConstructorDeclaration(member) && !hidden && isInternal(member))
+              internal.push(`${entry}: ${symbol.name}.${member.name?.getText() ?? '?'}`);
+          }
+        }
+      }
+    }
+    expect(exported).toBeGreaterThan(150);
+    expect(internal).toEqual([]);
+  }, 60_000);
+});
 
 describe('package build', () => {
   it('loads as ESM and as CommonJS, with the same public names', async () => {

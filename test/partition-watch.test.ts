@@ -1,7 +1,8 @@
 /** Spanning watches against real clusters. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
-import { Client, Config, PartitionedWatch, ValidationError, type WatchEvent } from '../src/index.js';
+import { Client, Config, type PartitionedWatch, ValidationError, type WatchEvent } from '../src/index.js';
+import { PartitionedWatch as MergedWatch } from '../src/watch/merged.js';
 import { take } from './waits.js';
 
 const EVENTS = '/registry/events/';
@@ -69,9 +70,11 @@ describe('watchPrefix and watch on a partitioned client', () => {
     await using client = await Client.connect(config);
     await expect(client.watchPrefix('/registry/', { fromRevision: 1 })).rejects.toBeInstanceOf(ValidationError);
     const spanning = await client.watchPrefix('/registry/');
-    expect(spanning).toBeInstanceOf(PartitionedWatch);
+    expect(spanning).toBeInstanceOf(MergedWatch);
+    expect('token' in spanning).toBe(true); // how a user tells them apart (docs/partitions.md)
     const inEvents = await client.watchPrefix(`${EVENTS}ns1/`);
-    expect(inEvents).not.toBeInstanceOf(PartitionedWatch);
+    expect(inEvents).not.toBeInstanceOf(MergedWatch);
+    expect('token' in inEvents).toBe(false);
     const oneKey = await client.watch(`${EVENTS}ns1/k`);
     await client.put('/registry/pods/w', '1');
     await client.put(`${EVENTS}ns1/k`, '2');

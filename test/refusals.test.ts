@@ -11,6 +11,7 @@ import {
   op,
 } from '../src/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
+import { coreOf } from '../src/internal.js';
 
 // What etcd refuses is refused before sending where it can be known, and
 // otherwise reported as a definite, typed error: etcd answered, so nothing
@@ -43,7 +44,7 @@ describe('lease TTLs', () => {
   });
 
   it("etcd's own refusals of a lease grant are definite errors, never AmbiguousWriteError", async () => {
-    const { caller, etcd } = client.core;
+    const { caller, etcd } = coreOf(client);
     const tooLong = await caught(
       caller.run('write', { op: 'lease.grant' }, (g) => etcd.leaseClient.leaseGrant({ TTL: 1e12 }, g)),
     );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Client, Config, UnavailableError, type ConnectionEvent } from '../src/index.js';
 import { freePort } from '../src/testing/ports.js';
 import { endpoints, uniquePrefix } from './helpers.js';
+import { coreOf } from '../src/internal.js';
 
 // An endpoint nobody listens on: connections are refused, so a request sent
 // there provably never reached etcd, and writes may be retried elsewhere.
@@ -42,7 +43,7 @@ describe('an endpoint that refuses connections', () => {
         .withRetry({ maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 10 }),
     );
     try {
-      const { core } = client;
+      const core = coreOf(client);
       const { createEtcd3 } = await import('../src/transport/index.js');
       const etcd = createEtcd3(core.config, [dead]);
       try {

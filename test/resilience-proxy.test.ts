@@ -5,6 +5,7 @@ import { AmbiguousWriteError, Client, Config, type Client as ClientType } from '
 import { endpoints, rawEtcd, uniquePrefix } from './helpers.js';
 import { startProxy, type FaultProxy } from './support/proxy.js';
 import { eventually } from './waits.js';
+import { coreOf } from '../src/internal.js';
 
 // The reply of a request is lost on the way back (the proxy cuts the client's
 // connection right after forwarding it): the write happened, the client
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 /** A put inside a transaction, sent through the client's call layer. */
 function txnPut(c: ClientType, key: string, value: string): Promise<boolean> {
-  const { core } = c;
+  const core = coreOf(c);
   return core.caller.run('write', { op: 'txn', key }, (grpc) =>
     core.rpc.kv
       .txn(
@@ -100,7 +101,7 @@ interface Counter {
 }
 
 async function readCounter(c: ClientType, key: string): Promise<Counter> {
-  const { core } = c;
+  const core = coreOf(c);
   const res = await core.caller.run('read', { op: 'get', key }, (grpc) =>
     core.rpc.kv.range({ key: Buffer.from(key) }, grpc),
   );
@@ -122,7 +123,7 @@ async function casIncrement(
   key: string,
   stats: { ambiguous: number; resolved: number; unresolved: number },
 ): Promise<boolean> {
-  const { core } = c;
+  const core = coreOf(c);
   const token = randomUUID();
   for (let round = 0; round < 30; round++) {
     const cur = await readCounter(c, key);

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, ClosedError, type Client } from '../src/index.js';
 import { connect } from './helpers.js';
+import { coreOf } from '../src/internal.js';
 
 let client: Client;
 beforeAll(async () => {
@@ -65,7 +66,7 @@ describe('snapshot', () => {
       expect(chunk.data.length).toBeGreaterThan(0);
       break;
     }
-    expect(client.core.resources.size).toBe(0);
+    expect(coreOf(client).resources.size).toBe(0);
   });
 
   it('rejects with CancelledError when aborted, and ClosedError once the client is closed', async () => {
@@ -84,13 +85,13 @@ describe('snapshot', () => {
   }, async () => {
     const ac = new AbortController();
     const { destination, transfer } = await stalledTransfer(client, ac.signal);
-    expect(client.core.resources.size).toBeGreaterThan(0); // the transfer holds its stream
+    expect(coreOf(client).resources.size).toBeGreaterThan(0); // the transfer holds its stream
     ac.abort(new Error('upload hung'));
     const err = await transfer.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CancelledError);
     expect((err as CancelledError).cause).toEqual(new Error('upload hung'));
     expect(destination.destroyed).toBe(true);
-    expect(client.core.resources.size).toBe(0);
+    expect(coreOf(client).resources.size).toBe(0);
   });
 
   it('snapshotTo into a stalled destination: client.close() rejects it with ClosedError', {
@@ -100,6 +101,6 @@ describe('snapshot', () => {
     const { transfer } = await stalledTransfer(other);
     await other.close();
     await expect(transfer).rejects.toBeInstanceOf(ClosedError);
-    expect(other.core.resources.size).toBe(0);
+    expect(coreOf(other).resources.size).toBe(0);
   });
 });

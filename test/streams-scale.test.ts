@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Lease, Watch, WatchEvent } from '../src/index.js';
 import type { EtcdHandle } from '../src/testing/index.js';
 import { WatchPool } from '../src/watch/pool.js';
+import { coreOf } from '../src/internal.js';
 import { keepAliveStreams, watchStreams } from './metrics.js';
 import { eventually, within } from './waits.js';
 import { startOwnEtcd, stopOwnEtcd } from './support/own-etcd.js';
@@ -81,7 +82,7 @@ describe('shared streams', () => {
     const fast = (await client.watchPrefix('fast/', {
       callback: (e) => void fastSeen.push(e.value.toString()),
     })) as Watch;
-    expect(WatchPool.of(client.core).streams).toBe(1); // both on the one shared stream
+    expect(WatchPool.of(coreOf(client)).streams).toBe(1); // both on the one shared stream
     const slowValues = Array.from({ length: 300 }, (_, i) => `s${i}`);
     for (const [i, v] of slowValues.entries()) await client.put(`slow/${i % 7}`, v);
     const fastValues = Array.from({ length: 50 }, (_, i) => `f${i}`);

@@ -13,6 +13,7 @@ import * as kv from '../src/kv/index.js';
 import * as txn from '../src/txn/index.js';
 import { connect, rawEtcd, testConfig, uniquePrefix } from './helpers.js';
 import { withCodec } from './xor-codec.js';
+import { coreOf } from '../src/internal.js';
 
 let client: Client;
 let ns: string;
@@ -53,11 +54,11 @@ describe('compareAndSwap / putIfAbsent', () => {
   });
 
   it('attaches the written key to a lease', async () => {
-    const grant = await client.core.etcd.leaseClient.leaseGrant({ TTL: 30 });
+    const grant = await coreOf(client).etcd.leaseClient.leaseGrant({ TTL: 30 });
     const lease = BigInt(grant.ID).toString(16);
     expect(await client.putIfAbsent('leased', 'v', { lease })).toBe(true);
     expect((await client.find('leased'))?.lease).toBe(lease);
-    await client.core.etcd.leaseClient.leaseRevoke({ ID: grant.ID });
+    await coreOf(client).etcd.leaseClient.leaseRevoke({ ID: grant.ID });
   });
 });
 
@@ -80,7 +81,7 @@ describe('compareAndSwap with a transforming value pipeline', () => {
 
   it('when a writer gets in between the read and the guarded write: retries on the same plaintext, false on another', async () => {
     const core = withCodec(client);
-    const etcdKv = client.core.rpc.kv;
+    const etcdKv = coreOf(client).rpc.kv;
     const realTxn = etcdKv.txn.bind(etcdKv);
     // Wraps the real RPC (the request still goes to etcd) to let another write land just before the guarded txn.
     const interleave = (plaintext: string) =>
@@ -121,7 +122,7 @@ describe('compareAndSwap with a transforming value pipeline', () => {
   it('refuses a raw value comparison in txn() without sending anything, and decodes get results', async () => {
     const core = withCodec(client);
     await kv.put(core, 'enc-doc', 'plain text');
-    const spy = vi.spyOn(client.core.rpc.kv, 'txn');
+    const spy = vi.spyOn(coreOf(client).rpc.kv, 'txn');
     const refused = new txn.TxnBuilder(core)
       .if(compare.value('enc-doc', '==', 'plain text'))
       .onSuccess(op.get('enc-doc'))
@@ -149,7 +150,7 @@ describe('if / then / else', () => {
   it('evaluates every comparison kind, both ways', async () => {
     const first = await client.put('c/a', 'mmm');
     const second = await client.put('c/a', 'mmm');
-    const grant = await client.core.etcd.leaseClient.leaseGrant({ TTL: 30 });
+    const grant = await coreOf(client).etcd.leaseClient.leaseGrant({ TTL: 30 });
     const lease = BigInt(grant.ID).toString(16);
     await client.put('c/leased', 'x', { lease });
     const cases: Array<[Comparison, boolean]> = [
@@ -179,7 +180,7 @@ describe('if / then / else', () => {
     ];
     const got = await Promise.all(cases.map(([cmp]) => holds(cmp)));
     expect(got).toEqual(cases.map(([, want]) => want));
-    await client.core.etcd.leaseClient.leaseRevoke({ ID: grant.ID });
+    await coreOf(client).etcd.leaseClient.leaseRevoke({ ID: grant.ID });
   });
 
   it('plugs a mutex-style isOwner() comparison into if()', async () => {
@@ -220,7 +221,7 @@ describe('if / then / else', () => {
 
   it('supports get by prefix, deletePrefix, leases and nested transactions', async () => {
     await client.bulkPut({ 'p/1': 'a', 'p/2': 'b', 'p/3': 'c' });
-    const grant = await client.core.etcd.leaseClient.leaseGrant({ TTL: 30 });
+    const grant = await coreOf(client).etcd.leaseClient.leaseGrant({ TTL: 30 });
     const lease = BigInt(grant.ID).toString(16);
     const res = await client
       .txn()
@@ -243,7 +244,7 @@ describe('if / then / else', () => {
     expect(nested).toMatchObject({ type: 'txn', succeeded: true });
     expect((await client.find('n/inner'))?.lease).toBe(lease);
     expect(await client.count('p/')).toBe(0);
-    await client.core.etcd.leaseClient.leaseRevoke({ ID: grant.ID });
+    await coreOf(client).etcd.leaseClient.leaseRevoke({ ID: grant.ID });
   });
 
   it('sends a read-only transaction as a read', async () => {
@@ -258,7 +259,7 @@ describe('limits and validation, before any request', () => {
     Array.from({ length: n }, (_, i) => op.put(`${prefix}${i}`, 'v'));
 
   it('129 operations -> TxnTooLargeError without a request; 128 commit', async () => {
-    const spy = vi.spyOn(client.core.rpc.kv, 'txn');
+    const spy = vi.spyOn(coreOf(client).rpc.kv, 'txn');
     try {
       const err = await client
         .txn()
@@ -328,7 +329,7 @@ describe('limits and validation, before any request', () => {
   });
 
   it('refuses duplicate keys in one branch (put/put, put inside a deleted range, nested) but not across branches', async () => {
-    const spy = vi.spyOn(client.core.rpc.kv, 'txn');
+    const spy = vi.spyOn(coreOf(client).rpc.kv, 'txn');
     try {
       const dupes: Operation[][] = [
         [op.put('d/k', '1'), op.put('d/k', '2')],

@@ -8,6 +8,7 @@ import type { Client, KeyValue } from '../src/index.js';
 import { nextEvent } from '../src/concurrency/wait.js';
 import type { EtcdHandle } from '../src/testing/index.js';
 import { WatchPool } from '../src/watch/pool.js';
+import { coreOf } from '../src/internal.js';
 import { metric, watchStreams } from './metrics.js';
 import { eventually, within } from './waits.js';
 import { startOwnEtcd, stopOwnEtcd } from './support/own-etcd.js';
@@ -57,7 +58,7 @@ describe('lock waits and election observers', () => {
       // the empty election's range, and the guards of the held lock and leadership.
       await eventually(30_000, async () => expect(await watchers()).toBe(1 + 3 + 1 + 1 + 2));
       expect(await watchStreams(endpoint)).toBe(1);
-      expect(WatchPool.of(client.core).streams).toBe(1);
+      expect(WatchPool.of(coreOf(client)).streams).toBe(1);
 
       await leader.proclaim('second');
       await eventually(30_000, () => expect(seen).toEqual(['first', 'second']));
@@ -86,7 +87,7 @@ describe('lock waits and election observers', () => {
 });
 
 describe('nextEvent', () => {
-  const key = () => client.core.keys.encode('next');
+  const key = () => coreOf(client).keys.encode('next');
 
   it('replays a deletion made before it was called, from the revision given', async () => {
     const put = await client.put('next', 'v');
@@ -94,7 +95,7 @@ describe('nextEvent', () => {
     const event = await within(
       30_000,
       nextEvent(
-        client.core,
+        coreOf(client),
         { key: key(), fromRevision: put.revision + 1, type: 'delete' },
         new AbortController().signal,
       ),
@@ -108,14 +109,16 @@ describe('nextEvent', () => {
     const last = await client.put('next', 'v2');
     await client.compact(last.revision);
     const spec = { key: key(), fromRevision: first.revision, type: 'any' } as const;
-    await expect(within(30_000, nextEvent(client.core, spec, new AbortController().signal))).resolves.toBeUndefined();
+    await expect(
+      within(30_000, nextEvent(coreOf(client), spec, new AbortController().signal)),
+    ).resolves.toBeUndefined();
     await eventually(30_000, async () => expect(await watchers()).toBe(0));
   });
 
   it('rejects with the signal’s reason when aborted, and cancels its watcher', async () => {
     const { revision } = await client.put('next', 'v3');
     const stop = new AbortController();
-    const waiting = nextEvent(client.core, { key: key(), fromRevision: revision + 1, type: 'delete' }, stop.signal);
+    const waiting = nextEvent(coreOf(client), { key: key(), fromRevision: revision + 1, type: 'delete' }, stop.signal);
     await eventually(30_000, async () => expect(await watchers()).toBe(1));
     const reason = new Error('a reason of the caller');
     stop.abort(reason);

@@ -3,6 +3,7 @@ import type { Client } from '../src/index.js';
 import type { Core } from '../src/core/core.js';
 import type { ValueCodec } from '../src/codec/index.js';
 import { DecryptionError } from '../src/errors/index.js';
+import { coreOf } from '../src/internal.js';
 
 const MAGIC = Buffer.from('xor1');
 
@@ -27,5 +28,5 @@ export const xorCodec: ValueCodec = Object.freeze({
 
 /** The client's internals with the value pipeline replaced: feature functions called on it behave as under encryption. */
 export function withCodec(client: Client, codec: ValueCodec = xorCodec): Core {
-  return { ...client.core, codec };
+  return { ...coreOf(client), codec };
 }

@@ -34,6 +34,8 @@ export class Session implements AsyncDisposable {
   readonly lease: Lease;
   readonly #core: Core;
   #closing: Promise<void> | undefined;
+  /** Set when {@link Session.orphan} ended the session: its lease was let go, not revoked. */
+  #orphaned = false;
 
   /** @internal Use {@link Client.session}. */
   constructor(core: Core, lease: Lease) {
@@ -76,23 +78,61 @@ export class Session implements AsyncDisposable {
   }
 
   /**
-   * Stops renewing and revokes the lease, releasing every lock and election
-   * key of the session at once. Idempotent; never rejects (an unrevoked
-   * lease expires by itself after its TTL).
+   * Stops renewing and **revokes** the lease, deleting the session's keys and
+   * releasing every lock and election key of the session at once, as Go's
+   * `Session.Close` does. The same as {@link Session.revoke}; unlike
+   * {@link Lease.close}, which keeps a lease's keys (use {@link Session.orphan}
+   * for that). Idempotent; never rejects (an unrevoked lease expires by itself
+   * after its TTL). After {@link Session.orphan} it revokes nothing, so an
+   * orphaned session may still end an `await using` block.
    */
   close(): Promise<void> {
+    return this.#end(true);
+  }
+
+  /**
+   * Ends the session and deletes its keys now: what {@link Session.close} does,
+   * named for it ({@link Lease.revoke} means the same on a lease). Also
+   * revokes a session {@link Session.orphan} ended. Idempotent; never rejects.
+   * @example `await session.revoke(); // its locks and keys are released at once`
+   */
+  revoke(): Promise<void> {
+    if (!this.#orphaned) return this.#end(true);
+    this.#orphaned = false;
+    this.#closing = this.#end(false).then(() => this.#revokeQuietly());
+    return this.#closing;
+  }
+
+  /**
+   * Ends the session but keeps its keys (and so its locks and candidacies)
+   * until the lease's TTL runs out: stops renewing without revoking, as Go's
+   * `Session.Orphan`. {@link Lease.orphan} means the same on a lease.
+   * Idempotent; after {@link Session.close} it does nothing.
+   * @example `await session.orphan(); // a successor takes over at most ttl seconds later`
+   */
+  orphan(): Promise<void> {
+    if (this.#closing === undefined) this.#orphaned = true;
+    return this.#end(false);
+  }
+
+  /** Same as {@link Session.close} (revokes), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Stops renewing, then revokes the lease when `revoke`; the first call decides, later ones wait for it. */
+  #end(revoke: boolean): Promise<void> {
     this.#closing ??= (async () => {
       this.#core.resources.delete(this);
       const wasActive = this.active;
       await this.lease.close();
-      if (wasActive) await revokeQuietly(this.#core, this.id, Math.min(this.ttl * 1000, this.#core.config.timeoutMs));
+      if (revoke && wasActive) await this.#revokeQuietly();
     })();
     return this.#closing;
   }
 
-  /** Same as {@link Session.close}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+  #revokeQuietly(): Promise<void> {
+    return revokeQuietly(this.#core, this.id, Math.min(this.ttl * 1000, this.#core.config.timeoutMs));
   }
 }
 

@@ -45,6 +45,10 @@ export interface Partition {
   readonly config: Config;
 }
 
+// Set by the class's static block: how the internal functions at the end of this file reach a config's state.
+let stateOf: (config: Config) => ConfigState;
+let patched: (config: Config, patch: Partial<ConfigState>) => Config;
+
 /**
  * Immutable client configuration. Start from {@link Config.defaults} or
  * {@link Config.fromEnv}; every `with…` method returns a new frozen Config and
@@ -395,24 +399,10 @@ export class Config {
     return this.#state.logger;
   }
 
-  /** @internal The partition this config serves, for telemetry; `undefined` outside partitions. */
-  get telemetryPartition(): string | undefined {
-    return this.#state.telemetryPartition;
-  }
-
-  /** @internal A partition's config with the parent's telemetry and logger, labelled with its prefix. */
-  withTelemetryFrom(parent: Config, partition: string): Config {
-    const p = parent.#state;
-    return this.#with({
-      telemetry: this.#state.telemetry ?? p.telemetry,
-      logger: this.#state.logger ?? p.logger,
-      telemetryPartition: partition,
-    });
-  }
-
-  /** The same configuration without its partitions: what the default partition uses. */
-  withoutPartitions(): Config {
-    return this.#with({ partitions: Object.freeze([]) });
+  // Hands the functions below (the partitioned backend's and the call layer's) a config's state: not members.
+  static {
+    stateOf = (config) => config.#state;
+    patched = (config, patch) => config.#with(patch);
   }
 
   /** How reads are served unless a call says otherwise. */
@@ -479,7 +469,7 @@ export class Config {
     return out;
   }
 
-  /** @internal */
+  /** How `console.log` and `util.inspect` show a Config: its {@link Config.toJSON}, the password hidden. */
   [inspect.custom](): string {
     return `Config ${inspect(this.toJSON())}`;
   }
@@ -494,4 +484,25 @@ export class Config {
     if (patch.endpoints || patch.tls) checkSchemes(state.endpoints, state.tls !== undefined);
     return new Config(state);
   }
+}
+
+/** The partition `config` serves, for telemetry; `undefined` outside partitions. */
+export function telemetryPartitionOf(config: Config): string | undefined {
+  return stateOf(config).telemetryPartition;
+}
+
+/** A partition's `config` with the `parent`'s telemetry and logger (unless it has its own), labelled with its prefix. */
+export function withTelemetryFrom(config: Config, parent: Config, partition: string): Config {
+  const own = stateOf(config);
+  const p = stateOf(parent);
+  return patched(config, {
+    telemetry: own.telemetry ?? p.telemetry,
+    logger: own.logger ?? p.logger,
+    telemetryPartition: partition,
+  });
+}
+
+/** The same configuration without its partitions: what the default partition uses. */
+export function withoutPartitions(config: Config): Config {
+  return patched(config, { partitions: Object.freeze([]) });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
-import { Config } from './config.js';
+import { Config, telemetryPartitionOf, withTelemetryFrom } from './config.js';
 
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -38,9 +38,9 @@ describe('Config.withTelemetry', () => {
   it('is carried to partitions, labelled with their prefix', () => {
     const plugin = { recordKeys: true };
     const parent = Config.defaults().withTelemetry(plugin).withLogger(logger);
-    const child = Config.defaults().withTelemetryFrom(parent, '/events/');
+    const child = withTelemetryFrom(Config.defaults(), parent, '/events/');
     expect(child.telemetry).toBe(plugin);
     expect(child.logger).toBe(logger);
-    expect(child.telemetryPartition).toBe('/events/');
+    expect(telemetryPartitionOf(child)).toBe('/events/');
   });
 });

@@ -210,7 +210,7 @@ export const SETTINGS = Object.freeze({
   }),
   /** The partition a config serves, for telemetry. */
   telemetryPartition: setting<string | undefined, undefined>({
-    methods: ['withTelemetryFrom'],
+    methods: [], // set by withTelemetryFrom(), a function of config/, not a method
     default: undefined,
     internal: true,
   }),

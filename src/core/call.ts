@@ -1,5 +1,5 @@
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-import type { Config } from '../config/index.js';
+import { type Config, telemetryPartitionOf } from '../config/index.js';
 import {
   AmbiguousWriteError,
   CancelledError,
@@ -116,7 +116,7 @@ export class Caller {
     const telemetry = new Instruments({
       telemetry: config.telemetry,
       logger: config.logger,
-      partition: config.telemetryPartition,
+      partition: telemetryPartitionOf(config),
       endpoints: config.endpoints,
     });
     this.telemetry = telemetry;

@@ -173,15 +173,27 @@ export class Lease implements AsyncDisposable {
   }
 
   /**
-   * Stops renewing; the lease then expires after its TTL (use {@link Lease.revoke}
-   * to delete its keys now). Idempotent.
+   * Stops renewing and lets go of the lease **without deleting its keys**: they
+   * stay until the TTL runs out (use {@link Lease.revoke} to delete them now).
+   * The same as {@link Lease.orphan}; note that {@link Session.close} revokes
+   * instead, as Go's `Lease.Close` and `Session.Close` differ. Idempotent.
    */
   close(): Promise<void> {
     if (this.#state === 'active') this.#stop('closed');
     return Promise.resolve();
   }
 
-  /** Same as {@link Lease.close}, for `await using`. */
+  /**
+   * Stops renewing and lets go of the lease, keeping its keys until its TTL
+   * runs out (Go's `Session.Orphan`): what {@link Lease.close} does, named for
+   * it. {@link Session.orphan} means the same on a session. Idempotent.
+   * @example `await lease.orphan(); // the keys outlive this process by at most the TTL`
+   */
+  orphan(): Promise<void> {
+    return this.close();
+  }
+
+  /** Same as {@link Lease.close} (keeps the keys until the TTL runs out), for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -1,5 +1,5 @@
 import { Instruments } from '../telemetry/index.js';
-import type { Config } from '../config/index.js';
+import { type Config, withTelemetryFrom, withoutPartitions } from '../config/index.js';
 import type { Core } from '../core/core.js';
 import { ClusterBackend, type Backend, type Cluster } from '../backend/index.js';
 import { ConnectionError } from '../errors/index.js';
@@ -50,8 +50,8 @@ export class PartitionedBackend implements Backend {
     config: Config,
     connect: (config: Config) => Promise<Cluster> = (c) => ClusterBackend.connect(c),
   ): Promise<PartitionedBackend> {
-    const specs = [{ prefix: '', config: config.withoutPartitions() }, ...config.partitions];
-    const settled = await Promise.allSettled(specs.map((s) => connect(s.config.withTelemetryFrom(config, s.prefix))));
+    const specs = [{ prefix: '', config: withoutPartitions(config) }, ...config.partitions];
+    const settled = await Promise.allSettled(specs.map((s) => connect(withTelemetryFrom(s.config, config, s.prefix))));
     const failed = settled.findIndex((s) => s.status === 'rejected');
     if (failed >= 0) {
       await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Config } from '../config/index.js';
+import { Config, withoutPartitions } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 
 const events = Config.defaults().withEndpoints('events:2379').withAuth('ev', 'secret-pw');
@@ -14,8 +14,8 @@ describe('Config.withPartition', () => {
     expect(c.endpoints).toEqual(['http://main:2379']);
     expect(Object.isFrozen(c.partitions)).toBe(true);
     expect(Object.isFrozen(c.partitions[0])).toBe(true);
-    expect(c.withoutPartitions().partitions).toEqual([]);
-    expect(c.withoutPartitions().endpoints).toEqual(['http://main:2379']);
+    expect(withoutPartitions(c).partitions).toEqual([]);
+    expect(withoutPartitions(c).endpoints).toEqual(['http://main:2379']);
     expect(c.withTimeout(10).partitions).toHaveLength(2);
   });
 

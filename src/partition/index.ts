@@ -10,9 +10,6 @@ export { stmIn, txn } from './txn.js';
 export { watchPartitioned, watchPrefix } from './watch.js';
 export {
   PartitionedWatch,
-  type EventSource,
-  type EventStream,
-  type SourceEvent,
   type PartitionedEvent,
 } from '../watch/merged.js';
 export type { LeaseHint, PartitionHealth, PartitionWatchOptions } from '../backend/index.js';

@@ -16,7 +16,14 @@ import { enableAuth } from './auth.js';
 import { binaryWorks, findEtcdBinary, startLocal } from './local.js';
 import type { EtcdHandle, StartEtcdOptions } from './types.js';
 
-export type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdSource, EtcdTLSFiles, StartEtcdOptions } from './types.js';
+export type {
+  AddTestMemberOptions,
+  EtcdHandle,
+  EtcdMember,
+  EtcdSource,
+  EtcdTLSFiles,
+  StartEtcdOptions,
+} from './types.js';
 export { findEtcdBinary } from './local.js';
 export { type Fault, type FaultProxy, type FaultProxyOptions, startFaultProxy } from './fault-proxy.js';
 export {

@@ -8,7 +8,7 @@ import { trackChild, trackDir, untrackChild, untrackDir } from './cleanup.js';
 import { etcdHttp, isHealthy, memberStatus, waitUntil } from './http.js';
 import { PeerNet } from './peers.js';
 import { freePort } from './ports.js';
-import type { AddMemberOptions, EtcdHandle, EtcdMember, EtcdTLSFiles, StartEtcdOptions } from './types.js';
+import type { AddTestMemberOptions, EtcdHandle, EtcdMember, EtcdTLSFiles, StartEtcdOptions } from './types.js';
 
 /** The etcd binary: `$ETCD_BIN`, else `etcd` on the PATH (or /usr/bin, /usr/local/bin). */
 export function findEtcdBinary(): string | undefined {
@@ -247,7 +247,7 @@ interface JoinContext {
 
 // A new member needs the cluster's current members (names and peer URLs) in
 // its --initial-cluster, which the member list gives once it is registered.
-async function joining(root: string, members: Member[], ctx: JoinContext, add: AddMemberOptions): Promise<Member> {
+async function joining(root: string, members: Member[], ctx: JoinContext, add: AddTestMemberOptions): Promise<Member> {
   const name = `m${members.length}`;
   const [clientPort, peerPort] = await Promise.all([freePort(), freePort()]);
   const client = `${ctx.scheme}://127.0.0.1:${clientPort}`;
@@ -294,7 +294,7 @@ async function memberAdd(via: string, peer: string, ctx: JoinContext, learner: b
  * applied the add yet, and a new member started from a list without itself
  * refuses to start.
  */
-async function register(via: string, peer: string, ctx: JoinContext, add: AddMemberOptions): Promise<Listed> {
+async function register(via: string, peer: string, ctx: JoinContext, add: AddTestMemberOptions): Promise<Listed> {
   if (!add.register) return memberAdd(via, peer, ctx, add.learner === true);
   await add.register([peer]);
   for (const deadline = Date.now() + 10_000; ; await pause(100)) {

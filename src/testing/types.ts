@@ -23,8 +23,11 @@ export interface StartEtcdOptions {
   quotaBackendBytes?: number;
 }
 
-/** Options of {@link EtcdHandle.addMember}. */
-export interface AddMemberOptions {
+/**
+ * Options of {@link EtcdHandle.addMember}: how a throwaway cluster grows. Not
+ * the `AddMemberOptions` of `etcdkit` (options of `client.cluster.addMember`).
+ */
+export interface AddTestMemberOptions {
   /** Join as a learner (promote it afterwards). @default false */
   learner?: boolean;
   /**
@@ -82,7 +85,7 @@ export interface EtcdHandle extends AsyncDisposable {
    * appended to `members` and `endpoints`, so `kill`, `restart` and `stop`
    * cover it.
    */
-  addMember(options?: AddMemberOptions): Promise<EtcdMember>;
+  addMember(options?: AddTestMemberOptions): Promise<EtcdMember>;
   /**
    * Cuts member `member` (by index) off from its peers while clients can still
    * reach it: a network partition. Its peer traffic goes through a loopback

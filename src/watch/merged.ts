@@ -56,6 +56,7 @@ interface Live<E> {
 }
 type Step<E> = { live: Live<E>; result?: IteratorResult<E>; error?: unknown };
 
+// The constraint is SourceEvent written out: that interface is the merge's plumbing, not public.
 /**
  * A watch over a prefix that spans partitions: one watch per partition,
  * merged as events arrive. Events of one partition come in revision order;
@@ -64,7 +65,15 @@ type Step<E> = { live: Live<E>; result?: IteratorResult<E>; error?: unknown };
  * delivered so far: a watch opened from it, in any process, continues with
  * the next event of every partition, none lost or repeated.
  */
-export class PartitionedWatch<E extends SourceEvent> implements AsyncIterable<PartitionedEvent<E>>, AsyncDisposable {
+export class PartitionedWatch<
+  E extends {
+    /** The key changed. */
+    readonly key: string;
+    /** The revision of the change, in its own cluster. */
+    readonly modRevision: number;
+  },
+> implements AsyncIterable<PartitionedEvent<E>>, AsyncDisposable
+{
   readonly #prefix: string;
   readonly #owner: (key: string) => string;
   readonly #legs: Live<E>[];

@@ -16,7 +16,7 @@ import type { RawRange } from '../keys/index.js';
 import { scan } from '../kv/scan.js';
 import { toKeyValue, type KeyValue } from '../kv/types.js';
 import { checkDecryptionPolicy, type DecryptionErrorPolicy } from './options.js';
-import { Watch } from './watch.js';
+import { consumedRevision, Watch } from './watch.js';
 import type { WatchEvent } from '../kv/events.js';
 
 /**
@@ -307,7 +307,7 @@ export class Mirror implements AsyncIterable<MirrorChange>, AsyncDisposable {
     }
     // Not `ev.modRevision`: more events of the same revision may still be
     // buffered in the watch, and a revision counts only once all are applied.
-    this.#advance(this.#watch?.consumedRevision ?? 0);
+    this.#advance(this.#watch ? consumedRevision(this.#watch) : 0);
   }
 
   #advance(revision: number): void {

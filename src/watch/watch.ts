@@ -70,6 +70,18 @@ function permanent(err: EtcdKitError): boolean {
   );
 }
 
+let readConsumed: (watch: Watch) => number;
+
+/**
+ * The revision up to which the consumer of `watch` has taken every event: a
+ * revision whose last event is still buffered does not count. A consumer
+ * that applies each event before asking for the next (the mirror) is
+ * current to this revision once it applied the event in hand.
+ */
+export function consumedRevision(watch: Watch): number {
+  return readConsumed(watch);
+}
+
 /**
  * A stream of changes to a key or a prefix, in revision order, that survives
  * dropped connections and restarted members: it resumes from the revision
@@ -211,15 +223,12 @@ export class Watch implements AsyncIterable<WatchEvent>, AsyncDisposable {
     return this.#skipped;
   }
 
-  /**
-   * @internal The revision up to which the consumer has taken every event: a
-   * revision whose last event is still buffered does not count. A consumer
-   * that applies each event before asking for the next (the mirror) is
-   * current to this revision once it applied the event in hand.
-   */
-  get consumedRevision(): number {
-    const next = this.#buffer[0];
-    return next ? next.modRevision - 1 : this.#next - 1;
+  // Hands `consumedRevision` (below the class) a reader of the buffer: the mirror's need, not a member.
+  static {
+    readConsumed = (watch) => {
+      const next = watch.#buffer[0];
+      return next ? next.modRevision - 1 : watch.#next - 1;
+    };
   }
 
   /**

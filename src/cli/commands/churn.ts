@@ -1,4 +1,4 @@
-import { PartitionedWatch, type Watch, type WatchEvent } from '../../index.js';
+import type { PartitionedWatch, Watch, WatchEvent } from '../../index.js';
 import { ChurnTable, type KeyChurn } from '../churn-stats.js';
 import { durationMs, wholeNumber } from '../format.js';
 import { keysUnder, limitOption } from '../scan.js';
@@ -65,7 +65,7 @@ async function replay(ctx: Context, prefix: string, from: number, table: ChurnTa
     for await (const ev of watch) {
       if (ev.modRevision > end) break;
       record(table, ev);
-      const pending = watch instanceof PartitionedWatch ? 0 : watch.pending;
+      const pending = 'token' in watch ? 0 : watch.pending;
       if (ev.modRevision >= end || (ev.modRevision >= last && pending === 0)) break;
       if (last < from) idle();
     }

@@ -1,4 +1,4 @@
-import { PartitionedWatch, type WatchEvent } from '../../index.js';
+import type { WatchEvent } from '../../index.js';
 import { changeLines, changesSince, type VersionLike } from '../changes.js';
 import { wholeNumber } from '../format.js';
 import { limitOption } from '../scan.js';
@@ -60,7 +60,7 @@ export const watch: Command = {
       ? await ctx.client.watch(target, options)
       : await ctx.client.watchPrefix(target, { ...options, all: target === '' });
     // A prefix spanning partitions has no single revision (see docs/partitions.md).
-    const from = watch instanceof PartitionedWatch ? 'now, in every partition' : `revision ${watch.revision + 1}`;
+    const from = 'token' in watch ? 'now, in every partition' : `revision ${watch.revision + 1}`;
     if (!ctx.out.json && ctx.err.tty)
       await ctx.err.line(ctx.out.paint('dim', `watching ${target} from ${from} (Ctrl-C to stop)`));
     let seen = 0;
