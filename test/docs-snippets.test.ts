@@ -37,7 +37,7 @@ const fromSources = (code: string) =>
     .replaceAll("from 'etcdkit'", `from '${join(ROOT, 'src/index.js')}'`);
 
 // `await call(); // true` (or a number or 'text'): the comment says what the call returns.
-const CLAIM = /^(\s*)(?:const (\w+) = )?(await [^;]+);\s*\/\/\s*(true|false|-?\d+|'[^']*')(?=$|[\s,;.])/;
+const CLAIM = /^(\s*)(?:const (\w+) = )?(await [^;]+);\s*\/\/\s*(true|false|-?\d+|'[^']*')(?=$|[\s,;.:])/;
 
 /** The code with every result its comments claim checked when it runs. */
 function checkingClaims(code: string): string {

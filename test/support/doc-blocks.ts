@@ -164,6 +164,8 @@ export async function exportedNames(file: string, { values = false } = {}): Prom
   const exported = (node: import('typescript').Node) =>
     ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const node of source.statements) {
+    // `export *` would need the other module read too: name the exports instead, as src/index.ts does.
+    if (ts.isExportDeclaration(node) && !node.exportClause) throw new Error(`${file}: \`export *\` is not supported`);
     if (ts.isExportDeclaration(node) && node.exportClause && ts.isNamedExports(node.exportClause)) {
       for (const e of node.exportClause.elements)
         if (!values || !(node.isTypeOnly || e.isTypeOnly)) names.push(e.name.text);
