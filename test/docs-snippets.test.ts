@@ -125,6 +125,25 @@ describe('documentation code blocks', () => {
     expect(unlinked).toEqual([]);
   });
 
+  it("README's contributor commands are what CI runs: the install and every test command, in order", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const contributing = readme.slice(readme.indexOf('\n## Contributing\n'));
+    const shown = /```sh\n([\s\S]*?)\n```/.exec(contributing)?.[1] ?? '';
+    const commands = shown
+      .split('\n')
+      .flatMap((line) => line.replace(/#.*/, '').split('&&'))
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const ci = (await readFile(join(ROOT, '.ci/run'), 'utf8'))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(#|set |cd )/.test(line));
+    // CI installs quietly; the sample is for a person to read, not a test.
+    expect(ci.map((c) => c.replace(' --no-audit --no-fund', ''))).toEqual(
+      commands.filter((c) => c !== 'npm run sample'),
+    );
+  });
+
   for (const block of blocks.filter((b) => b.run)) {
     it(`${name(block)} runs top to bottom against etcd`, async () => {
       const target = etcd.endpoints[0]!;
