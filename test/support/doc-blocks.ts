@@ -6,8 +6,9 @@ import { join } from 'node:path';
  *
  * A block is a fragment unless marked: it is checked inside an async function, with every export of 'etcdkit'
  * and the names of test/support/doc-context.ts (`client`, `lock`, `log`, …) in scope, so a guide can show three
- * lines without restating the setup. An HTML comment on the line before the fence changes that (it renders as
- * nothing):
+ * lines without restating the setup; its own `import` lines are kept, moved above the function. Prefer whole
+ * programs where the setup is short. JavaScript blocks are checked as TypeScript. An HTML comment on the line
+ * before the fence changes how a block is taken (it renders as nothing):
  *
  * - `<!-- docs: complete -->`: a whole program, checked exactly as written (every name imported or declared).
  * - `<!-- docs: run -->`: also run, against a throwaway etcd: a complete block as a program (with ETCD_ENDPOINTS
@@ -38,13 +39,9 @@ const MARKER = /^\s*<!--\s*docs:\s*(.*?)\s*-->\s*$/;
 /** README.md and every docs/**\/*.md, relative to `root`. */
 export async function markdownFiles(root: string): Promise<string[]> {
   const docs = await readdir(join(root, 'docs'), { recursive: true });
-  return [
-    'README.md',
-    ...docs
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => `docs/${f}`)
-      .sort(),
-  ];
+  // docs/api/ is typedoc's output (`npm run docs`), not a guide.
+  const guides = docs.filter((f) => f.endsWith('.md') && !f.startsWith('api'));
+  return ['README.md', ...guides.map((f) => `docs/${f}`).sort()];
 }
 
 /** Every TS/JS block of `file` (relative to `root`), with its markers. */
