@@ -1,48 +1,45 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdHandle } from '../src/testing/index.js';
+import {
+  type BlockFile,
+  blockFile,
+  blocksOf,
+  type DocBlock,
+  exportedNames,
+  markdownFiles,
+} from './support/doc-blocks.js';
 import { runTs } from './process.js';
 
-// The snippets a new user pastes first: README's tour and testing snippet,
-// key-value.md's "Reading the past" and getting-started.md's first program.
-// Each is type-checked under the project's strict settings and run against a
-// throwaway etcd, with only 'etcdkit' pointed at this checkout's sources.
+// Every TypeScript block of the README and the guides is type-checked against this checkout's sources, all in
+// one compiler run, and the blocks marked `run` run against a throwaway etcd. The conventions (fragments, the
+// names they may use, the markers) are in test/support/doc-blocks.ts.
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIR = join(ROOT, '.tmp', `snippets-${randomBytes(4).toString('hex')}`);
+const DIR = join(ROOT, '.tmp', `doc-blocks-${randomBytes(4).toString('hex')}`);
+const SRC = join(ROOT, 'src/index.ts');
+const CONTEXT = join(ROOT, 'test/support/doc-context.ts');
 
-/** The first fenced block in `lang` after the line `heading` of `file`. */
-async function snippet(file: string, heading: string, lang = 'ts'): Promise<string> {
-  const text = await readFile(join(ROOT, file), 'utf8');
-  const at = text.indexOf(`\n${heading}\n`);
-  if (at < 0) throw new Error(`${file}: no heading ${JSON.stringify(heading)}`);
-  const block = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``).exec(text.slice(at));
-  if (!block) throw new Error(`${file}: no ${lang} block after ${JSON.stringify(heading)}`);
-  return block[1]!;
-}
+const files = await markdownFiles(ROOT);
+const blocks = (await Promise.all(files.map((f) => blocksOf(ROOT, f)))).flat();
+const name = (b: DocBlock) => `${b.file}:${b.line}`;
 
-/** The snippet with the package's import specifiers pointed at the sources. */
+/** The package's import specifiers pointed at the sources, for a block that runs. */
 const fromSources = (code: string) =>
   code
     .replaceAll("from 'etcdkit/testing'", `from '${join(ROOT, 'src/testing/index.js')}'`)
     .replaceAll("from 'etcdkit'", `from '${join(ROOT, 'src/index.js')}'`);
 
-/** A snippet that uses a `client` it does not create, given one (of ETCD_ENDPOINTS). */
-const withClient = (code: string) =>
-  `import { Client, Config } from 'etcdkit';\n` +
-  `const client = await Client.connect(Config.fromEnv().withNamespace('/docs-${randomBytes(4).toString('hex')}/'));\n` +
-  `${code}\nawait client.close();\n`;
-
 // `await call(); // true` (or a number or 'text'): the comment says what the call returns.
-const CLAIM = /^(\s*)(?:const (\w+) = )?(await [^;]+);\s*\/\/\s*(true|false|-?\d+|'[^']*')(?=$|[\s,;.])/;
+const CLAIM = /^(\s*)(?:const (\w+) = )?(await [^;]+);\s*\/\/\s*(true|false|-?\d+|'[^']*')(?=$|[\s,;.:])/;
 
-/** The snippet with every result its comments claim checked when it runs. */
+/** The code with every result its comments claim checked when it runs. */
 function checkingClaims(code: string): string {
   const lines = code.split('\n').map((line, i) => {
     const m = CLAIM.exec(line);
@@ -58,26 +55,20 @@ function checkingClaims(code: string): string {
   return `${lines.join('\n')}\n${claim}`;
 }
 
-interface Snippet {
-  readonly name: string;
-  readonly code: string;
+/** The compiler's messages, each pointed at the Markdown line it is about. */
+function onMarkdown(output: string, generated: ReadonlyMap<string, { block: DocBlock; file: BlockFile }>): string {
+  return output.replace(/^(?:.*[\\/])?([\w.-]+\.ts)\((\d+),(\d+)\)/gm, (whole, file: string, line: string) => {
+    const g = generated.get(file);
+    if (!g) return whole;
+    const md = g.file.mdLine[Number(line) - 1];
+    return md === undefined ? `${name(g.block)} (added line ${line})` : `${g.block.file}:${md}`;
+  });
 }
 
-let snippets: Snippet[];
 let etcd: EtcdHandle;
 
 beforeAll(async () => {
-  snippets = [
-    { name: 'readme-tour', code: await snippet('README.md', '## A tour of the API') },
-    {
-      name: 'readme-testing',
-      code: await snippet('README.md', '### A throwaway etcd for your tests: `etcdkit/testing`'),
-    },
-    { name: 'kv-past', code: withClient(await snippet('docs/key-value.md', '### Reading the past')) },
-    { name: 'getting-started', code: await snippet('docs/getting-started.md', '## 3. Connect, write, read') },
-  ];
   await mkdir(DIR, { recursive: true });
-  for (const s of snippets) await writeFile(join(DIR, `${s.name}.ts`), fromSources(s.code));
   etcd = await startEtcd();
 }, 120_000);
 
@@ -86,36 +77,109 @@ afterAll(async () => {
   await rm(DIR, { recursive: true, force: true });
 });
 
-describe('documentation snippets', () => {
-  it('type-check under strict', async () => {
-    const tsconfig = { extends: '../../tsconfig.json', include: ['*.ts'] };
+describe('documentation code blocks', () => {
+  it('are found in the README and the guides, with the first programs marked to run', () => {
+    const runs = blocks.filter((b) => b.run).map((b) => b.file);
+    expect(runs).toContain('README.md');
+    expect(runs).toContain('docs/getting-started.md');
+    expect(blocks.length).toBeGreaterThan(50);
+  });
+
+  it('all type-check against the sources, in one compiler run', async () => {
+    const scope = new Map([
+      ['etcdkit', await exportedNames(SRC)],
+      [CONTEXT.replace(/\.ts$/, '.js'), await exportedNames(CONTEXT)],
+    ]);
+    const generated = new Map<string, { block: DocBlock; file: BlockFile }>();
+    for (const block of blocks.filter((b) => b.skip === undefined)) {
+      const file = blockFile(block, scope);
+      const fileName = `${block.file.replace(/[/.]/g, '-')}-${block.line}.ts`;
+      generated.set(fileName, { block, file });
+      await writeFile(join(DIR, fileName), file.text);
+    }
+    // Fragments import type and value names alike, so imports need not say which is which here.
+    const src = (p: string) => [join('..', '..', p)];
+    const tsconfig = {
+      extends: '../../tsconfig.json',
+      compilerOptions: {
+        verbatimModuleSyntax: false,
+        paths: {
+          etcdkit: src('src/index.ts'),
+          'etcdkit/testing': src('src/testing/index.ts'),
+          'etcdkit/opentelemetry': src('src/opentelemetry/index.ts'),
+        },
+      },
+      include: ['*.ts'],
+    };
     await writeFile(join(DIR, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const checked = await run('npx', ['tsc', '-p', join(DIR, 'tsconfig.json')], { timeout: 240_000 }).catch(
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const checked = await run(process.execPath, [tsc, '-p', join(DIR, 'tsconfig.json')], { timeout: 240_000 }).catch(
       (err: { stdout?: string }) => ({ stdout: err.stdout ?? String(err) }),
     );
-    expect(checked.stdout).toBe('');
+    expect(onMarkdown(checked.stdout, generated)).toBe('');
   }, 260_000);
 
-  for (const name of ['readme-tour', 'kv-past', 'getting-started']) {
-    it(`${name} runs top to bottom against etcd`, async () => {
-      const code = snippets.find((s) => s.name === name)!.code;
-      // getting-started connects to localhost:2379 as written: pointed at the throwaway etcd.
-      const file = join(DIR, `${name}.ts`);
-      const runnable =
-        name === 'getting-started' ? code.replace("'localhost:2379'", JSON.stringify(etcd.endpoints[0])) : code;
-      await writeFile(file, fromSources(checkingClaims(runnable)));
+  it('README links to every guide', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const unlinked = files.filter((f) => f.startsWith('docs/') && !readme.includes(`](${f})`));
+    expect(unlinked).toEqual([]);
+  });
+
+  it("README's contributor commands are what CI runs: the install and every test command, in order", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const contributing = readme.slice(readme.indexOf('\n## Contributing\n'));
+    const shown = /```sh\n([\s\S]*?)\n```/.exec(contributing)?.[1] ?? '';
+    const commands = shown
+      .split('\n')
+      .flatMap((line) => line.replace(/#.*/, '').split('&&'))
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const ci = (await readFile(join(ROOT, '.ci/run'), 'utf8'))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(#|set |cd )/.test(line));
+    // CI installs quietly; the sample is for a person to read, not a test.
+    expect(ci.map((c) => c.replace(' --no-audit --no-fund', ''))).toEqual(
+      commands.filter((c) => c !== 'npm run sample'),
+    );
+  });
+
+  for (const block of blocks.filter((b) => b.run)) {
+    it(`${name(block)} runs top to bottom against etcd`, async () => {
+      const target = etcd.endpoints[0]!;
+      const code = checkingClaims(block.code.replaceAll("'localhost:2379'", JSON.stringify(target)));
+      const namespace = `/docs-${randomBytes(4).toString('hex')}/`;
+      // A fragment is given a client of that etcd, under a namespace of its own, and nothing else.
+      const program = block.complete
+        ? fromSources(code)
+        : blockFile(
+            { ...block, code: fromSources(code) },
+            new Map([[SRC, await exportedNames(SRC, { values: true })]]),
+            [
+              `const client = await Client.connect(Config.fromEnv().withNamespace('${namespace}'));`,
+              'try { await block(); } finally { await client.close(); }',
+            ],
+          ).text;
+      const file = join(DIR, `run-${basename(block.file, '.md')}-${block.line}.ts`);
+      await writeFile(file, program);
       const result = await runTs(file, [], { ETCD_ENDPOINTS: etcd.endpoints.join(',') });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-    }, 120_000);
+    }, 180_000);
   }
+});
 
-  it('readme-testing runs: a 3-member cluster loses its leader, gets it back, and a learner joins', async () => {
-    const result = await runTs(join(DIR, 'readme-testing.ts'), []);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-  }, 180_000);
+/** The first fenced block in `lang` after the line `heading` of `file`. */
+async function snippet(file: string, heading: string, lang: string): Promise<string> {
+  const text = await readFile(join(ROOT, file), 'utf8');
+  const at = text.indexOf(`\n${heading}\n`);
+  if (at < 0) throw new Error(`${file}: no heading ${JSON.stringify(heading)}`);
+  const block = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``).exec(text.slice(at));
+  if (!block) throw new Error(`${file}: no ${lang} block after ${JSON.stringify(heading)}`);
+  return block[1]!;
+}
 
+describe('getting-started settings', () => {
   // A class with [Symbol.asyncDispose], as Client, Watch and Lease have, used with `await using`.
   const DISPOSING = `class Handle {
   closed = false;
