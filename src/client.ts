@@ -720,7 +720,10 @@ export class Client implements AsyncDisposable {
   }
 
   /**
-   * The members of the cluster.
+   * The members of every cluster the client reads and writes: one cluster's,
+   * or with partitions every partition's cluster's (as {@link Client.status}
+   * covers every endpoint). `client.cluster.members()` lists the default
+   * cluster's members only: the cluster that `client.cluster` changes.
    * @example `const names = (await client.members()).map((m) => m.name);`
    */
   async members(options?: CallOptions): Promise<Member[]> {
