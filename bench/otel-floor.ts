@@ -71,9 +71,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const names = Object.keys(sides);
 for (const name of names) await round(sides[name]!); // warm-up
 const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-for (let r = 0; r < 5; r++) for (const name of r % 2 ? [...names].reverse() : names) cpu[name]!.push(await round(sides[name]!));
+for (let r = 0; r < 5; r++)
+  for (const name of r % 2 ? [...names].reverse() : names) cpu[name]!.push(await round(sides[name]!));
 const [sdk, ours] = names.map((n) => median(cpu[n]!));
-console.log(`µs of CPU per call (median of 5 rounds of ${calls}): SDK alone ${sdk!.toFixed(2)}, etcdkit plugin ${ours!.toFixed(2)}`);
+console.log(
+  `µs of CPU per call (median of 5 rounds of ${calls}): SDK alone ${sdk!.toFixed(2)}, etcdkit plugin ${ours!.toFixed(2)}`,
+);
 console.log(`etcdkit's share: ${(ours! - sdk!).toFixed(2)} µs per call`);
 await tracerProvider.shutdown();
 await meterProvider.shutdown();

@@ -2,6 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { randomBytes } from 'node:crypto';
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { SpanKind } from '@opentelemetry/api';
 import { Client } from '../../src/index.js';
 import { openTelemetry } from '../../src/opentelemetry/index.js';
 import { closedLoop, type BenchContext, type Measurement, type Round, type Scenario } from '../scenario.js';
@@ -15,12 +16,17 @@ import { keyAt } from './data.js';
 // each span as it ends, is meant for tests: it alone costs about four times
 // what the batch processor does per span). The main figure is the "off"
 // slice against raw etcd3; the others are reported as rates relative to it.
+// A fourth slice is the floor of telemetry: the telemetry-off client with
+// each call wrapped by hand in what the plugin records (a CLIENT span with
+// the same attributes and one point of the duration histogram), straight on
+// the SDK: what any instrumentation recording them pays. The plugin is
+// judged against it too (`otelVsSdk`).
 
 const KEYS = 1000;
 const VALUE = randomBytes(1024);
 
-type Variant = 'off' | 'channel' | 'otel';
-const VARIANTS: readonly Variant[] = ['off', 'channel', 'otel'];
+type Variant = 'off' | 'channel' | 'otel' | 'sdk';
+const VARIANTS: readonly Variant[] = ['off', 'channel', 'otel', 'sdk'];
 
 class ManualReader extends MetricReader {
   protected override onForceFlush(): Promise<void> {
@@ -33,6 +39,8 @@ class ManualReader extends MetricReader {
 
 interface Rig {
   otelClient: Client;
+  /** `op` wrapped by hand in the plugin's span and duration point, on the SDK. */
+  byHand(op: () => Promise<unknown>, operation: string, kind: 'read' | 'write'): Promise<unknown>;
   spans: InMemorySpanExporter;
   /** Exports the spans still queued. */
   flush(): Promise<void>;
@@ -53,8 +61,30 @@ async function rig(ctx: BenchContext): Promise<Rig> {
   const otelClient = await Client.connect(
     ctx.etcdkit.config.withTelemetry(openTelemetry({ tracerProvider, meterProvider })),
   );
+  const tracer = tracerProvider.getTracer('bench');
+  const duration = meterProvider.getMeter('bench').createHistogram('db.client.operation.duration', { unit: 's' });
+  const server = new URL(ctx.endpoints[0]!);
+  const end = { 'server.address': server.hostname, 'server.port': Number(server.port), 'etcdkit.attempts': 1 };
   return {
     otelClient,
+    async byHand(op, operation, kind) {
+      const startedAt = performance.now();
+      const span = tracer.startSpan(operation, {
+        kind: SpanKind.CLIENT,
+        attributes: { 'db.system.name': 'etcd', 'db.operation.name': operation, 'etcdkit.kind': kind },
+      });
+      const result = await op();
+      span.setAttributes(end);
+      span.end();
+      duration.record((performance.now() - startedAt) / 1000, {
+        'db.system.name': 'etcd',
+        'db.operation.name': operation,
+        'server.address': end['server.address'],
+        'server.port': end['server.port'],
+        'etcdkit.outcome': 'ok',
+      });
+      return result;
+    },
     spans,
     flush: () => processor.forceFlush(),
     async shutdown() {
@@ -90,12 +120,16 @@ async function slice(variant: Variant, round: Round, concurrency: number, op: Op
   const r = rigs.get(ctx)!;
   const client = variant === 'otel' ? r.otelClient : ctx.etcdkit;
   const p = `${ctx.prefix}etcdkit/`;
-  const run = () => closedLoop(concurrency, ms, (i) => op(client, keyAt(p, i % KEYS)));
+  const [operation, kind] = op === putOp ? (['put', 'write'] as const) : (['get', 'read'] as const);
+  const run = () =>
+    variant === 'sdk'
+      ? closedLoop(concurrency, ms, (i) => r.byHand(() => op(client, keyAt(p, i % KEYS)), operation, kind))
+      : closedLoop(concurrency, ms, (i) => op(client, keyAt(p, i % KEYS)));
   const cpu = process.cpuUsage();
   const m = variant === 'channel' ? await subscribed(run) : await run();
   // The spans of this slice still queued are exported within it: their cost counts here.
   const flushing = performance.now();
-  if (variant === 'otel') await r.flush();
+  if (variant === 'otel' || variant === 'sdk') await r.flush();
   const flushSeconds = (performance.now() - flushing) / 1000;
   const used = process.cpuUsage(cpu);
   r.spans.reset(); // keep the in-memory exporter from growing across slices
@@ -116,9 +150,12 @@ async function etcdkitSide(round: Round, concurrency: number, op: Op): Promise<M
     figures: {
       channelVsOff: rate('channel') / rate('off'),
       otelVsOff: rate('otel') / rate('off'),
+      sdkVsOff: rate('sdk') / rate('off'),
+      otelVsSdk: rate('otel') / rate('sdk'),
       offCpuUs: cpuMicros('off'),
       channelCpuUs: cpuMicros('channel'),
       otelCpuUs: cpuMicros('otel'),
+      sdkCpuUs: cpuMicros('sdk'),
     },
   };
 }
@@ -138,7 +175,19 @@ async function rawSide(concurrency: number, ms: number, op: (i: number) => Promi
   const m = await closedLoop(concurrency, ms, op);
   const used = process.cpuUsage(cpu);
   const perOp = (used.user + used.system) / m.work;
-  return { ...m, figures: { channelVsOff: 1, otelVsOff: 1, offCpuUs: perOp, channelCpuUs: perOp, otelCpuUs: perOp } };
+  return {
+    ...m,
+    figures: {
+      channelVsOff: 1,
+      otelVsOff: 1,
+      sdkVsOff: 1,
+      otelVsSdk: 1,
+      offCpuUs: perOp,
+      channelCpuUs: perOp,
+      otelCpuUs: perOp,
+      sdkCpuUs: perOp,
+    },
+  };
 }
 
 /** A side with no telemetry, as long as one slice of the etcdkit side, under its own prefix. */
@@ -153,19 +202,25 @@ function plainSide(
   return rawSide(concurrency, ms, (i) => op(keyAt(p, i % KEYS)));
 }
 
+const putOp: Op = (c, key) => c.put(key, VALUE);
+const getOp: Op = (c, key) => c.get(key);
+
 function scenario(op: 'put' | 'get', concurrency: number): Scenario {
-  const etcdkitOp: Op = op === 'put' ? (c, key) => c.put(key, VALUE) : (c, key) => c.get(key);
+  const etcdkitOp: Op = op === 'put' ? putOp : getOp;
   return {
     name: `telemetry-${op}-c${concurrency}`,
-    title: `${op} with telemetry off / a diagnostics_channel subscriber / OpenTelemetry, 1 KiB, concurrency ${concurrency}`,
+    title: `${op} with telemetry off / a diagnostics_channel subscriber / OpenTelemetry / the SDK by hand, 1 KiB, concurrency ${concurrency}`,
     unit: 'ops/s',
     labels: { etcdkit: 'etcdkit, telemetry off', raw: 'etcd3' },
     figures: {
       channelVsOff: 'rate with a diagnostics_channel subscriber / rate off',
       otelVsOff: 'rate with OpenTelemetry (in-memory exporter) / rate off',
+      sdkVsOff: 'rate with the same span and point made by hand on the SDK (the floor) / rate off',
+      otelVsSdk: 'rate with OpenTelemetry / rate with the SDK by hand',
       offCpuUs: 'client CPU per op, telemetry off, µs',
       channelCpuUs: 'client CPU per op, diagnostics_channel subscriber, µs',
       otelCpuUs: 'client CPU per op, OpenTelemetry, µs',
+      sdkCpuUs: 'client CPU per op, the SDK by hand, µs',
     },
     targets: {
       minRatio: 0.95,
