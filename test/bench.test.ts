@@ -98,6 +98,21 @@ const resultsOf = (...scenarioResults: ScenarioResult[]): BenchResults => ({
   scenarios: scenarioResults,
 });
 
+// bench/README.md tells how to run these by hand: each must run, and print its figures.
+describe('the scripts bench/README.md runs by hand', () => {
+  it('per-call.ts prints client CPU per call of the three sides', { timeout: 120_000 }, async () => {
+    const env = { ...process.env, ETCD_ENDPOINTS: '' };
+    const { stdout } = await run('npx', ['tsx', 'bench/per-call.ts', 'get', '4', '100'], { env, timeout: 110_000 });
+    expect(stdout).toMatch(/etcdkit [\d.]+, raw [\d.]+, floor [\d.]+/);
+  });
+
+  it('otel-floor.ts prints the SDK alone against the plugin', { timeout: 120_000 }, async () => {
+    const { stdout } = await run('npx', ['tsx', 'bench/otel-floor.ts', '2000'], { timeout: 110_000 });
+    expect(stdout).toMatch(/SDK alone [\d.]+, etcdkit plugin [\d.]+/);
+    expect(stdout).toMatch(/etcdkit's share: -?[\d.]+ µs per call/);
+  });
+});
+
 describe('bench reports', () => {
   it('render results written before the floor side existed, without a floor section', () => {
     const page = markdown(resultsOf(before));
