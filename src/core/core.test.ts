@@ -6,7 +6,7 @@ import { readBatcher } from '../kv/batch.js';
 import { writeBatcher } from '../kv/write-batch.js';
 import { KeepAliveHub } from '../lease/hub.js';
 import { WatchPool } from '../watch/pool.js';
-import type { Core } from './core.js';
+import type { Closeable, Core } from './core.js';
 
 // The per-client objects live on the client's core, where a reader of Core sees them: each accessor
 // makes its object once per core, on first use, and another client's core gets its own. Nothing here
@@ -15,7 +15,7 @@ import type { Core } from './core.js';
 const config = Config.defaults().withEndpoints('http://127.0.0.1:1').withWriteBatching({});
 const made: Core[] = [];
 const offline = (): Core => {
-  const core = { config, resources: new Set() } as unknown as Core;
+  const core = { config, resources: new Set<Closeable>() } as Core;
   made.push(core);
   return core;
 };

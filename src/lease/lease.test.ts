@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Caller } from '../core/call.js';
 import type { Core } from '../core/core.js';
 import { LeaseNotFoundError } from '../errors/index.js';
 import { Instruments } from '../telemetry/index.js';
@@ -14,8 +15,10 @@ const offline = () => ({ resources: new Set(), caller: { telemetry: silent } }) 
  * after `delayMs` on the (fake) clock; the keep-alive stream itself is the integration tests' business.
  */
 function answering(answer: number, delayMs = 0): Core {
-  const run = () => new Promise((resolve) => setTimeout(() => resolve(answer), delayMs));
-  return { resources: new Set(), caller: { telemetry: silent, run } } as unknown as Core;
+  const run = <T>() => new Promise<T>((resolve) => setTimeout(() => resolve(answer as T), delayMs));
+  // A caller that answers every call itself: the call layer's own prototype, its `run` replaced.
+  const caller: Caller = Object.assign(Object.create(Caller.prototype) as Caller, { telemetry: silent, run });
+  return { resources: new Set(), caller } as Core;
 }
 
 describe('Lease expiry (client side)', () => {
