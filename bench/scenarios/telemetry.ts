@@ -147,6 +147,8 @@ async function etcdkitSide(round: Round, concurrency: number, op: Op): Promise<M
   return {
     work: off.work,
     seconds: off.seconds,
+    // The side's CPU per op is the "off" slice's, like its rate (not the four slices' over one slice's work).
+    cpuSeconds: off.cpuSeconds,
     figures: {
       channelVsOff: rate('channel') / rate('off'),
       otelVsOff: rate('otel') / rate('off'),

@@ -17,6 +17,7 @@ import { binaryWorks, findEtcdBinary, startLocal } from './local.js';
 import type { EtcdHandle, StartEtcdOptions } from './types.js';
 
 export type {
+  AddMemberOptions,
   AddTestMemberOptions,
   EtcdHandle,
   EtcdMember,

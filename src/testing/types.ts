@@ -38,6 +38,13 @@ export interface AddTestMemberOptions {
   register?: (peerURLs: string[]) => Promise<unknown>;
 }
 
+/**
+ * The name {@link AddTestMemberOptions} had before it was told apart from
+ * `etcdkit`'s `AddMemberOptions`; kept so code written against it compiles.
+ * @deprecated Use {@link AddTestMemberOptions}.
+ */
+export type AddMemberOptions = AddTestMemberOptions;
+
 /** TLS material of a started etcd, as PEM file paths. */
 export interface EtcdTLSFiles {
   readonly ca: string;
