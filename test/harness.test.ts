@@ -16,6 +16,8 @@ describe('startEtcd', () => {
     }
     await etcd.kill();
     await expect(Client.connect(config)).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+    // Pausing a member that is not running would stall nothing: it is refused.
+    await expect(etcd.pause(0)).rejects.toThrow(/member m0 is not running/);
     await etcd.restart();
     await using client = await Client.connect(config);
     expect(await client.getString('/kept')).toBe('yes');

@@ -18,6 +18,8 @@ export function findEtcdBinary(): string | undefined {
 }
 
 interface Member extends EtcdMember {
+  /** The peer URL the member advertises (unique: its port is reserved for it). */
+  readonly peerUrl: string;
   readonly args: string[];
   readonly log: string;
   process?: ChildProcess;
@@ -129,7 +131,7 @@ async function startOnce(binary: string, options: StartEtcdOptions): Promise<Etc
       clientCertAuth: options.clientCertAuth,
       quota: options.quotaBackendBytes,
     });
-    members.push({ name: `m${i}`, endpoint: client, args, log: join(root, `m${i}.log`) });
+    members.push({ name: `m${i}`, endpoint: client, peerUrl: advertisedPeer, args, log: join(root, `m${i}.log`) });
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const healthy = async (list: Member[]) => {
@@ -148,6 +150,15 @@ async function startOnce(binary: string, options: StartEtcdOptions): Promise<Etc
       throw new Error(
         `etcd did not become healthy within ${startTimeoutMs} ms; last log lines:\n${tail(list[0]!.log)}`,
       );
+    }
+    // Healthy answers may still come from another process's etcd that held a member's port while
+    // ours was failing to bind it (and not exited yet): the member list must name our own peer URL.
+    for (const m of list) {
+      if (!(await answersAs(m, tls))) {
+        throw new Error(
+          `etcd member ${m.name}: another etcd answers on ${m.endpoint} (address already in use); last log lines:\n${tail(m.log)}`,
+        );
+      }
     }
   };
   const net = proxied
@@ -220,7 +231,12 @@ async function startOnce(binary: string, options: StartEtcdOptions): Promise<Etc
     },
     heal: async () => net?.heal(),
     pause: async (member) => {
-      for (const m of pick(member)) signal(m, 'SIGSTOP');
+      const list = pick(member);
+      // Pausing a member that is not running would pause nothing: the caller's test would then
+      // run against a live cluster while believing it stalled.
+      const gone = list.find((m) => !alive(m));
+      if (gone) throw new Error(`pause: member ${gone.name} is not running; last log lines:\n${tail(gone.log)}`);
+      for (const m of list) signal(m, 'SIGSTOP');
     },
     resume: async (member) => {
       for (const m of pick(member)) signal(m, 'SIGCONT');
@@ -260,10 +276,20 @@ async function joining(root: string, members: Member[], ctx: JoinContext, add: A
   await mkdir(dataDir, { recursive: true });
   const member = { name, dataDir, client, peer, advertisedPeer: peer, cluster, state: 'existing' as const };
   const args = memberArgs(member, ctx);
-  return { name, endpoint: client, args, log: join(root, `${name}.log`) };
+  return { name, endpoint: client, peerUrl: peer, args, log: join(root, `${name}.log`) };
 }
 
 type Listed = Array<{ name?: string; peerURLs?: string[] }>;
+
+/** True when the etcd answering on `m`'s client URL is of `m`'s cluster: its member list holds `m`'s peer URL. */
+async function answersAs(m: Member, tls: EtcdTLSFiles | undefined): Promise<boolean> {
+  try {
+    const list = (await etcdHttp(m.endpoint, '/v3/cluster/member/list', tls, '{}', 5000)) as { members?: Listed };
+    return (list.members ?? []).some((x) => x.peerURLs?.includes(m.peerUrl));
+  } catch {
+    return false;
+  }
+}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
