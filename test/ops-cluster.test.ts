@@ -206,7 +206,12 @@ describe('membership', () => {
           () => false,
         ),
       );
-      expect((await client.cluster.members()).find((m) => m.id === learner.id)!.isLearner).toBe(false);
+      // The member list is each member's own view (etcd 3.4 serves MemberList locally): a member that has
+      // not applied the promotion yet still lists a learner, so wait until the member asked lists it promoted.
+      await until(
+        'the promotion is listed',
+        async () => (await client.cluster.members()).find((m) => m.id === learner.id)?.isLearner === false,
+      );
 
       const prefix = uniquePrefix('member');
       await using through = await Client.connect(Config.defaults().withEndpoints(joined.endpoint));
