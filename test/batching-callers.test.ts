@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AmbiguousWriteError,
+  CancelledError,
   Client,
   Config,
   PermissionDeniedError,
@@ -115,6 +116,26 @@ describe("a queued caller's deadline counts from its call", () => {
       expect((queued as Error).message).toContain(`get '${k}'`);
       expect(first.settled()).toBe(false); // it did not wait for the read ahead of it
       first.promise.catch(() => undefined);
+    });
+  }, 30_000);
+
+  it('a batch every caller left frees the way: the next read is sent, not queued behind it', async () => {
+    const k = `${uniquePrefix('stall-left')}k`;
+    await reader.put(k, 'v');
+    await whileStalled(etcd, async () => {
+      const ac = new AbortController();
+      // Two reads of one turn: one batch, sent into the stalled etcd, with a minute to wait.
+      const left = [
+        reader.getString(k, { timeoutMs: 60_000, signal: ac.signal }),
+        reader.exists(k, { timeoutMs: 60_000, signal: ac.signal }),
+      ];
+      await new Promise((r) => setImmediate(r));
+      ac.abort();
+      for (const r of await Promise.allSettled(left)) expect(r).toMatchObject({ reason: expect.any(CancelledError) });
+      // Sent on its own (its own deadline on the wire), not left waiting in a batch behind the abandoned one.
+      const next = await reader.getString(k, { timeoutMs: 300 }).catch((e: unknown) => e);
+      expect(next).toBeInstanceOf(TimeoutError);
+      expect((next as Error).message).not.toContain('waited in a read batch');
     });
   }, 30_000);
 

@@ -20,8 +20,19 @@ interface Pending extends BatchCaller {
   readonly request: IRangeRequest;
   readonly resolve: (res: IRangeResponse) => void;
   readonly reject: (err: unknown) => void;
-  /** The callers of its batch still waiting: at 0 the batch is not tried again (no retries for nobody). */
-  batch: { live: number } | undefined;
+  /** Its batch: see {@link Group}. */
+  batch: Group | undefined;
+}
+
+/**
+ * The callers of one batch still waiting. At 0 the batch is not tried again
+ * (no retries for nobody), and `left` frees the batcher's request slot at
+ * once: a request nobody waits for no longer holds back the next batch (it
+ * may hang on an unresponsive member until its deadline).
+ */
+interface Group {
+  live: number;
+  left: () => void;
 }
 
 /**
@@ -143,9 +154,10 @@ export class ReadBatcher {
       const timeoutMs = Math.max(...batch.map((p) => p.deadline - now));
       // No AbortController per batch (creating one, and the DOMException of its abort, cost more
       // than the rest of the batch's bookkeeping): an attempt checks the count before it sends.
-      const group = { live: batch.length };
+      const group: Group = { live: batch.length, left: noop };
+      const emptied = new Promise<void>((resolve) => (group.left = resolve));
       for (const p of batch) p.batch = group;
-      if (timeoutMs > 0) await this.#run(batch, timeoutMs, group);
+      if (timeoutMs > 0) await Promise.race([this.#run(batch, timeoutMs, group), emptied]);
     } finally {
       this.#completed();
     }
@@ -156,7 +168,7 @@ export class ReadBatcher {
    * for permission (etcd refuses a transaction holding one read the user may
    * not make), splits it in halves, each sent again.
    */
-  async #run(all: Pending[], timeoutMs: number, group: { live: number }): Promise<void> {
+  async #run(all: Pending[], timeoutMs: number, group: Group): Promise<void> {
     const batch = all.filter((p) => !p.done);
     if (batch.length === 0) return;
     const core = this.#core;
@@ -201,17 +213,19 @@ export class ReadBatcher {
 
   #settle(p: Pending, res: IRangeResponse | undefined, err?: unknown): void {
     if (!disarm(p, this.#deadlines)) return;
-    if (p.batch) p.batch.live--;
+    if (p.batch && --p.batch.live === 0) p.batch.left();
     if (res) p.resolve(res);
     else p.reject(err);
   }
 }
 
 /** A rejection instead of an attempt once every caller of the batch has left (timed out or aborted). */
-function unlessAbandoned(group: { live: number }, ctx: ErrorContext): Promise<never> | undefined {
+function unlessAbandoned(group: Group, ctx: ErrorContext): Promise<never> | undefined {
   if (group.live > 0) return undefined;
   return Promise.reject(new CancelledError(`${ctx.op}: every caller left the batch`));
 }
+
+function noop(): void {}
 
 function timedOut(p: BatchCaller): TimeoutError {
   return new TimeoutError(`${where(p.ctx)}: no answer within the timeout (waited in a read batch)`);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, existsSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -57,6 +57,38 @@ function signal(member: Member, name: 'SIGSTOP' | 'SIGCONT'): void {
   if (pid === undefined || !alive(member)) return;
   process.kill(pid, name);
   member.paused = name === 'SIGSTOP';
+}
+
+/**
+ * Resolves once every thread of a member sent SIGSTOP is stopped. The signal
+ * stops a process of many threads (etcd's Go runtime) one thread at a time,
+ * as each is next scheduled: until then it may still answer, and a request
+ * sent right after `pause()` was seen answered. Reads the threads' states in
+ * /proc (Linux); elsewhere resolves at once.
+ */
+async function untilStopped(member: Member): Promise<void> {
+  const pid = member.process?.pid;
+  if (pid === undefined) return;
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1))) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return; // no /proc (not Linux), or the process is gone
+    }
+    const running = tasks.some((task) => {
+      try {
+        // "pid (comm) S ...": the state follows the last ')' (comm may hold spaces and parentheses).
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        return state !== 'T' && state !== 't';
+      } catch {
+        return false; // the thread ended
+      }
+    });
+    if (!running) return;
+  }
+  throw new Error(`pause: member ${member.name} did not stop within 5 s`);
 }
 
 async function halt(member: Member, graceMs: number): Promise<void> {
@@ -240,6 +272,7 @@ async function startOnce(binary: string, options: StartEtcdOptions): Promise<Etc
       const gone = list.find((m) => !alive(m));
       if (gone) throw new Error(`pause: member ${gone.name} is not running; last log lines:\n${tail(gone.log)}`);
       for (const m of list) signal(m, 'SIGSTOP');
+      await Promise.all(list.map((m) => untilStopped(m)));
     },
     resume: async (member) => {
       for (const m of pick(member)) signal(m, 'SIGCONT');

@@ -115,7 +115,9 @@ export interface EtcdHandle extends AsyncDisposable {
    * SIGSTOP: its process keeps its sockets open but answers nothing, as a
    * member stalled by a long GC pause, a full disk or an overloaded host does
    * (clients see no reset, only silence). Local binary only; others reject.
-   * Rejects, pausing nothing, when a member it would pause is not running.
+   * Resolves once every thread of the member is stopped (read from /proc on
+   * Linux: a request sent right after it gets no answer). Rejects, pausing
+   * nothing, when a member it would pause is not running.
    * @example
    * ```ts
    * await etcd.pause(leader); // the others elect a new leader after the election timeout
